@@ -1,0 +1,93 @@
+package storage
+
+// This file is the contract between storage and its callers (web, cmd).
+// Names here are stable; fields may be added.
+
+import (
+	"errors"
+	"time"
+
+	"patchreview/review"
+)
+
+// ErrNotFound is returned when a series, patch or message does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Checker runs the C checks over a parsed message (patch or pasted code).
+// storage calls it while processing; cmd wires it to package checks.
+type Checker func(m *review.Message) []review.Finding
+
+// Options configure Open.
+type Options struct {
+	Checker Checker
+}
+
+// IngestStats counts what one ingest call did.
+type IngestStats struct {
+	Messages   int `json:"messages"`   // messages read
+	New        int `json:"new"`        // messages stored that were not there before
+	Duplicates int `json:"duplicates"` // same Message-ID already stored
+	Failed     int `json:"failed"`     // stored raw but could not be parsed
+	Patches    int `json:"patches"`    // patch messages among the new ones
+	Series     int `json:"series"`     // distinct series touched
+}
+
+// SeriesFilter selects series for the list page and API.
+type SeriesFilter struct {
+	Query  string // matches title, author, or (FTS) patch text
+	Limit  int
+	Offset int
+}
+
+// SeriesSummary is one row of the series list.
+type SeriesSummary struct {
+	ID       int64          `json:"id"`
+	Title    string         `json:"title"`
+	Author   review.Address `json:"author"`
+	Version  int            `json:"version"`
+	Total    int            `json:"total"`   // N of n/N as announced
+	Patches  int            `json:"patches"` // patches received
+	Received time.Time      `json:"received"`
+	State    string         `json:"state"` // "complete", "incomplete", ...
+	Errors   int            `json:"errors"`
+	Warnings int            `json:"warnings"`
+}
+
+// StoredMessage is a message as stored, with its row id.
+type StoredMessage struct {
+	ID         int64           `json:"id"`
+	Message    *review.Message `json:"message,omitempty"`
+	ParseError string          `json:"parse_error,omitempty"`
+	Received   time.Time       `json:"received"`
+}
+
+// PatchSummary is one patch in a series.
+type PatchSummary struct {
+	ID       int64  `json:"id"`
+	Number   int    `json:"number"`
+	Subject  string `json:"subject"`
+	Errors   int    `json:"errors"`
+	Warnings int    `json:"warnings"`
+	Infos    int    `json:"infos"`
+}
+
+// Series is one version of a series with its parts.
+type Series struct {
+	SeriesSummary
+	Cover       *StoredMessage  `json:"cover,omitempty"`
+	PatchList   []PatchSummary  `json:"patches"`
+	Replies     []StoredMessage `json:"replies"` // replies to the cover letter
+	PrevVersion int64           `json:"prev_version,omitempty"`
+	NextVersion int64           `json:"next_version,omitempty"`
+}
+
+// Patch is one patch with everything shown on its page.
+type Patch struct {
+	ID       int64            `json:"id"`
+	SeriesID int64            `json:"series_id"`
+	Message  StoredMessage    `json:"message"`
+	Findings []review.Finding `json:"findings"`
+	Comments []review.Comment `json:"comments"`
+	Replies  []StoredMessage  `json:"replies"` // list replies to this patch
+}
+
