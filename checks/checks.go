@@ -37,11 +37,15 @@ type Options struct {
 // CheckDiff checks a unified or git diff (one or many files). Findings are
 // sorted by path, line and rule.
 func CheckDiff(diff string, opts Options) []Finding {
-	return nil // TODO(checks): engine
+	var out []Finding
+	for _, u := range parseDiff(diff) {
+		out = append(out, checkUnit(u, opts)...)
+	}
+	return finish(out)
 }
 
 // CheckCode checks C code pasted into a mail body, as added code: line numbers
 // are lines of body (1-based); path names the code in findings.
 func CheckCode(path, body string, opts Options) []Finding {
-	return nil // TODO(checks): engine
+	return finish(checkUnit(codeUnit(path, body), opts))
 }

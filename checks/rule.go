@@ -8,11 +8,13 @@ type Rule struct {
 	Severity Severity // default; a finding may be lower or higher by era
 	Title    string
 	Doc      string // Markdown: explanation, kernel source, the fix by era
+
+	run func(*pass) // reports the rule's findings on one unit
 }
 
 // Rules returns the catalogue in R-number order.
 func Rules() []*Rule {
-	return nil // TODO(checks)
+	return allRules
 }
 
 // RuleByID returns the rule with that id, or nil.

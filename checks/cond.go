@@ -1,0 +1,203 @@
+package checks
+
+import "strings"
+
+// refine narrows a state by the outcome of a branch condition. It returns
+// false when the outcome is impossible on that path (for example
+// err == AOP_WRITEPAGE_ACTIVATE after err was set to 0).
+func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
+	toks = stripParens(toks)
+	if len(toks) == 0 {
+		return s, true
+	}
+	if parts := splitTop(toks, "||"); len(parts) > 1 {
+		if truth {
+			return s, true
+		}
+		return fi.refineAll(s, parts, false)
+	}
+	if parts := splitTop(toks, "&&"); len(parts) > 1 {
+		if !truth {
+			return s, true
+		}
+		return fi.refineAll(s, parts, true)
+	}
+	if toks[0].is("!") && unary(toks[1:]) {
+		return fi.refine(s, toks[1:], !truth)
+	}
+	if len(toks) >= 3 && toks[0].kind == tIdent && toks[1].is("(") && toks[len(toks)-1].is(")") && unary(toks) {
+		args, _ := splitArgs(toks, 1)
+		switch toks[0].text {
+		case "likely", "unlikely":
+			if len(args) == 1 {
+				return fi.refine(s, args[0], truth)
+			}
+		case "IS_ERR", "IS_ERR_OR_NULL":
+			if len(args) == 1 {
+				return fi.nullTest(s, argVar(args[0]), truth), true
+			}
+		case "trylock_page", "folio_trylock":
+			if v, ok := fi.varIdx[argVar(args[0])]; ok && truth {
+				s.v[v].lock, s.v[v].lline = lkLocked, toks[0].line
+			}
+			return s, true
+		}
+	}
+	if hasIdent(toks, "for_reclaim") && truth && !toks[0].is("!") {
+		s.reclaim = true
+	}
+	if lhs, _, ok := assignment(toks); ok {
+		return fi.refineAtom(s, lhsVar(lhs), "!=", "0", truth)
+	}
+	if len(toks) == 1 && toks[0].kind == tIdent {
+		return fi.refineAtom(s, toks[0].text, "!=", "0", truth)
+	}
+	if len(toks) == 3 && toks[1].kind == tPunct {
+		a, op, b := toks[0].text, toks[1].text, toks[2].text
+		if toks[2].kind == tIdent && (a == "NULL" || a == "0") {
+			a, b = b, a
+		}
+		return fi.refineAtom(s, a, op, b, truth)
+	}
+	return s, true
+}
+
+func (fi *fnInfo) refineAll(s state, parts [][]token, truth bool) (state, bool) {
+	for _, p := range parts {
+		var ok bool
+		if s, ok = fi.refine(s, p, truth); !ok {
+			return s, false
+		}
+	}
+	return s, true
+}
+
+// refineAtom narrows by "a op b" where a is a variable.
+func (fi *fnInfo) refineAtom(s state, a, op, b string, truth bool) (state, bool) {
+	if v, ok := fi.varIdx[a]; ok && (b == "NULL" || b == "0") {
+		switch op {
+		case "==":
+			return fi.nullTest(s, a, truth), true
+		case "!=":
+			return fi.nullTest(s, a, !truth), true
+		}
+		_ = v
+		return s, true
+	}
+	val, ok := fi.valIdx[a]
+	if !ok || s.val[val]&vTop != 0 {
+		return s, true
+	}
+	var set uint8 // the values for which the atom is true
+	switch {
+	case b == "AOP_WRITEPAGE_ACTIVATE" && op == "==":
+		set = vAct
+	case b == "AOP_WRITEPAGE_ACTIVATE" && op == "!=":
+		set = vAll &^ vAct
+	case b == "0" && op == "==":
+		set = vZero
+	case b == "0" && op == "!=":
+		set = vAll &^ vZero
+	case b == "0" && op == "<":
+		set = vErr
+	case b == "0" && op == ">=":
+		set = vAll &^ vErr
+	case b == "0" && op == ">":
+		set = vAct | vPos
+	case b == "0" && op == "<=":
+		set = vZero | vErr
+	default:
+		return s, true
+	}
+	if !truth {
+		set = vAll &^ set
+	}
+	nb := s.val[val] & set
+	if nb == 0 {
+		return s, false
+	}
+	s.val[val] = nb
+	for i := range s.v {
+		v := &s.v[i]
+		if v.lock != lkActDep || v.dep != val {
+			continue
+		}
+		v.depBits = nb
+		switch {
+		case nb == vAct:
+			v.lock, v.dep = lkLocked, -1
+		case nb&vAct == 0:
+			v.lock, v.dep = lkUnlocked, -1
+		}
+	}
+	return s, true
+}
+
+// nullTest narrows by a failed-lookup test on name: on the failed branch
+// the lookup returned nothing, so nothing is owed.
+func (fi *fnInfo) nullTest(s state, name string, failed bool) state {
+	v, ok := fi.varIdx[name]
+	if !ok || !failed {
+		return s
+	}
+	if v == fi.own {
+		return s
+	}
+	s.v[v] = vst{dep: -1}
+	return s
+}
+
+// stripParens removes parentheses around a whole expression.
+func stripParens(toks []token) []token {
+	for len(toks) >= 2 && toks[0].is("(") && toks[len(toks)-1].is(")") {
+		_, end := splitArgs(toks, 0)
+		if end != len(toks)-1 {
+			break
+		}
+		toks = toks[1 : len(toks)-1]
+	}
+	return toks
+}
+
+// unary reports whether toks is one operand: an identifier, a call, a
+// parenthesised group or a member chain, with no binary operator at top level.
+func unary(toks []token) bool {
+	depth := 0
+	for i, t := range toks {
+		switch {
+		case t.is("(") || t.is("["):
+			depth++
+		case t.is(")") || t.is("]"):
+			depth--
+		case depth == 0 && t.kind == tPunct && !t.is("->") && !t.is(".") && !(i == 0 && (t.is("!") || t.is("*") || t.is("&"))):
+			return false
+		}
+	}
+	return true
+}
+
+// splitTop splits at a top-level binary operator.
+func splitTop(toks []token, op string) [][]token {
+	var out [][]token
+	depth, start := 0, 0
+	for k, t := range toks {
+		switch {
+		case t.is("(") || t.is("["):
+			depth++
+		case t.is(")") || t.is("]"):
+			depth--
+		case depth == 0 && t.is(op):
+			out = append(out, toks[start:k])
+			start = k + 1
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return append(out, toks[start:])
+}
+
+// isIdentLike reports whether s is a C identifier.
+func isIdentLike(s string) bool {
+	return s != "" && isIdentStart(s[0]) && !strings.ContainsAny(s, " ()")
+}

@@ -1,0 +1,106 @@
+package checks
+
+import (
+	"sort"
+	"strings"
+)
+
+// A pass is one rule run over one unit.
+type pass struct {
+	u    *unitInfo
+	rule *Rule
+	out  *[]Finding
+}
+
+// report records a finding of the pass's rule on a line index of the unit.
+// A finding whose line is unchanged and whose path crosses no changed line
+// is pre-existing: it is reported as info.
+func (p *pass) report(fi *fnInfo, line int32, sev Severity, touched bool, msg string) {
+	if line < 0 || int(line) >= len(p.u.lines) || p.u.lines[line].gap {
+		return
+	}
+	if !touched && !p.u.changed(line) {
+		sev = Info
+		msg = "pre-existing: " + msg
+	}
+	name := ""
+	if fi != nil {
+		name = fi.f.name
+	} else if f := p.u.funcAt(line); f != nil {
+		name = f.f.name
+	}
+	l := p.u.lines[line]
+	*p.out = append(*p.out, Finding{Rule: p.rule.ID, Severity: sev, Path: p.u.path, Line: l.num,
+		Function: name, Code: l.text, Message: msg})
+}
+
+// lineNum is the new-side number of a line index, for messages.
+func (p *pass) lineNum(line int32) int {
+	if line < 0 || int(line) >= len(p.u.lines) {
+		return 0
+	}
+	return p.u.lines[line].num
+}
+
+// lower returns the severity one level lower.
+func lower(s Severity) Severity {
+	if s == Error {
+		return Warning
+	}
+	return Info
+}
+
+// checkUnit runs every rule over one unit. A bug in a rule must not take
+// the service down: a panic loses that unit's findings, nothing more.
+func checkUnit(u *unit, opts Options) (out []Finding) {
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
+	ui := newUnitInfo(u, opts)
+	for _, fi := range ui.funcs {
+		fi.runFlow()
+	}
+	for _, r := range Rules() {
+		if r.run != nil {
+			r.run(&pass{u: ui, rule: r, out: &out})
+		}
+	}
+	return out
+}
+
+// finish sorts findings by path, line and rule and drops duplicates.
+func finish(fs []Finding) []Finding {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Rule < b.Rule
+	})
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && f.Path == fs[i-1].Path && f.Line == fs[i-1].Line && f.Rule == fs[i-1].Rule {
+			continue
+		}
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// pathUnder reports whether a path lies under one of the prefixes.
+func pathUnder(path string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(path, p) || strings.Contains(path, "/"+p) {
+			return true
+		}
+	}
+	return false
+}

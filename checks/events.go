@@ -1,0 +1,217 @@
+package checks
+
+import "strings"
+
+// evKind is what a statement does to a tracked page or result variable.
+type evKind uint8
+
+const (
+	evLookup    evKind = iota + 1 // v = lookup(...)
+	evUnlock                      // unlock_page(v)
+	evLock                        // lock_page(v)
+	evPut                         // put_page(v)
+	evGet                         // get_page(v)
+	evWritepage                   // val = ->writepage(v, ...): unlocked unless ACTIVATE
+	evTransfer                    // a callee takes v's lock (and unlocks it)
+	evWBStart                     // set_page_writeback(v)
+	evWBEnd                       // end_page_writeback(v)
+	evRedirty                     // redirty_page_for_writepage(wbc, v)
+	evSubmit                      // I/O submitted: completion may unlock/end
+	evHavoc                       // an unknown callee got v: anything may happen
+	evEscape                      // v is handed out (stored, returned through *pagep)
+	evForget                      // v is reassigned
+	evSetVal                      // val = constant or unknown
+	evReclaim                     // a wbc->for_reclaim test (set on the true branch)
+)
+
+// Value bits of a tracked result variable.
+const (
+	vZero uint8 = 1 << iota
+	vAct
+	vErr // negative
+	vPos // positive, not ACTIVATE
+	vTop // unknown: never report on it
+	vAll = vZero | vAct | vErr | vPos
+)
+
+// An event is one effect of a statement, in textual order.
+type event struct {
+	kind   evKind
+	v      int8 // tracked page variable, or -1
+	val    int8 // tracked value variable, or -1
+	bits   uint8
+	locked bool // lookups: returns the page locked
+	line   int32
+	name   string // callee
+}
+
+// computeEvents finds the events of a node's tokens: its calls, then the
+// assignments of each declarator.
+func (fi *fnInfo) computeEvents(toks []token) []event {
+	var evs []event
+	for _, c := range findCalls(toks) {
+		evs = fi.callEvents(evs, c)
+	}
+	for _, part := range splitTopCommas(toks) {
+		if lhs, rhs, ok := assignment(part); ok && len(part) > 0 {
+			evs = fi.assignEvents(evs, lhs, rhs, part[0].line)
+		}
+	}
+	return evs
+}
+
+// assignEvents appends the events of "lhs = rhs".
+func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []event {
+	lv := lhsVar(lhs)
+	if c, whole := wholeCall(rhs); whole {
+		if v, ok := fi.varIdx[lv]; ok && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]) {
+			locked := lockedLookups[c.name] || flagLookups[c.name] && hasIdentPrefix(rhs, "FGP_LOCK")
+			return append(evs, event{kind: evLookup, v: v, val: -1, locked: locked, line: line, name: c.name})
+		}
+		if val, ok := fi.valIdx[lv]; ok && len(c.args) > 0 && isWritepageCall(fi, c) {
+			v, vok := fi.varIdx[argVar(c.args[0])]
+			bits := vZero | vErr | vAct
+			if !activateCallees[c.name] && c.name[0] != '(' {
+				bits = vZero | vErr
+			}
+			found := false
+			for k := range evs {
+				if vok && evs[k].kind == evWritepage && evs[k].v == v {
+					evs[k].val, evs[k].bits, found = val, bits, true
+				}
+			}
+			if found {
+				return evs
+			}
+			return append(evs, event{kind: evSetVal, v: -1, val: val, bits: bits, line: line})
+		}
+	}
+	if val, ok := fi.valIdx[lv]; ok {
+		evs = append(evs, event{kind: evSetVal, v: -1, val: val, bits: constBits(rhs), line: line})
+	}
+	if v, ok := fi.varIdx[lv]; ok {
+		return append(evs, event{kind: evForget, v: v, val: -1, line: line})
+	}
+	if lv == "" {
+		if v, ok := fi.varIdx[argVar(rhs)]; ok {
+			evs = append(evs, event{kind: evEscape, v: v, val: -1, line: line})
+		}
+	}
+	return evs
+}
+
+// constBits returns the value bits of an assigned expression.
+func constBits(rhs []token) uint8 {
+	switch {
+	case len(rhs) == 1 && rhs[0].text == "0":
+		return vZero
+	case len(rhs) == 1 && rhs[0].text == "AOP_WRITEPAGE_ACTIVATE":
+		return vAct
+	case len(rhs) >= 2 && rhs[0].is("-") && rhs[1].kind == tIdent && strings.HasPrefix(rhs[1].text, "E"):
+		return vErr
+	}
+	return vTop
+}
+
+// isWritepageCall reports whether c writes its first argument as a
+// ->writepage would: it unlocks the page unless it returns ACTIVATE.
+func isWritepageCall(fi *fnInfo, c call) bool {
+	if activateCallees[c.name] || c.name == "write_one_page" || c.name == "folio_write_one" {
+		return true
+	}
+	return c.name[0] == '(' && strings.Contains(c.name, "writepage")
+}
+
+// callEvents appends the events of one call.
+func (fi *fnInfo) callEvents(evs []event, c call) []event {
+	line := c.line
+	arg := func(i int) int8 {
+		if i < len(c.args) {
+			if v, ok := fi.varIdx[argVar(c.args[i])]; ok {
+				return v
+			}
+		}
+		return -1
+	}
+	ev := func(k evKind, v int8) []event {
+		if v < 0 && k != evSubmit && k != evReclaim {
+			return evs
+		}
+		return append(evs, event{kind: k, v: v, val: -1, line: line, name: c.name})
+	}
+	n := c.name
+	switch {
+	case unlockCalls[n]:
+		return ev(evUnlock, arg(0))
+	case lockCalls[n]:
+		return ev(evLock, arg(0))
+	case putCalls[n]:
+		return ev(evPut, arg(0))
+	case n == "f2fs_put_page":
+		if len(c.args) > 1 && !(len(c.args[1]) == 1 && c.args[1][0].text == "0") {
+			evs = ev(evUnlock, arg(0))
+		}
+		return ev(evPut, arg(0))
+	case getCalls[n]:
+		return ev(evGet, arg(0))
+	case isWritepageCall(fi, c):
+		return ev(evWritepage, arg(0))
+	case transferCalls[n]:
+		return ev(evTransfer, arg(0))
+	case wbStartCalls[n]:
+		return ev(evWBStart, arg(0))
+	case wbEndCalls[n]:
+		return ev(evWBEnd, arg(0))
+	case n == "folio_batch_add" || n == "pagevec_add" || n == "list_add" || n == "list_add_tail":
+		return ev(evEscape, arg(1))
+	}
+	if i, ok := redirtyCalls[n]; ok {
+		return ev(evRedirty, arg(i))
+	}
+	if strings.Contains(n, "submit") {
+		evs = ev(evSubmit, -1)
+	}
+	return fi.unknownCall(evs, c)
+}
+
+// unknownCall decides what an unknown callee does to tracked arguments: a
+// same-file helper's summary; for the own page, a transfer when it also
+// gets the wbc or its name says it writes; for other pages, anything.
+func (fi *fnInfo) unknownCall(evs []event, c call) []event {
+	if isBenign(c.name) {
+		return evs
+	}
+	passesWbc := false
+	for _, a := range c.args {
+		if fi.wbcName != "" && exprIs(a, fi.wbcName) {
+			passesWbc = true
+		}
+	}
+	for i, a := range c.args {
+		v, ok := fi.varIdx[argVar(a)]
+		if !ok {
+			continue
+		}
+		if sum, ok := fi.u.summary(c.name, i); ok {
+			if sum == sumUnlocks {
+				evs = append(evs, event{kind: evTransfer, v: v, val: -1, line: c.line, name: c.name})
+			}
+			continue
+		}
+		if v == fi.own && !passesWbc && !looksConsuming(c.name) {
+			continue
+		}
+		evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})
+	}
+	return evs
+}
+
+// hasIdentPrefix reports whether an identifier starting with p occurs.
+func hasIdentPrefix(toks []token, p string) bool {
+	for _, t := range toks {
+		if t.kind == tIdent && strings.HasPrefix(t.text, p) {
+			return true
+		}
+	}
+	return false
+}

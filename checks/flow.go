@@ -1,0 +1,200 @@
+package checks
+
+// Lock, reference and writeback states of a tracked page (rules.md §0.2).
+const (
+	lkNone     uint8 = iota // no obligation (untracked, failed lookup, handed out)
+	lkLocked                // locked by us
+	lkUnlocked              // unlocked
+	lkActDep                // unlocked by a lower writepage unless it returned ACTIVATE
+	lkUnknown               // an unknown callee or gap may have changed it
+)
+
+const (
+	rfNone uint8 = iota
+	rfHeld
+	rfHeld2
+	rfReleased
+	rfUnknown
+)
+
+const (
+	wbNone uint8 = iota
+	wbOn
+	wbEnded
+	wbUnknown
+)
+
+// vst is the abstract state of one tracked page variable.
+type vst struct {
+	lock, ref, wb  uint8
+	dep            int8  // value variable an lkActDep lock depends on, or -1
+	depBits        uint8 // possible results of that writepage
+	redirty, async bool
+	byWP           bool  // unlocked by a lower writepage
+	lline, rline   int32 // line of the lookup/lock/writepage; of the release
+}
+
+// state is one abstract path state; it is comparable so that states can be
+// deduplicated per node.
+type state struct {
+	v       [maxVars]vst
+	val     [maxVals]uint8
+	via     int32 // 1 + line of the last goto/break taken, 0 for none
+	touched bool  // the path crosses a changed line
+	reclaim bool  // a wbc->for_reclaim test was true on the path
+}
+
+// Flow limits: states per node and total steps per function.
+const (
+	maxStatesPerNode = 256
+	maxSteps         = 200000
+)
+
+type workItem struct {
+	n int
+	s state
+}
+
+// runFlow runs the dataflow over the function's graph once and records
+// observations for the rules.
+func (fi *fnInfo) runFlow() {
+	if fi.flowDone {
+		return
+	}
+	fi.flowDone = true
+	if len(fi.vars) == 0 && len(fi.vals) == 0 {
+		return
+	}
+	fi.explore(fi.entryState())
+}
+
+// entryState is the state at the function's entry: the own page locked
+// when the function's start is visible, unknown otherwise.
+func (fi *fnInfo) entryState() state {
+	var s state
+	for i := range s.v {
+		s.v[i].dep = -1
+	}
+	for i := range s.val {
+		s.val[i] = vTop
+	}
+	if fi.own >= 0 {
+		o := &s.v[fi.own]
+		if fi.f.startKnown {
+			o.lock, o.wb = lkLocked, wbNone
+		} else {
+			o.lock, o.wb = lkUnknown, wbUnknown
+		}
+	}
+	return s
+}
+
+// explore propagates states through the graph, path-sensitively up to
+// state equality, within the limits.
+func (fi *fnInfo) explore(s0 state) {
+	seen := make([]map[state]struct{}, len(fi.g.nodes))
+	work := []workItem{{0, s0}}
+	steps := 0
+	for len(work) > 0 && steps < maxSteps {
+		it := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[it.n] == nil {
+			seen[it.n] = map[state]struct{}{}
+		}
+		if _, ok := seen[it.n][it.s]; ok || len(seen[it.n]) >= maxStatesPerNode {
+			continue
+		}
+		seen[it.n][it.s] = struct{}{}
+		steps++
+		work = fi.step(it.n, it.s, work)
+	}
+}
+
+// step applies node n to state s and queues the successors.
+func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
+	n := &fi.g.nodes[id]
+	if fi.u.changed(n.line) {
+		s.touched = true
+	}
+	switch n.kind {
+	case nNop:
+		for _, x := range n.succ {
+			work = append(work, workItem{x, s})
+		}
+	case nExpr, nSwitch:
+		s = fi.apply(s, n.evs)
+		for _, x := range n.succ {
+			work = append(work, workItem{x, s})
+		}
+	case nCond:
+		if n.iter >= 0 {
+			return fi.iterStep(n, s, work)
+		}
+		s = fi.apply(s, n.evs)
+		for b, x := range n.succ {
+			if s2, ok := fi.refine(s, n.toks, b == 0); ok {
+				work = append(work, workItem{x, s2})
+			}
+		}
+	case nReturn:
+		s = fi.apply(s, n.evs)
+		fi.exitCheck(n, s)
+	case nExit:
+		fi.exitCheck(n, s)
+	case nGoto:
+		s.via = n.line + 1
+		for _, x := range n.succ {
+			work = append(work, workItem{x, s})
+		}
+	case nGap:
+		for i := range s.v {
+			havoc(&s.v[i])
+		}
+		for i := range s.val {
+			s.val[i] = vTop
+		}
+		work = append(work, workItem{n.succ[0], s})
+	}
+	return work
+}
+
+// iterStep handles the head of a writeback_iter loop: the folio of the
+// previous iteration must be unlocked (or handed on) before the next call.
+func (fi *fnInfo) iterStep(n *node, s state, work []workItem) []workItem {
+	v := &s.v[n.iter]
+	if v.lock == lkLocked {
+		fi.observe(obs{kind: obIterLeak, v: n.iter, line: anchorOf(s, n.line), rel: v.lline, touched: s.touched,
+			redirty: v.redirty})
+	}
+	s.via = 0
+	in := s
+	in.v[n.iter] = vst{lock: lkLocked, dep: -1, lline: n.line}
+	out := s
+	out.v[n.iter] = vst{dep: -1}
+	work = append(work, workItem{n.succ[0], in})
+	if len(n.succ) > 1 {
+		work = append(work, workItem{n.succ[1], out})
+	}
+	return work
+}
+
+// anchorOf is the line a path's finding points at: the last goto taken,
+// or the given line.
+func anchorOf(s state, line int32) int32 {
+	if s.via != 0 {
+		return s.via - 1
+	}
+	return line
+}
+
+// havoc forgets what is known about a page after unknown code.
+func havoc(v *vst) {
+	if v.lock != lkNone {
+		v.lock = lkUnknown
+	}
+	if v.ref != rfNone {
+		v.ref = rfUnknown
+	}
+	v.wb = wbUnknown
+	v.async = true
+}

@@ -1,0 +1,195 @@
+package checks
+
+import (
+	"regexp"
+	"strings"
+)
+
+// maxVars and maxVals bound the tracked variables of one function.
+const (
+	maxVars = 8
+	maxVals = 4
+)
+
+// fnInfo is one function prepared for the rules: its tree, graph, the
+// tracked variables and the dataflow's observations.
+type fnInfo struct {
+	u        *unitInfo
+	f        *function
+	body     *stmt
+	g        *cfg
+	wp       bool // a ->writepage-like function (rules.md §0.1)
+	wpWeak   bool // only the name says so: report one level lower
+	excluded bool // *_locked, completion handlers
+	own      int8 // the own page variable, or -1
+	wbcName  string
+	vars     []string
+	varIdx   map[string]int8
+	vals     []string
+	valIdx   map[string]int8
+	obs      []obs
+	flowDone bool
+}
+
+// wpNameRe is the weak name heuristic of rules.md §0.1 #6.
+var wpNameRe = regexp.MustCompile(`_write_?page$`)
+
+// excludedNameRe matches the §0.1 exclusions.
+var excludedNameRe = regexp.MustCompile(`(_locked$|end_io|endio|_complete|_done)`)
+
+// newFnInfo classifies a function and builds its tree and graph.
+func newFnInfo(u *unitInfo, f *function) *fnInfo {
+	fi := &fnInfo{u: u, f: f, own: -1, varIdx: map[string]int8{}, valIdx: map[string]int8{}}
+	fi.body = parseBody(f.body)
+	if w := f.paramOfType("writeback_control"); w != nil {
+		fi.wbcName = w.name
+	}
+	fi.classify()
+	fi.collectVars()
+	fi.g = buildCFG(fi.body, f.closeLine)
+	for i := range fi.g.nodes {
+		n := &fi.g.nodes[i]
+		if len(n.toks) > 0 {
+			n.evs = fi.computeEvents(n.toks)
+		}
+		if n.kind == nCond && n.loop {
+			n.iter = fi.iterVar(n.toks)
+		}
+	}
+	return fi
+}
+
+// classify decides whether the function is a writepage context.
+func (fi *fnInfo) classify() {
+	f := fi.f
+	fi.excluded = excludedNameRe.MatchString(f.name) || strings.Contains(f.name, "writepages")
+	var pg *param
+	if len(f.params) > 0 && pageType(f.params[0].typ) {
+		pg = &f.params[0]
+	}
+	switch {
+	case pg == nil || fi.excluded:
+		return
+	case fi.u.registered[f.name]:
+		fi.wp = true
+	case len(f.params) >= 2 && strings.Contains(f.params[1].typ, "writeback_control") &&
+		(len(f.params) == 2 || strings.Contains(pg.typ, "folio") ||
+			len(f.params) == 3 && strings.Contains(f.params[2].typ, "void")):
+		fi.wp = true
+	case wpNameRe.MatchString(f.name):
+		fi.wp, fi.wpWeak = true, true
+	}
+	if fi.wp && pg.name != "" {
+		fi.own = fi.addVar(pg.name)
+	}
+}
+
+// addVar tracks a page/folio variable and returns its index (-1 when full).
+func (fi *fnInfo) addVar(name string) int8 {
+	if v, ok := fi.varIdx[name]; ok {
+		return v
+	}
+	if len(fi.vars) >= maxVars || name == "" {
+		return -1
+	}
+	fi.vars = append(fi.vars, name)
+	fi.varIdx[name] = int8(len(fi.vars) - 1)
+	return int8(len(fi.vars) - 1)
+}
+
+func (fi *fnInfo) addVal(name string) {
+	if _, ok := fi.valIdx[name]; ok || len(fi.vals) >= maxVals || name == "" {
+		return
+	}
+	fi.vals = append(fi.vals, name)
+	fi.valIdx[name] = int8(len(fi.vals) - 1)
+}
+
+// collectVars finds the variables to track: lookup results, pages given to
+// a lower writepage, writeback_iter folios, and writepage results.
+func (fi *fnInfo) collectVars() {
+	walkStmts(fi.body, func(s *stmt) {
+		for _, part := range [][]token{s.toks, s.init, s.post} {
+			fi.collectFrom(part)
+		}
+	})
+}
+
+func (fi *fnInfo) collectFrom(toks []token) {
+	if len(toks) == 0 {
+		return
+	}
+	if fi.iterVar(toks) >= 0 {
+		return
+	}
+	for _, c := range findCalls(toks) {
+		if isWritepageCall(fi, c) && len(c.args) > 0 {
+			fi.addVar(argVar(c.args[0]))
+		}
+	}
+	for _, part := range splitTopCommas(toks) {
+		lhs, rhs, ok := assignment(part)
+		if !ok {
+			continue
+		}
+		lv := lhsVar(lhs)
+		c, whole := wholeCall(rhs)
+		switch {
+		case whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]):
+			fi.addVar(lv)
+		case whole && isWritepageCall(fi, c):
+			fi.addVal(lv)
+		case len(rhs) == 1 && rhs[0].text == "AOP_WRITEPAGE_ACTIVATE":
+			fi.addVal(lv)
+		}
+	}
+}
+
+// iterVar returns the tracked folio of a writeback_iter loop condition,
+// adding it when needed, or -1.
+func (fi *fnInfo) iterVar(cond []token) int8 {
+	for _, c := range findCalls(cond) {
+		if c.name != "writeback_iter" {
+			continue
+		}
+		inner := cond
+		for len(inner) >= 2 && inner[0].is("(") && inner[len(inner)-1].is(")") {
+			inner = inner[1 : len(inner)-1]
+		}
+		if lhs, _, ok := assignment(inner); ok {
+			return fi.addVar(lhsVar(lhs))
+		}
+	}
+	return -1
+}
+
+// splitTopCommas splits a declaration list at its top-level commas.
+func splitTopCommas(toks []token) [][]token {
+	var out [][]token
+	depth, start := 0, 0
+	for k, t := range toks {
+		switch {
+		case t.is("(") || t.is("[") || t.is("{"):
+			depth++
+		case t.is(")") || t.is("]") || t.is("}"):
+			depth--
+		case t.is(",") && depth == 0:
+			out = append(out, toks[start:k])
+			start = k + 1
+		}
+	}
+	return append(out, toks[start:])
+}
+
+// walkStmts calls fn on s and every statement below it.
+func walkStmts(s *stmt, fn func(*stmt)) {
+	if s == nil {
+		return
+	}
+	fn(s)
+	for _, c := range s.list {
+		walkStmts(c, fn)
+	}
+	walkStmts(s.body, fn)
+	walkStmts(s.els, fn)
+}

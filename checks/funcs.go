@@ -1,0 +1,266 @@
+package checks
+
+import "strings"
+
+// A param is one parameter of a function: its type as text and its name.
+type param struct {
+	typ, name string
+}
+
+// A function is one C function (or the visible part of it) in a unit.
+type function struct {
+	name       string
+	params     []param
+	body       []token // between the braces; may contain tGap tokens
+	sigLine    int32   // line of the name (or of the fragment's first token)
+	closeLine  int32   // line of the closing brace, or of the last token
+	startKnown bool    // the body is seen from its opening brace
+	endKnown   bool    // the body is seen up to its closing brace
+}
+
+// complete reports whether the whole body is visible (no gap, both ends).
+func (f *function) complete() bool {
+	if !f.startKnown || !f.endKnown {
+		return false
+	}
+	for _, t := range f.body {
+		if t.kind == tGap {
+			return false
+		}
+	}
+	return true
+}
+
+// paramOfType returns the first parameter whose type contains s.
+func (f *function) paramOfType(s string) *param {
+	for i := range f.params {
+		if strings.Contains(f.params[i].typ, s) {
+			return &f.params[i]
+		}
+	}
+	return nil
+}
+
+// extractFunctions finds the function bodies in a token stream. It follows
+// braces, and resynchronises on kernel style: a '{' or '}' in column 0
+// starts or ends a function. A hunk whose @@ header names a function
+// continues (or starts a fragment of) that function.
+func extractFunctions(toks []token) []*function {
+	var funcs []*function
+	var cur *function
+	depth, sigStart := 0, 0
+	closeCur := func(line int32, known bool) {
+		cur.closeLine, cur.endKnown = line, known
+		funcs = append(funcs, cur)
+		cur = nil
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case t.kind == tGap:
+			name, params, isFunc := headerSig(t.text)
+			isLabel := strings.HasSuffix(strings.TrimSpace(t.text), ":") && !strings.Contains(t.text, "(")
+			if cur != nil && (isFunc && name == cur.name || isLabel) {
+				cur.body = append(cur.body, t)
+				continue
+			}
+			if cur != nil {
+				closeCur(t.line, false)
+			}
+			depth, sigStart = 0, i+1
+			if isFunc {
+				cur = &function{name: name, params: params, sigLine: t.line}
+				cur.body = append(cur.body, t)
+				depth = 1
+			}
+		case t.is("{"):
+			if cur == nil && depth == 0 {
+				if name, params, ok := funcSig(toks[sigStart:i]); ok {
+					cur = &function{name: name, params: params, sigLine: nameLine(toks[sigStart:i], name), startKnown: true}
+					depth = 1
+					continue
+				}
+			}
+			if cur != nil && t.col == 0 {
+				j := i
+				for j > 0 && !toks[j-1].is(";") && !toks[j-1].is("}") && !toks[j-1].is("{") && toks[j-1].kind != tGap {
+					j--
+				}
+				if name, params, ok := funcSig(toks[j:i]); ok {
+					cut := len(cur.body) - (i - j)
+					if cut < 0 {
+						cut = 0
+					}
+					cur.body = cur.body[:cut]
+					closeCur(toks[j].line, false)
+					cur = &function{name: name, params: params, sigLine: nameLine(toks[j:i], name), startKnown: true}
+					depth = 1
+					continue
+				}
+			}
+			depth++
+			if cur != nil {
+				cur.body = append(cur.body, t)
+			}
+		case t.is("}"):
+			if cur != nil {
+				if depth <= 1 || t.col == 0 {
+					closeCur(t.line, true)
+					depth, sigStart = 0, i+1
+					continue
+				}
+				depth--
+				cur.body = append(cur.body, t)
+				continue
+			}
+			if depth > 0 {
+				depth--
+			}
+			if depth == 0 {
+				sigStart = i + 1
+			}
+		case t.is(";") && depth == 0 && cur == nil:
+			sigStart = i + 1
+		default:
+			if cur != nil {
+				cur.body = append(cur.body, t)
+			}
+		}
+	}
+	if cur != nil {
+		last := cur.sigLine
+		if len(cur.body) > 0 {
+			last = cur.body[len(cur.body)-1].line
+		}
+		closeCur(last, false)
+	}
+	return funcs
+}
+
+// nameLine returns the line of the name token in a signature.
+func nameLine(sig []token, name string) int32 {
+	for _, t := range sig {
+		if t.kind == tIdent && t.text == name {
+			return t.line
+		}
+	}
+	if len(sig) > 0 {
+		return sig[0].line
+	}
+	return 0
+}
+
+// notFuncNames are identifiers that can precede '(' without naming a function.
+var notFuncNames = map[string]bool{"if": true, "while": true, "for": true, "switch": true, "return": true,
+	"sizeof": true, "typeof": true, "__attribute__": true, "__typeof__": true, "do": true, "else": true}
+
+// funcSig decides whether tokens before a '{' at file level are a function
+// signature, and returns its name and parameters. The name is the
+// identifier before a parenthesised group that only attributes follow;
+// anything earlier (a stray macro, prose) is ignored.
+func funcSig(sig []token) (string, []param, bool) {
+	for k := 1; k < len(sig); k++ {
+		if !sig[k].is("(") || sig[k-1].kind != tIdent || notFuncNames[sig[k-1].text] {
+			continue
+		}
+		if k >= 2 && (sig[k-2].is("=") || sig[k-2].is(".") || sig[k-2].is("->")) {
+			continue
+		}
+		_, end := splitArgs(sig, k)
+		if end >= len(sig) || !onlyAttributes(sig[end+1:]) {
+			continue
+		}
+		for _, t := range sig[k:end] {
+			if t.is(";") {
+				return "", nil, false
+			}
+		}
+		return sig[k-1].text, parseParams(sig[k+1:]), true
+	}
+	return "", nil, false
+}
+
+// onlyAttributes reports whether tokens are identifiers and balanced
+// parenthesised groups only (__releases(x), __must_hold(y), noinline).
+func onlyAttributes(toks []token) bool {
+	depth := 0
+	for _, t := range toks {
+		switch {
+		case t.is("("):
+			depth++
+		case t.is(")"):
+			depth--
+		case depth == 0 && t.kind != tIdent:
+			return false
+		}
+	}
+	return depth == 0
+}
+
+// parseParams splits parameter tokens (after the opening parenthesis) into
+// parameters, up to the matching ')' or the end.
+func parseParams(toks []token) []param {
+	var params []param
+	depth, start := 0, 0
+	flush := func(end int) {
+		p := toks[start:end]
+		if len(p) == 0 || len(p) == 1 && p[0].text == "void" {
+			return
+		}
+		name := ""
+		if p[len(p)-1].kind == tIdent && len(p) > 1 {
+			name = p[len(p)-1].text
+			p = p[:len(p)-1]
+		}
+		var b strings.Builder
+		for k, t := range p {
+			if k > 0 && t.text != "*" {
+				b.WriteByte(' ')
+			}
+			b.WriteString(t.text)
+		}
+		params = append(params, param{typ: b.String(), name: name})
+	}
+	for k, t := range toks {
+		switch {
+		case t.is("("):
+			depth++
+		case t.is(")"):
+			if depth == 0 {
+				flush(k)
+				return params
+			}
+			depth--
+		case t.is(",") && depth == 0:
+			flush(k)
+			start = k + 1
+		}
+	}
+	flush(len(toks))
+	return params
+}
+
+// headerSig reads a hunk header's function context as a signature.
+func headerSig(h string) (string, []param, bool) {
+	if h == "" || strings.HasSuffix(strings.TrimSpace(h), ";") {
+		return "", nil, false
+	}
+	toks := lexLines([]srcLine{{text: h}})
+	if len(toks) > 0 && toks[len(toks)-1].is("{") {
+		toks = toks[:len(toks)-1]
+	}
+	open := -1
+	for k, t := range toks {
+		if t.is("=") {
+			return "", nil, false
+		}
+		if t.is("(") {
+			open = k
+			break
+		}
+	}
+	if open < 1 || toks[open-1].kind != tIdent || notFuncNames[toks[open-1].text] {
+		return "", nil, false
+	}
+	return toks[open-1].text, parseParams(toks[open+1:]), true
+}

@@ -1,0 +1,205 @@
+package checks
+
+// obsKind is a fact the dataflow found on some path; rules turn
+// observations into findings.
+type obsKind uint8
+
+const (
+	obExitLocked      obsKind = iota + 1 // own page locked at a return
+	obExitLockedAsync                    // ... after writeback start and I/O submission
+	obLookupLocked                       // looked-up page still locked at a return
+	obRefLeak                            // looked-up page reference not dropped
+	obDoublePut                          // reference dropped twice
+	obUnlockAfterPut                     // unlock after the last put
+	obDoubleUnlock                       // unlock of a page a lower writepage unlocked
+	obActLeak                            // ACTIVATE result leaves the page locked
+	obReturnAct                          // a lower writepage's result returned unfiltered
+	obActReturn                          // return AOP_WRITEPAGE_ACTIVATE
+	obWBNotEnded                         // writeback started, no I/O, no end
+	obWBEndNoStart                       // end_page_writeback without a start
+	obIterLeak                           // writeback_iter folio still locked at next iteration
+)
+
+// An obs is one observation, anchored on a line index of the unit.
+type obs struct {
+	kind     obsKind
+	v        int8
+	line     int32 // anchor
+	rel      int32 // related line (lookup, lock, writepage call)
+	touched  bool
+	redirty  bool
+	direct   bool // reached a return without a goto
+	reclaim  bool
+	unlocked bool
+}
+
+// observe records an observation once; touched paths win.
+func (fi *fnInfo) observe(o obs) {
+	for i := range fi.obs {
+		p := &fi.obs[i]
+		if p.kind == o.kind && p.v == o.v && p.line == o.line {
+			p.touched = p.touched || o.touched
+			p.redirty = p.redirty || o.redirty
+			p.reclaim = p.reclaim && o.reclaim
+			return
+		}
+	}
+	fi.obs = append(fi.obs, o)
+}
+
+// apply runs a node's events on a state.
+func (fi *fnInfo) apply(s state, evs []event) state {
+	for _, e := range evs {
+		if e.kind == evSubmit {
+			for i := range s.v {
+				s.v[i].async = true
+			}
+			continue
+		}
+		if e.kind == evSetVal {
+			for i := range s.v {
+				if s.v[i].dep == e.val {
+					s.v[i].dep = -1
+				}
+			}
+			s.val[e.val] = e.bits
+			continue
+		}
+		if e.v < 0 {
+			continue
+		}
+		fi.applyVar(&s, e)
+	}
+	return s
+}
+
+// applyVar applies one event to its page variable.
+func (fi *fnInfo) applyVar(s *state, e event) {
+	v := &s.v[e.v]
+	switch e.kind {
+	case evLookup:
+		*v = vst{lock: lkNone, ref: rfHeld, dep: -1, lline: e.line}
+		if e.locked {
+			v.lock = lkLocked
+		}
+	case evUnlock:
+		switch {
+		case v.lock == lkActDep && v.depBits&(vZero|vErr|vPos) != 0 && v.depBits&vTop == 0,
+			v.lock == lkUnlocked && v.byWP:
+			fi.observe(obs{kind: obDoubleUnlock, v: e.v, line: e.line, rel: v.lline, touched: s.touched})
+		case v.lock == lkLocked && v.ref == rfReleased:
+			fi.observe(obs{kind: obUnlockAfterPut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
+		}
+		v.lock, v.byWP, v.dep = lkUnlocked, false, -1
+	case evLock:
+		v.lock, v.lline, v.dep = lkLocked, e.line, -1
+	case evPut:
+		switch v.ref {
+		case rfHeld:
+			v.ref, v.rline = rfReleased, e.line
+		case rfHeld2:
+			v.ref = rfHeld
+		case rfReleased:
+			fi.observe(obs{kind: obDoublePut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
+		}
+	case evGet:
+		if v.ref == rfHeld {
+			v.ref = rfHeld2
+		}
+	case evWritepage:
+		v.lline, v.byWP = e.line, true
+		v.lock, v.dep = lkUnlocked, -1
+		if e.val >= 0 {
+			s.val[e.val] = e.bits
+			if e.bits&vAct != 0 {
+				v.lock, v.dep, v.depBits = lkActDep, e.val, e.bits
+			}
+		}
+	case evTransfer:
+		v.lock, v.byWP, v.dep = lkUnknown, false, -1
+		if v.wb != wbNone {
+			v.wb = wbUnknown
+		}
+	case evWBStart:
+		v.wb = wbOn
+	case evWBEnd:
+		if v.wb == wbNone && fi.wp && !fi.excluded && e.v == fi.own {
+			fi.observe(obs{kind: obWBEndNoStart, v: e.v, line: e.line, touched: s.touched})
+		}
+		v.wb = wbEnded
+	case evRedirty:
+		v.redirty = true
+	case evHavoc:
+		havoc(v)
+	case evEscape:
+		*v = vst{dep: -1}
+	case evForget:
+		if v.lock == lkActDep && v.depBits&vAct != 0 {
+			fi.observe(obs{kind: obActLeak, v: e.v, line: v.lline, touched: s.touched})
+		}
+		*v = vst{dep: -1}
+	}
+}
+
+// exitCheck records what is wrong at a return (n.toks is the value) or at
+// the end of the function.
+func (fi *fnInfo) exitCheck(n *node, s state) {
+	ret := n.toks
+	retVar := argVar(ret)
+	anchor := anchorOf(s, n.line)
+	isAct := len(ret) == 1 && ret[0].text == "AOP_WRITEPAGE_ACTIVATE"
+	if val, ok := fi.valIdx[retVar]; ok && s.val[val] == vAct {
+		isAct = true
+	}
+	for i := range fi.vars {
+		v := s.v[i]
+		if fi.vars[i] == retVar && n.kind == nReturn {
+			continue
+		}
+		if int8(i) == fi.own {
+			fi.ownExit(n, s, v, anchor, isAct)
+		} else {
+			switch v.lock {
+			case lkLocked:
+				fi.observe(obs{kind: obLookupLocked, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
+			case lkActDep:
+				if v.depBits&vAct != 0 && v.depBits&vTop == 0 {
+					fi.observe(obs{kind: obActLeak, v: int8(i), line: v.lline, touched: s.touched})
+				}
+			}
+			if v.ref == rfHeld || v.ref == rfHeld2 {
+				fi.observe(obs{kind: obRefLeak, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
+			}
+		}
+		if v.wb == wbOn && !v.async && !fi.excluded {
+			fi.observe(obs{kind: obWBNotEnded, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
+		}
+	}
+	if fi.own < 0 || n.kind != nReturn {
+		return
+	}
+	if val, ok := fi.valIdx[retVar]; ok && s.val[val]&vAct != 0 && s.val[val]&vTop == 0 && s.val[val] != vAct {
+		fi.observe(obs{kind: obReturnAct, v: -1, line: n.line, touched: s.touched})
+	}
+	if c, whole := wholeCall(ret); whole && activateCallees[c.name] && (len(c.args) == 0 || argVar(c.args[0]) != fi.vars[fi.own]) {
+		fi.observe(obs{kind: obReturnAct, v: -1, line: n.line, touched: s.touched})
+	}
+}
+
+// ownExit checks the own page of a writepage function at an exit.
+func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
+	if isAct {
+		fi.observe(obs{kind: obActReturn, v: fi.own, line: n.line, touched: s.touched, reclaim: s.reclaim,
+			unlocked: v.lock == lkUnlocked})
+		return
+	}
+	if v.lock != lkLocked {
+		return
+	}
+	k := obExitLocked
+	if v.wb == wbOn && v.async {
+		k = obExitLockedAsync
+	}
+	fi.observe(obs{kind: k, v: fi.own, line: anchor, rel: n.line, touched: s.touched, redirty: v.redirty,
+		direct: s.via == 0})
+}
