@@ -1,0 +1,70 @@
+package checks
+
+// kmapCalls map a page or folio and return an address.
+var kmapCalls = map[string]bool{"kmap": true, "kmap_atomic": true, "kmap_local_page": true,
+	"kmap_local_folio": true, "kmap_atomic_prot": true, "kmap_local_page_prot": true}
+
+// A mapping is one "addr = kmap*(page)" of a function.
+type mapping struct {
+	addr, page, fn string
+	line           int32
+}
+
+// mappings returns the kmap-style assignments of a function in textual order.
+func mappings(fi *fnInfo) []mapping {
+	var out []mapping
+	walkStmts(fi.body, func(s *stmt) {
+		for _, part := range splitTopCommas(s.toks) {
+			lhs, rhs, ok := assignment(part)
+			if !ok {
+				continue
+			}
+			c, whole := wholeCall(rhs)
+			if !whole || !kmapCalls[c.name] || len(c.args) == 0 {
+				continue
+			}
+			out = append(out, mapping{addr: lhsVar(lhs), page: argVar(c.args[0]), fn: c.name, line: c.line})
+		}
+	})
+	return out
+}
+
+// identCount counts the occurrences of an identifier in the function body.
+func identCount(fi *fnInfo, name string) int {
+	n := 0
+	for _, t := range fi.f.body {
+		if t.kind == tIdent && t.text == name {
+			n++
+		}
+	}
+	return n
+}
+
+// varTypes returns the declared types of a function's parameters and
+// simple local declarations ("struct page *p").
+func varTypes(fi *fnInfo) map[string]string {
+	types := map[string]string{}
+	for _, p := range fi.f.params {
+		types[p.name] = p.typ
+	}
+	walkStmts(fi.body, func(s *stmt) {
+		if s.kind != sExpr || len(s.toks) < 3 || !s.toks[0].is("struct") && !(s.toks[0].is("const") && len(s.toks) > 3) {
+			return
+		}
+		typ := ""
+		for _, part := range splitTopCommas(s.toks) {
+			k := 0
+			for k < len(part) && (part[k].kind == tIdent || part[k].is("*")) {
+				k++
+			}
+			if k == 0 {
+				continue
+			}
+			if typ == "" {
+				typ = text(part[:k-1])
+			}
+			types[part[k-1].text] = typ
+		}
+	})
+	return types
+}

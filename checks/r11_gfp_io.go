@@ -1,0 +1,55 @@
+package checks
+
+var ruleR11 = &Rule{
+	ID: "fs-masks-gfp-io-unnecessarily", Number: "R11", Severity: Info,
+	Title: "A filesystem only needs to clear __GFP_FS (GFP_NOFS / memalloc_nofs_*); clearing __GFP_IO (GFP_NOIO) is for the block/IO layer",
+	run:   runR11,
+}
+
+// runR11 reports GFP_NOIO, ~__GFP_IO and memalloc_noio_save() added in
+// filesystem code (any path not under block/, drivers/, mm/ and so on).
+func runR11(p *pass) {
+	if contains(p.u.path, "/") && !pathUnder(p.u.path, "fs/") {
+		return
+	}
+	for _, fi := range p.u.funcs {
+		if contains(fi.f.name, "swap") {
+			continue
+		}
+		done := map[int32]bool{}
+		b := fi.f.body
+		for i, t := range b {
+			if t.kind != tIdent || done[t.line] || !p.u.changed(t.line) {
+				continue
+			}
+			hit := t.text == "GFP_NOIO" || t.text == "memalloc_noio_save" ||
+				t.text == "__GFP_IO" && i > 0 && (b[i-1].is("~") || b[i-1].is("(") && i > 1 && b[i-2].is("~") || b[i-1].is("|") && negatedGroup(b, i))
+			if !hit {
+				continue
+			}
+			done[t.line] = true
+			p.report(fi, t.line, Info, true, "a filesystem only needs to mask __GFP_FS to avoid recursing into the fs; also clearing __GFP_IO (GFP_NOIO) is for block drivers such as loop and lowers the chance of success: "+nofsAdvice(p.u.era))
+		}
+	}
+}
+
+// negatedGroup reports whether token i sits inside a "~( ... )" group.
+func negatedGroup(b []token, i int) bool {
+	for k := i - 1; k > 0 && k > i-6; k-- {
+		if b[k].is("(") {
+			return b[k-1].is("~")
+		}
+	}
+	return false
+}
+
+// nofsAdvice is the era's way to ask for a NOFS allocation.
+func nofsAdvice(e era) string {
+	switch {
+	case e.atLeast(ver(4, 12, 0)):
+		return "use a memalloc_nofs_save() scope, GFP_NOFS or mapping_gfp_constraint(m, ~__GFP_FS)"
+	case e.atLeast(v44):
+		return "use GFP_NOFS or mapping_gfp_constraint(m, ~__GFP_FS)"
+	}
+	return "use GFP_NOFS or mapping_gfp_mask(m) & ~__GFP_FS"
+}
