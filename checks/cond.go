@@ -57,9 +57,21 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 		if toks[2].kind == tIdent && (a == "NULL" || a == "0") {
 			a, b = b, a
 		}
+		if _, ok := fi.varIdx[a]; ok && toks[2].kind == tIdent && b != "NULL" && (op == "==" || op == "!=") {
+			return fi.aliasTest(s, a, op == "==" == truth), true
+		}
 		return fi.refineAtom(s, a, op, b, truth)
 	}
 	return s, true
+}
+
+// aliasTest narrows by "v == other": when equal, v is the other page (for
+// example the caller's locked_page), which this function does not own.
+func (fi *fnInfo) aliasTest(s state, name string, equal bool) state {
+	if v, ok := fi.varIdx[name]; ok && equal && v != fi.own {
+		s.v[v] = vst{dep: -1, escaped: true}
+	}
+	return s
 }
 
 func (fi *fnInfo) refineAll(s state, parts [][]token, truth bool) (state, bool) {

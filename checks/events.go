@@ -22,6 +22,7 @@ const (
 	evForget                      // v is reassigned
 	evSetVal                      // val = constant or unknown
 	evReclaim                     // a wbc->for_reclaim test (set on the true branch)
+	evWBMaybe                     // a helper got the page: it may have started or ended writeback
 )
 
 // Value bits of a tracked result variable.
@@ -63,6 +64,11 @@ func (fi *fnInfo) computeEvents(toks []token) []event {
 // assignEvents appends the events of "lhs = rhs".
 func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []event {
 	lv := lhsVar(lhs)
+	if v, ok := fi.varIdx[lv]; ok && len(rhs) > 1 {
+		if w, ok := fi.varIdx[argVar(rhs)]; ok && w == v {
+			return evs // an alias: folio = page_folio(page)
+		}
+	}
 	if c, whole := wholeCall(rhs); whole {
 		if v, ok := fi.varIdx[lv]; ok && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]) {
 			locked := lockedLookups[c.name] || flagLookups[c.name] && hasIdentPrefix(rhs, "FGP_LOCK")
@@ -92,9 +98,14 @@ func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []even
 	if v, ok := fi.varIdx[lv]; ok {
 		return append(evs, event{kind: evForget, v: v, val: -1, line: line})
 	}
+	if v, ok := fi.varIdx[argVar(rhs)]; ok {
+		return append(evs, event{kind: evEscape, v: v, val: -1, line: line}) // stored or aliased
+	}
 	if lv == "" {
-		if v, ok := fi.varIdx[argVar(rhs)]; ok {
-			evs = append(evs, event{kind: evEscape, v: v, val: -1, line: line})
+		for k, t := range rhs {
+			if v, ok := fi.varIdx[t.text]; ok && t.kind == tIdent && !(k+1 < len(rhs) && (rhs[k+1].is("->") || rhs[k+1].is("."))) {
+				evs = append(evs, event{kind: evEscape, v: v, val: -1, line: line})
+			}
 		}
 	}
 	return evs
@@ -157,13 +168,18 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 	case isWritepageCall(fi, c):
 		return ev(evWritepage, arg(0))
 	case transferCalls[n]:
-		return ev(evTransfer, arg(0))
+		for i := range c.args {
+			evs = ev(evTransfer, arg(i))
+		}
+		return evs
 	case wbStartCalls[n]:
 		return ev(evWBStart, arg(0))
 	case wbEndCalls[n]:
 		return ev(evWBEnd, arg(0))
 	case n == "folio_batch_add" || n == "pagevec_add" || n == "list_add" || n == "list_add_tail":
 		return ev(evEscape, arg(1))
+	case n == "folio_attach_private" || n == "attach_page_private" || n == "set_page_private":
+		return ev(evEscape, arg(0))
 	}
 	if i, ok := redirtyCalls[n]; ok {
 		return ev(evRedirty, arg(i))
@@ -190,15 +206,38 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 	for i, a := range c.args {
 		v, ok := fi.varIdx[argVar(a)]
 		if !ok {
+			evs = fi.opaqueArg(evs, a, c)
 			continue
 		}
 		if sum, ok := fi.u.summary(c.name, i); ok {
-			if sum == sumUnlocks {
+			switch sum {
+			case sumKeeps:
+				evs = append(evs, event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
+			case sumUnlocks:
 				evs = append(evs, event{kind: evTransfer, v: v, val: -1, line: c.line, name: c.name})
+			case sumMixed:
+				evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})
 			}
 			continue
 		}
 		if v == fi.own && !passesWbc && !looksConsuming(c.name) {
+			evs = append(evs, event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
+			continue
+		}
+		evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})
+	}
+	return evs
+}
+
+// opaqueArg havocs tracked variables that an argument uses in a way the
+// analysis cannot follow (folio ?: newfolio), but not field reads (page->index).
+func (fi *fnInfo) opaqueArg(evs []event, a []token, c call) []event {
+	for k, t := range a {
+		v, ok := fi.varIdx[t.text]
+		if !ok || t.kind != tIdent || k+1 < len(a) && (a[k+1].is("->") || a[k+1].is(".") || a[k+1].is("[")) {
+			continue
+		}
+		if v == fi.own || k > 0 && (a[k-1].is("->") || a[k-1].is(".")) {
 			continue
 		}
 		evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})

@@ -31,6 +31,7 @@ type vst struct {
 	depBits        uint8 // possible results of that writepage
 	redirty, async bool
 	byWP           bool  // unlocked by a lower writepage
+	escaped        bool  // handed out: the caller owns what is left
 	lline, rline   int32 // line of the lookup/lock/writepage; of the release
 }
 

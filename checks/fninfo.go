@@ -29,13 +29,18 @@ type fnInfo struct {
 	valIdx   map[string]int8
 	obs      []obs
 	flowDone bool
+	releases [maxVars]uint8 // relPut, relUnlock: the body releases the variable somewhere
+	lookups  [maxVars]int   // lookup sites per variable
+	pinned   [maxVars]bool  // looked up in a loop that keeps the references
+	derived  map[string][]int8 // local -> tracked variables its value was computed from
+	summary  bool // analysing a helper for its caller: record every exit
 }
 
 // wpNameRe is the weak name heuristic of rules.md §0.1 #6.
 var wpNameRe = regexp.MustCompile(`_write_?page$`)
 
 // excludedNameRe matches the §0.1 exclusions.
-var excludedNameRe = regexp.MustCompile(`(_locked$|end_io|endio|_complete|_done)`)
+var excludedNameRe = regexp.MustCompile(`(_locked$|end_io|endio|_complete|_done|nounlock|_nolock)`)
 
 // newFnInfo classifies a function and builds its tree and graph.
 func newFnInfo(u *unitInfo, f *function) *fnInfo {
@@ -72,16 +77,53 @@ func (fi *fnInfo) classify() {
 		return
 	case fi.u.registered[f.name]:
 		fi.wp = true
-	case len(f.params) >= 2 && strings.Contains(f.params[1].typ, "writeback_control") &&
-		(len(f.params) == 2 || strings.Contains(pg.typ, "folio") ||
-			len(f.params) == 3 && strings.Contains(f.params[2].typ, "void")):
+	case len(f.params) == 2 && strings.Contains(f.params[1].typ, "writeback_control") && strings.Contains(pg.typ, "page"):
 		fi.wp = true
+	case len(f.params) >= 2 && strings.Contains(f.params[1].typ, "writeback_control") &&
+		(strings.Contains(pg.typ, "folio") || len(f.params) == 3 && strings.Contains(f.params[2].typ, "void")):
+		fi.wp = unlocksSomewhere(f.body, pg.name)
 	case wpNameRe.MatchString(f.name):
-		fi.wp, fi.wpWeak = true, true
+		fi.wp, fi.wpWeak = unlocksSomewhere(f.body, pg.name), true
 	}
 	if fi.wp && pg.name != "" {
 		fi.own = fi.addVar(pg.name)
 	}
+}
+
+// collectAliases makes "folio = page_folio(page)" and "page = &folio->page"
+// name the same tracked variable as the page they convert.
+func (fi *fnInfo) collectAliases() {
+	walkStmts(fi.body, func(s *stmt) {
+		for _, part := range splitTopCommas(s.toks) {
+			lhs, rhs, ok := assignment(part)
+			if !ok || len(rhs) < 2 {
+				continue
+			}
+			lv := lhsVar(lhs)
+			if v, ok := fi.varIdx[argVar(rhs)]; ok && lv != "" && argVar(rhs) != text(rhs) {
+				if _, taken := fi.varIdx[lv]; !taken {
+					fi.varIdx[lv] = v
+				}
+			}
+		}
+	})
+}
+
+// unlocksSomewhere reports whether a body unlocks (or hands to a transfer
+// callee) the named page on some path: weaker writepage signals need it,
+// since helpers with the same signature often leave unlocking to the caller.
+func unlocksSomewhere(body []token, name string) bool {
+	for _, c := range findCalls(body) {
+		if !unlockCalls[c.name] && !transferCalls[c.name] && c.name != "f2fs_put_page" {
+			continue
+		}
+		for _, a := range c.args {
+			if argVar(a) == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // addVar tracks a page/folio variable and returns its index (-1 when full).
@@ -108,9 +150,100 @@ func (fi *fnInfo) addVal(name string) {
 // collectVars finds the variables to track: lookup results, pages given to
 // a lower writepage, writeback_iter folios, and writepage results.
 func (fi *fnInfo) collectVars() {
+	fi.collectAliases()
 	walkStmts(fi.body, func(s *stmt) {
 		for _, part := range [][]token{s.toks, s.init, s.post} {
 			fi.collectFrom(part)
+		}
+	})
+	fi.collectAliases()
+	fi.collectReleases()
+	fi.collectPinned()
+}
+
+// Release kinds recorded per variable.
+const (
+	relPut uint8 = 1 << iota
+	relUnlock
+)
+
+// collectPinned marks variables looked up in a loop whose body never puts
+// them: the loop pins pages on purpose and something else releases them.
+func (fi *fnInfo) collectPinned() {
+	walkStmts(fi.body, func(s *stmt) {
+		if s.kind != sWhile && s.kind != sFor && s.kind != sDo {
+			return
+		}
+		var parts [][]token
+		walkStmts(s.body, func(x *stmt) { parts = append(parts, x.toks, x.post) })
+		for v, name := range fi.vars {
+			looked, put := false, false
+			for _, part := range parts {
+				for _, d := range splitTopCommas(part) {
+					if lhs, rhs, ok := assignment(d); ok && lhsVar(lhs) == name {
+						c, whole := wholeCall(rhs)
+						looked = looked || whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name])
+					}
+				}
+				for _, c := range findCalls(part) {
+					if (putCalls[c.name] || c.name == "f2fs_put_page") && len(c.args) > 0 && argVar(c.args[0]) == name {
+						put = true
+					}
+				}
+			}
+			if looked && !put {
+				fi.pinned[v] = true
+			}
+		}
+	})
+}
+
+// collectReleases records which tracked variables the body ever unlocks
+// or puts, how many lookups assign each, and which locals derive from
+// them. A variable the function never releases is managed elsewhere
+// (pinned pages, helper-owned references): leaks are only reported for
+// variables the function itself releases on some path.
+func (fi *fnInfo) collectReleases() {
+	fi.derived = map[string][]int8{}
+	walkStmts(fi.body, func(s *stmt) {
+		for _, part := range [][]token{s.toks, s.init, s.post} {
+			for _, c := range findCalls(part) {
+				for _, a := range c.args {
+					v, ok := fi.varIdx[argVar(a)]
+					if !ok {
+						continue
+					}
+					switch {
+					case putCalls[c.name]:
+						fi.releases[v] |= relPut
+					case c.name == "f2fs_put_page":
+						fi.releases[v] |= relPut | relUnlock
+					case unlockCalls[c.name] || transferCalls[c.name] || isWritepageCall(fi, c):
+						fi.releases[v] |= relUnlock
+					}
+				}
+			}
+			for _, d := range splitTopCommas(part) {
+				lhs, rhs, ok := assignment(d)
+				if !ok {
+					continue
+				}
+				lv := lhsVar(lhs)
+				if c, whole := wholeCall(rhs); whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]) {
+					if v, ok := fi.varIdx[lv]; ok {
+						fi.lookups[v]++
+					}
+					continue
+				}
+				if _, tracked := fi.varIdx[lv]; tracked || lv == "" {
+					continue
+				}
+				for _, t := range rhs {
+					if v, ok := fi.varIdx[t.text]; ok && t.kind == tIdent {
+						fi.derived[lv] = append(fi.derived[lv], v)
+					}
+				}
+			}
 		}
 	})
 }

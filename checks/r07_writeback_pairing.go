@@ -12,6 +12,9 @@ var ruleR07 = &Rule{
 // end_page_writeback, and ends of writeback that never started.
 func runR07(p *pass) {
 	p.eachObs(obWBNotEnded, func(fi *fnInfo, o obs) {
+		if submitsBefore(fi, o.line) {
+			return // loops that count submissions decide the end themselves
+		}
 		end := "end_page_writeback(" + fi.varName(o.v) + ")"
 		if p.isFolio(fi, fi.varName(o.v)) {
 			end = "folio_end_writeback(" + fi.varName(o.v) + ")"
@@ -21,7 +24,23 @@ func runR07(p *pass) {
 			fi.varName(o.v), end))
 	})
 	p.eachObs(obWBEndNoStart, func(fi *fnInfo, o obs) {
+		if fi.callsBefore(1<<30, "set_page_writeback", "set_page_writeback_keepwrite", "folio_start_writeback",
+			"__folio_start_writeback", "folio_start_writeback_keepwrite") {
+			return // started on other paths: counters decide (nr_underway == 0)
+		}
 		p.report(fi, o.line, Error, o.touched, fmt.Sprintf(
 			"%s ends writeback of %s that was never started on this path", fi.f.name, fi.varName(o.v)))
 	})
+}
+
+// submitsBefore reports whether the function submits I/O (or hands the
+// page to a helper that may) on a line before line.
+func submitsBefore(fi *fnInfo, line int32) bool {
+	found := false
+	forCalls(fi, func(c call) {
+		if c.line < line && (contains(c.name, "submit") || contains(c.name, "write") || transferCalls[c.name]) {
+			found = true
+		}
+	})
+	return found
 }

@@ -14,30 +14,35 @@ var ruleR10 = &Rule{
 // initFuncRe matches inode initialisation functions (rules.md R10 a).
 var initFuncRe = regexp.MustCompile(`(iget|new_inode|get_inode|alloc_inode|init_inode|fill_super|set_aops|setup|create|read_inode|inode_init)`)
 
+// aopsNameRe matches address_space and file operation methods.
+var aopsNameRe = regexp.MustCompile(`(writepage|write_begin|write_end|read_folio|readpage|readahead|dirty_folio|fsync|_mmap|_fault|_write_iter|_read_iter)`)
+
 // runR10 reports mapping_set_gfp_mask() outside inode setup, and every
 // save/mask/restore flip.
 func runR10(p *pass) {
 	for _, fi := range p.u.funcs {
-		saved := map[string]bool{}
+		saved := savedMasks(fi)
+		masked, restored := false, false
 		forCalls(fi, func(c call) {
-			if c.name != "mapping_set_gfp_mask" || len(c.args) < 2 {
-				return
-			}
-			restore := len(c.args[1]) == 1 && saved[c.args[1][0].text]
-			for _, t := range c.args[1] {
-				if t.kind == tIdent {
-					saved[t.text] = true
+			if c.name == "mapping_set_gfp_mask" && len(c.args) == 2 {
+				for _, t := range c.args[1] {
+					masked = masked || saved[t.text] && hasTok(c.args[1], "~")
 				}
+				restored = restored || len(c.args[1]) == 1 && saved[c.args[1][0].text]
 			}
-			if !p.u.changed(c.line) {
+		})
+		forCalls(fi, func(c call) {
+			if c.name != "mapping_set_gfp_mask" || len(c.args) < 2 || !p.u.changed(c.line) {
 				return
 			}
-			flip := restore || hasIdentPrefix(c.args[1], "__GFP") && hasIdent(c.args[1], "mapping_gfp_mask") ||
-				len(saved) > 0 && hasTok(c.args[1], "~")
+			flip := masked && restored
 			if !flip && (initFuncRe.MatchString(fi.f.name) || fi.callsBefore(c.line, "new_inode", "iget_locked", "shmem_file_setup")) {
 				return
 			}
-			sev := Error
+			sev := Warning
+			if flip || fi.wp || fi.wbcName != "" || aopsNameRe.MatchString(fi.f.name) {
+				sev = Error
+			}
 			if pathUnder(p.u.path, "drivers/block/loop.c") {
 				sev = Info
 			}
@@ -55,6 +60,21 @@ func gfpAdvice(e era) string {
 		return "pass the mask to the lookup instead: find_or_create_page(m, index, mapping_gfp_constraint(m, ~__GFP_FS))"
 	}
 	return "pass the mask to the lookup instead: find_or_create_page(m, index, mapping_gfp_mask(m) & ~__GFP_FS)"
+}
+
+// savedMasks returns the variables assigned from mapping_gfp_mask().
+func savedMasks(fi *fnInfo) map[string]bool {
+	saved := map[string]bool{}
+	walkStmts(fi.body, func(s *stmt) {
+		for _, part := range splitTopCommas(s.toks) {
+			if lhs, rhs, ok := assignment(part); ok {
+				if c, whole := wholeCall(rhs); whole && c.name == "mapping_gfp_mask" {
+					saved[lhsVar(lhs)] = true
+				}
+			}
+		}
+	})
+	return saved
 }
 
 // callsBefore reports whether the function calls one of names on a line

@@ -18,6 +18,7 @@ const (
 	obWBNotEnded                         // writeback started, no I/O, no end
 	obWBEndNoStart                       // end_page_writeback without a start
 	obIterLeak                           // writeback_iter folio still locked at next iteration
+	obExitOther                          // own page not locked at an exit (helper summaries)
 )
 
 // An obs is one observation, anchored on a line index of the unit.
@@ -100,6 +101,9 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 		case rfHeld2:
 			v.ref = rfHeld
 		case rfReleased:
+			if fi.lookups[e.v] != 1 {
+				break
+			}
 			fi.observe(obs{kind: obDoublePut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
 		}
 	case evGet:
@@ -131,8 +135,10 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 		v.redirty = true
 	case evHavoc:
 		havoc(v)
+	case evWBMaybe:
+		v.wb = wbUnknown
 	case evEscape:
-		*v = vst{dep: -1}
+		*v = vst{dep: -1, escaped: true}
 	case evForget:
 		if v.lock == lkActDep && v.depBits&vAct != 0 {
 			fi.observe(obs{kind: obActLeak, v: e.v, line: v.lline, touched: s.touched})
@@ -151,9 +157,19 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 	if val, ok := fi.valIdx[retVar]; ok && s.val[val] == vAct {
 		isAct = true
 	}
+	handedOut := map[int8]bool{}
+	if v, ok := fi.varIdx[retVar]; ok && n.kind == nReturn {
+		handedOut[v] = true
+	}
+	for _, v := range fi.derived[retVar] {
+		handedOut[v] = true
+	}
 	for i := range fi.vars {
 		v := s.v[i]
-		if fi.vars[i] == retVar && n.kind == nReturn {
+		if handedOut[int8(i)] {
+			continue
+		}
+		if v.escaped || fi.pinned[i] {
 			continue
 		}
 		if int8(i) == fi.own {
@@ -161,13 +177,16 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 		} else {
 			switch v.lock {
 			case lkLocked:
+				if fi.releases[i]&relUnlock == 0 {
+					break
+				}
 				fi.observe(obs{kind: obLookupLocked, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
 			case lkActDep:
 				if v.depBits&vAct != 0 && v.depBits&vTop == 0 {
 					fi.observe(obs{kind: obActLeak, v: int8(i), line: v.lline, touched: s.touched})
 				}
 			}
-			if v.ref == rfHeld || v.ref == rfHeld2 {
+			if (v.ref == rfHeld || v.ref == rfHeld2) && fi.releases[i]&relPut != 0 {
 				fi.observe(obs{kind: obRefLeak, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
 			}
 		}
@@ -194,6 +213,9 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		return
 	}
 	if v.lock != lkLocked {
+		if fi.summary {
+			fi.observe(obs{kind: obExitOther, v: fi.own, line: n.line})
+		}
 		return
 	}
 	k := obExitLocked

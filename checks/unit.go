@@ -25,7 +25,8 @@ type sumResult uint8
 const (
 	sumNone    sumResult = iota // not known
 	sumUnlocks                  // every path unlocks (or hands on) the page
-	sumKeeps                    // some path returns with the page still locked
+	sumKeeps                    // every path returns with the page still locked
+	sumMixed                    // some paths unlock, some do not
 )
 
 // newUnitInfo tokenizes a unit and prepares its functions.
@@ -105,11 +106,22 @@ func (ui *unitInfo) computeSummary(name string, arg int) sumResult {
 			n.evs = fi.computeEvents(n.toks)
 		}
 	}
+	fi.summary = true
 	fi.explore(fi.entryState())
+	locked, other := false, false
 	for _, o := range fi.obs {
-		if o.kind == obExitLocked || o.kind == obExitLockedAsync || o.kind == obActReturn {
-			return sumKeeps
+		switch o.kind {
+		case obExitLocked, obExitLockedAsync:
+			locked = true
+		case obExitOther, obActReturn:
+			other = true
 		}
+	}
+	switch {
+	case locked && other:
+		return sumMixed
+	case locked:
+		return sumKeeps
 	}
 	return sumUnlocks
 }
