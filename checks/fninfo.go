@@ -29,11 +29,11 @@ type fnInfo struct {
 	valIdx   map[string]int8
 	obs      []obs
 	flowDone bool
-	releases [maxVars]uint8 // relPut, relUnlock: the body releases the variable somewhere
-	lookups  [maxVars]int   // lookup sites per variable
-	pinned   [maxVars]bool  // looked up in a loop that keeps the references
+	releases [maxVars]uint8    // relPut, relUnlock: the body releases the variable somewhere
+	lookups  [maxVars]int      // lookup sites per variable
+	pinned   [maxVars]bool     // looked up in a loop that keeps the references
 	derived  map[string][]int8 // local -> tracked variables its value was computed from
-	summary  bool // analysing a helper for its caller: record every exit
+	summary  bool              // analysing a helper for its caller: record every exit
 }
 
 // wpNameRe is the weak name heuristic of rules.md §0.1 #6.
