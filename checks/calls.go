@@ -61,9 +61,7 @@ func splitArgs(toks []token, open int) ([][]token, int) {
 // argVar returns the variable a page/folio argument names, seeing through
 // &folio->page, page_folio(p), folio_page(f, n), casts and parentheses.
 func argVar(a []token) string {
-	for len(a) >= 2 && a[0].is("(") && a[len(a)-1].is(")") {
-		a = a[1 : len(a)-1]
-	}
+	a = stripParens(a)
 	// cast: ( type ... * ) x
 	if len(a) >= 4 && a[0].is("(") {
 		for k := 1; k < len(a); k++ {
@@ -130,9 +128,7 @@ func lhsVar(lhs []token) string {
 
 // wholeCall reports whether rhs is a single call (possibly cast), and returns it.
 func wholeCall(rhs []token) (call, bool) {
-	for len(rhs) >= 2 && rhs[0].is("(") && rhs[len(rhs)-1].is(")") {
-		rhs = rhs[1 : len(rhs)-1]
-	}
+	rhs = stripParens(rhs)
 	calls := findCalls(rhs)
 	if len(calls) == 0 {
 		return call{}, false

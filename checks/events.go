@@ -22,7 +22,8 @@ const (
 	evForget                      // v is reassigned
 	evSetVal                      // val = constant or unknown
 	evReclaim                     // a wbc->for_reclaim test (set on the true branch)
-	evWBMaybe                     // a helper got the page: it may have started or ended writeback
+	evWBMaybe                     // a helper got the page: it may have started writeback
+	evLockUnknown                 // a helper got the page and the wbc: it may have unlocked it
 )
 
 // Value bits of a tracked result variable.
@@ -220,8 +221,11 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 			}
 			continue
 		}
-		if v == fi.own && !passesWbc && !looksConsuming(c.name) {
-			evs = append(evs, event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
+		if (v == fi.own || fi.iterVars[v]) && !looksConsuming(c.name) {
+			if passesWbc {
+				evs = append(evs, event{kind: evLockUnknown, v: v, val: -1, line: c.line, name: c.name},
+					event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
+			}
 			continue
 		}
 		evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})

@@ -32,6 +32,7 @@ type fnInfo struct {
 	releases [maxVars]uint8    // relPut, relUnlock: the body releases the variable somewhere
 	lookups  [maxVars]int      // lookup sites per variable
 	pinned   [maxVars]bool     // looked up in a loop that keeps the references
+	iterVars [maxVars]bool     // writeback_iter folios: per-folio writepage contract
 	derived  map[string][]int8 // local -> tracked variables its value was computed from
 	summary  bool              // analysing a helper for its caller: record every exit
 }
@@ -205,6 +206,7 @@ func (fi *fnInfo) collectPinned() {
 // variables the function itself releases on some path.
 func (fi *fnInfo) collectReleases() {
 	fi.derived = map[string][]int8{}
+	types := varTypes(fi)
 	walkStmts(fi.body, func(s *stmt) {
 		for _, part := range [][]token{s.toks, s.init, s.post} {
 			for _, c := range findCalls(part) {
@@ -235,7 +237,7 @@ func (fi *fnInfo) collectReleases() {
 					}
 					continue
 				}
-				if _, tracked := fi.varIdx[lv]; tracked || lv == "" {
+				if _, tracked := fi.varIdx[lv]; tracked || lv == "" || !strings.Contains(types[lv], "*") {
 					continue
 				}
 				for _, t := range rhs {
@@ -290,7 +292,11 @@ func (fi *fnInfo) iterVar(cond []token) int8 {
 			inner = inner[1 : len(inner)-1]
 		}
 		if lhs, _, ok := assignment(inner); ok {
-			return fi.addVar(lhsVar(lhs))
+			v := fi.addVar(lhsVar(lhs))
+			if v >= 0 {
+				fi.iterVars[v] = true
+			}
+			return v
 		}
 	}
 	return -1

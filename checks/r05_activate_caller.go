@@ -13,7 +13,7 @@ var ruleR05 = &Rule{
 func runR05(p *pass) {
 	p.eachObs(obActLeak, func(fi *fnInfo, o obs) {
 		p.report(fi, o.line, Error, o.touched, fmt.Sprintf(
-			"if this call returns AOP_WRITEPAGE_ACTIVATE, %s stays locked on some path: add if (ret == AOP_WRITEPAGE_ACTIVATE) { %s; ret = 0; } before treating a nonzero result as failure",
+			"if this call returns AOP_WRITEPAGE_ACTIVATE, %s stays locked on some path: add if (result == AOP_WRITEPAGE_ACTIVATE) { %s; result = 0; } before treating a nonzero result as failure",
 			fi.varName(o.v), p.unlockAdvice(fi, o.v)))
 	})
 }

@@ -12,7 +12,7 @@ var ruleR07 = &Rule{
 // end_page_writeback, and ends of writeback that never started.
 func runR07(p *pass) {
 	p.eachObs(obWBNotEnded, func(fi *fnInfo, o obs) {
-		if submitsBefore(fi, o.line) {
+		if submitsBefore(fi, max(o.line, o.exit)) {
 			return // loops that count submissions decide the end themselves
 		}
 		end := "end_page_writeback(" + fi.varName(o.v) + ")"
@@ -38,7 +38,8 @@ func runR07(p *pass) {
 func submitsBefore(fi *fnInfo, line int32) bool {
 	found := false
 	forCalls(fi, func(c call) {
-		if c.line < line && (contains(c.name, "submit") || contains(c.name, "write") || transferCalls[c.name]) {
+		if c.line < line && (contains(c.name, "submit") || transferCalls[c.name] ||
+			contains(c.name, "write") && !contains(c.name, "writeback")) {
 			found = true
 		}
 	})

@@ -27,6 +27,7 @@ type obs struct {
 	v        int8
 	line     int32 // anchor
 	rel      int32 // related line (lookup, lock, writepage call)
+	exit     int32 // the return (or end of function) the path reaches
 	touched  bool
 	redirty  bool
 	direct   bool // reached a return without a goto
@@ -136,7 +137,13 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 	case evHavoc:
 		havoc(v)
 	case evWBMaybe:
-		v.wb = wbUnknown
+		if v.wb == wbNone {
+			v.wb = wbUnknown
+		}
+	case evLockUnknown:
+		if v.lock != lkNone {
+			v.lock = lkUnknown
+		}
 	case evEscape:
 		*v = vst{dep: -1, escaped: true}
 	case evForget:
@@ -191,7 +198,7 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 			}
 		}
 		if v.wb == wbOn && !v.async && !fi.excluded {
-			fi.observe(obs{kind: obWBNotEnded, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
+			fi.observe(obs{kind: obWBNotEnded, v: int8(i), line: anchor, rel: v.lline, exit: n.line, touched: s.touched})
 		}
 	}
 	if fi.own < 0 || n.kind != nReturn {
