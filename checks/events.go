@@ -181,6 +181,15 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return ev(evEscape, arg(1))
 	case n == "folio_attach_private" || n == "attach_page_private" || n == "set_page_private":
 		return ev(evEscape, arg(0))
+	case n == "set_delayed_call":
+		return ev(evEscape, arg(2))
+	case rangeUnlock(c):
+		for v := range fi.vars {
+			if int8(v) != fi.own {
+				evs = ev(evHavoc, int8(v))
+			}
+		}
+		return evs
 	}
 	if i, ok := redirtyCalls[n]; ok {
 		return ev(evRedirty, arg(i))
@@ -221,7 +230,7 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 			}
 			continue
 		}
-		if (v == fi.own || fi.iterVars[v]) && !looksConsuming(c.name) {
+		if !looksConsuming(c.name) {
 			if passesWbc {
 				evs = append(evs, event{kind: evLockUnknown, v: v, val: -1, line: c.line, name: c.name},
 					event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
@@ -231,6 +240,27 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 		evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})
 	}
 	return evs
+}
+
+// rangeUnlock reports a call that unlocks (and may put) pages by range,
+// such as btrfs's process_page_range(..., PROCESS_UNLOCK) or
+// extent_clear_unlock_delalloc(): the analysis cannot tell which.
+func rangeUnlock(c call) bool {
+	if unlockCalls[c.name] {
+		return false
+	}
+	if contains(c.name, "unlock") && (contains(c.name, "page") || contains(c.name, "folio") ||
+		contains(c.name, "range") || contains(c.name, "delalloc")) {
+		return true
+	}
+	for _, a := range c.args {
+		for _, t := range a {
+			if t.kind == tIdent && (contains(t.text, "UNLOCK") || contains(t.text, "RELEASE")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // opaqueArg havocs tracked variables that an argument uses in a way the
