@@ -10,9 +10,6 @@ var ruleR17 = &Rule{
 // is unknown; nothing for older code, where they were right), and the
 // two-argument kmap_atomic(p, KM_*) on v3.6+.
 func runR17(p *pass) {
-	if p.u.era.before(v511) {
-		return
-	}
 	for _, fi := range p.u.funcs {
 		done := map[int32]bool{}
 		forCalls(fi, func(c call) {
@@ -26,7 +23,10 @@ func runR17(p *pass) {
 			}
 			done[c.line] = true
 			if c.name == "kmap_atomic" && len(c.args) == 2 && p.u.era.atLeast(v36) {
-				p.report(fi, c.line, Error, true, "kmap_atomic() lost its km_type argument in v3.6: use kmap_local_page(page)")
+				p.report(fi, c.line, Error, true, "kmap_atomic() lost its km_type argument in v3.6: use "+atomicAdvice(p.u.era))
+				return
+			}
+			if p.u.era.before(v511) {
 				return
 			}
 			sev := Info
@@ -36,4 +36,12 @@ func runR17(p *pass) {
 			p.report(fi, c.line, sev, true, c.name+"() is deprecated since v5.11: use kmap_local_page()/kmap_local_folio() and kunmap_local() (add pagefault_disable() only if the code relied on it)")
 		})
 	}
+}
+
+// atomicAdvice is the era's replacement for a two-argument kmap_atomic.
+func atomicAdvice(e era) string {
+	if e.atLeast(v511) {
+		return "kmap_local_page(page)"
+	}
+	return "kmap_atomic(page)"
 }
