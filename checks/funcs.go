@@ -159,6 +159,10 @@ var notFuncNames = map[string]bool{"if": true, "while": true, "for": true, "swit
 // identifier before a parenthesised group that only attributes follow;
 // anything earlier (a stray macro, prose) is ignored.
 func funcSig(sig []token) (string, []param, bool) {
+	if len(sig) == 0 || !sig[len(sig)-1].is(")") && sig[len(sig)-1].kind != tIdent {
+		return "", nil, false
+	}
+	match := matchParens(sig)
 	for k := 1; k < len(sig); k++ {
 		if !sig[k].is("(") || sig[k-1].kind != tIdent || notFuncNames[sig[k-1].text] {
 			continue
@@ -166,8 +170,8 @@ func funcSig(sig []token) (string, []param, bool) {
 		if k >= 2 && (sig[k-2].is("=") || sig[k-2].is(".") || sig[k-2].is("->")) {
 			continue
 		}
-		_, end := splitArgs(sig, k)
-		if end >= len(sig) || !onlyAttributes(sig[end+1:]) {
+		end := match[k]
+		if end < 0 || !onlyAttributes(sig[end+1:]) {
 			continue
 		}
 		for _, t := range sig[k:end] {
@@ -178,6 +182,23 @@ func funcSig(sig []token) (string, []param, bool) {
 		return sig[k-1].text, parseParams(sig[k+1:]), true
 	}
 	return "", nil, false
+}
+
+// matchParens maps each '(' to the index of its ')', or -1.
+func matchParens(toks []token) []int {
+	match := make([]int, len(toks))
+	var stack []int
+	for i, t := range toks {
+		match[i] = -1
+		switch {
+		case t.is("("):
+			stack = append(stack, i)
+		case t.is(")") && len(stack) > 0:
+			match[stack[len(stack)-1]] = i
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return match
 }
 
 // onlyAttributes reports whether tokens are identifiers and balanced

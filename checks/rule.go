@@ -14,6 +14,7 @@ type Rule struct {
 
 // Rules returns the catalogue in R-number order.
 func Rules() []*Rule {
+	loadDocs()
 	return allRules
 }
 
