@@ -12,13 +12,13 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 	}
 	if parts := splitTop(toks, "||"); len(parts) > 1 {
 		if truth {
-			return s, true
+			return fi.maybeFailed(s, parts, true), true
 		}
 		return fi.refineAll(s, parts, false)
 	}
 	if parts := splitTop(toks, "&&"); len(parts) > 1 {
 		if !truth {
-			return s, true
+			return fi.maybeFailed(s, parts, false), true
 		}
 		return fi.refineAll(s, parts, true)
 	}
@@ -32,7 +32,7 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 			if len(args) == 1 {
 				return fi.refine(s, args[0], truth)
 			}
-		case "IS_ERR", "IS_ERR_OR_NULL":
+		case "IS_ERR", "IS_ERR_OR_NULL", "xa_is_value":
 			if len(args) == 1 {
 				return fi.nullTest(s, argVar(args[0]), truth), true
 			}
@@ -84,8 +84,33 @@ func (fi *fnInfo) refineAll(s state, parts [][]token, truth bool) (state, bool) 
 	return s, true
 }
 
+// maybeFailed handles the branch of "a && b" (false) or "a || b" (true)
+// on which one operand's lookup test may have failed: the page might not
+// be held there, so nothing is owed (the cautious reading).
+func (fi *fnInfo) maybeFailed(s state, parts [][]token, truth bool) state {
+	for _, p := range parts {
+		for v := range fi.vars {
+			if int8(v) == fi.own {
+				continue
+			}
+			if t, ok := fi.refine(s, p, truth); ok && t.v[v] != s.v[v] && t.v[v].lock == lkNone && t.v[v].ref == rfNone {
+				s.v[v] = vst{dep: -1, escaped: true}
+			}
+		}
+	}
+	return s
+}
+
 // refineAtom narrows by "a op b" where a is a variable.
 func (fi *fnInfo) refineAtom(s state, a, op, b string, truth bool) (state, bool) {
+	if ds, ok := fi.derived[a]; ok && (b == "NULL" || b == "0") && (op == "==") == truth {
+		for _, v := range ds {
+			if v != fi.own {
+				s.v[v] = vst{dep: -1, escaped: true} // no mapping/buffer: the page is not held here
+			}
+		}
+		return s, true
+	}
 	if v, ok := fi.varIdx[a]; ok && (b == "NULL" || b == "0") {
 		switch op {
 		case "==":

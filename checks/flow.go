@@ -32,6 +32,8 @@ type vst struct {
 	redirty, async bool
 	byWP           bool  // unlocked by a lower writepage
 	escaped        bool  // handed out: the caller owns what is left
+	owned          bool  // obligations come from a lookup in this function
+	relBranch      bool  // a branch or jump was taken since the reference was dropped
 	lline, rline   int32 // line of the lookup/lock/writepage; of the release
 }
 
@@ -66,6 +68,7 @@ func (fi *fnInfo) runFlow() {
 	if len(fi.vars) == 0 && len(fi.vals) == 0 {
 		return
 	}
+	fi.prepareEvents()
 	fi.explore(fi.entryState())
 }
 
@@ -128,6 +131,7 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 			work = append(work, workItem{x, s})
 		}
 	case nCond:
+		markBranch(&s)
 		if n.iter >= 0 {
 			return fi.iterStep(n, s, work)
 		}
@@ -143,6 +147,7 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 	case nExit:
 		fi.exitCheck(n, s)
 	case nGoto:
+		markBranch(&s)
 		s.via = n.line + 1
 		for _, x := range n.succ {
 			work = append(work, workItem{x, s})
@@ -186,6 +191,17 @@ func anchorOf(s state, line int32) int32 {
 		return s.via - 1
 	}
 	return line
+}
+
+// markBranch notes a branch on every released reference: a second put
+// after a branch is a double put of merged paths; two puts in a row are
+// usually deliberate (dropping a reference taken elsewhere).
+func markBranch(s *state) {
+	for i := range s.v {
+		if s.v[i].ref == rfReleased {
+			s.v[i].relBranch = true
+		}
+	}
 }
 
 // havoc forgets what is known about a page after unknown code.

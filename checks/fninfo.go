@@ -27,6 +27,7 @@ type fnInfo struct {
 	varIdx   map[string]int8
 	vals     []string
 	valIdx   map[string]int8
+	valPage  [maxVals]int8 // the page each writepage result belongs to
 	obs      []obs
 	flowDone bool
 	releases [maxVars]uint8    // relPut, relUnlock: the body releases the variable somewhere
@@ -55,14 +56,22 @@ func newFnInfo(u *unitInfo, f *function) *fnInfo {
 	fi.g = buildCFG(fi.body, f.closeLine)
 	for i := range fi.g.nodes {
 		n := &fi.g.nodes[i]
-		if len(n.toks) > 0 {
-			n.evs = fi.computeEvents(n.toks)
-		}
 		if n.kind == nCond && n.loop {
 			n.iter = fi.iterVar(n.toks)
 		}
 	}
 	return fi
+}
+
+// prepareEvents computes every node's events; it runs once all functions
+// of the unit are known, so that helper summaries can be found.
+func (fi *fnInfo) prepareEvents() {
+	for i := range fi.g.nodes {
+		n := &fi.g.nodes[i]
+		if len(n.toks) > 0 && n.evs == nil {
+			n.evs = fi.computeEvents(n.toks)
+		}
+	}
 }
 
 // classify decides whether the function is a writepage context.
@@ -141,6 +150,9 @@ func (fi *fnInfo) addVar(name string) int8 {
 }
 
 func (fi *fnInfo) addVal(name string) {
+	if _, ok := fi.valIdx[name]; !ok && len(fi.vals) < maxVals {
+		fi.valPage[len(fi.vals)] = -1
+	}
 	if _, ok := fi.valIdx[name]; ok || len(fi.vals) >= maxVals || name == "" {
 		return
 	}
@@ -274,6 +286,11 @@ func (fi *fnInfo) collectFrom(toks []token) {
 			fi.addVar(lv)
 		case whole && isWritepageCall(fi, c):
 			fi.addVal(lv)
+			if val, ok := fi.valIdx[lv]; ok && len(c.args) > 0 {
+				if v, ok := fi.varIdx[argVar(c.args[0])]; ok {
+					fi.valPage[val] = v
+				}
+			}
 		case len(rhs) == 1 && rhs[0].text == "AOP_WRITEPAGE_ACTIVATE":
 			fi.addVal(lv)
 		}
@@ -331,4 +348,14 @@ func walkStmts(s *stmt, fn func(*stmt)) {
 	}
 	walkStmts(s.body, fn)
 	walkStmts(s.els, fn)
+}
+
+// isParam reports whether name is a parameter of the function.
+func (fi *fnInfo) isParam(name string) bool {
+	for _, p := range fi.f.params {
+		if p.name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -48,7 +48,8 @@ func varTypes(fi *fnInfo) map[string]string {
 		types[p.name] = p.typ
 	}
 	walkStmts(fi.body, func(s *stmt) {
-		if s.kind != sExpr || len(s.toks) < 3 || !s.toks[0].is("struct") && !(s.toks[0].is("const") && len(s.toks) > 3) {
+		if s.kind != sExpr || len(s.toks) < 2 || s.toks[0].kind != tIdent ||
+			!(s.toks[1].kind == tIdent || s.toks[1].is("*")) {
 			return
 		}
 		typ := ""

@@ -80,7 +80,7 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 	v := &s.v[e.v]
 	switch e.kind {
 	case evLookup:
-		*v = vst{lock: lkNone, ref: rfHeld, dep: -1, lline: e.line}
+		*v = vst{lock: lkNone, ref: rfHeld, dep: -1, lline: e.line, owned: true}
 		if e.locked {
 			v.lock = lkLocked
 		}
@@ -98,11 +98,11 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 	case evPut:
 		switch v.ref {
 		case rfHeld:
-			v.ref, v.rline = rfReleased, e.line
+			v.ref, v.rline, v.relBranch = rfReleased, e.line, false
 		case rfHeld2:
 			v.ref = rfHeld
 		case rfReleased:
-			if fi.lookups[e.v] != 1 {
+			if fi.lookups[e.v] != 1 || !v.relBranch {
 				break
 			}
 			fi.observe(obs{kind: obDoublePut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
@@ -121,10 +121,7 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 			}
 		}
 	case evTransfer:
-		v.lock, v.byWP, v.dep = lkUnknown, false, -1
-		if v.wb != wbNone {
-			v.wb = wbUnknown
-		}
+		v.lock, v.byWP, v.dep, v.wb = lkUnknown, false, -1, wbUnknown
 	case evWBStart:
 		v.wb = wbOn
 	case evWBEnd:
@@ -184,16 +181,19 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 		} else {
 			switch v.lock {
 			case lkLocked:
-				if fi.releases[i]&relUnlock == 0 {
+				if fi.releases[i]&relUnlock == 0 || !v.owned {
 					break
 				}
 				fi.observe(obs{kind: obLookupLocked, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
 			case lkActDep:
+				if val, ok := fi.valIdx[retVar]; ok && v.dep == val && fi.isParam(fi.vars[i]) {
+					break // the caller passed the page in and gets ACTIVATE back
+				}
 				if v.depBits&vAct != 0 && v.depBits&vTop == 0 {
 					fi.observe(obs{kind: obActLeak, v: int8(i), line: v.lline, touched: s.touched})
 				}
 			}
-			if (v.ref == rfHeld || v.ref == rfHeld2) && fi.releases[i]&relPut != 0 {
+			if (v.ref == rfHeld || v.ref == rfHeld2) && fi.releases[i]&relPut != 0 && v.owned {
 				fi.observe(obs{kind: obRefLeak, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
 			}
 		}
@@ -204,7 +204,8 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 	if fi.own < 0 || n.kind != nReturn {
 		return
 	}
-	if val, ok := fi.valIdx[retVar]; ok && s.val[val]&vAct != 0 && s.val[val]&vTop == 0 && s.val[val] != vAct {
+	if val, ok := fi.valIdx[retVar]; ok && s.val[val]&vAct != 0 && s.val[val]&vTop == 0 && s.val[val] != vAct &&
+		fi.valPage[val] != fi.own {
 		fi.observe(obs{kind: obReturnAct, v: -1, line: n.line, touched: s.touched})
 	}
 	if c, whole := wholeCall(ret); whole && activateCallees[c.name] && (len(c.args) == 0 || argVar(c.args[0]) != fi.vars[fi.own]) {

@@ -16,12 +16,20 @@ static int xfoo_copy_lower(struct address_space *lower_mapping, struct page *pag
 	return 0;
 }
 
-static void xfoo_drop(struct address_space *mapping, pgoff_t index)
+static int xfoo_drop(struct address_space *mapping, pgoff_t index)
 {
 	struct page *page = find_get_page(mapping, index);
+	int err;
 
 	if (!page)
-		return;
-	put_page(page);
+		return -ENOENT;
+	err = xfoo_check(page);
+	if (err) {
+		put_page(page);
+		goto out;
+	}
+	xfoo_use(page);
+out:
 	put_page(page);	/* want: pagecache-lookup-ref-balance */
+	return err;
 }
