@@ -230,7 +230,7 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 			}
 			continue
 		}
-		if !looksConsuming(c.name) {
+		if !looksConsuming(c.name) && !fi.indirect(c.name) {
 			if passesWbc {
 				evs = append(evs, event{kind: evLockUnknown, v: v, val: -1, line: c.line, name: c.name},
 					event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
@@ -240,6 +240,12 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 		evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})
 	}
 	return evs
+}
+
+// indirect reports whether a call goes through a pointer (a parameter,
+// (*fp) or ->method): the callee is unknown and may unlock anything.
+func (fi *fnInfo) indirect(name string) bool {
+	return name[0] == '(' || strings.HasPrefix(name, "->") || fi.isParam(name)
 }
 
 // rangeUnlock reports a call that unlocks (and may put) pages by range,
