@@ -216,6 +216,11 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 	for i, a := range c.args {
 		v, ok := fi.varIdx[argVar(a)]
 		if !ok {
+			for _, d := range fi.derived[argVar(a)] {
+				if d != fi.own {
+					evs = append(evs, event{kind: evHavoc, v: d, val: -1, line: c.line, name: c.name})
+				}
+			}
 			evs = fi.opaqueArg(evs, a, c)
 			continue
 		}

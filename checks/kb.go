@@ -72,7 +72,7 @@ func isBenign(name string) bool {
 // consumingWords mark unknown callees that may unlock or end writeback of
 // the own page (for example ext4_bio_write_page, f2fs helpers).
 var consumingWords = []string{"write", "submit", "unlock", "put", "release", "end_", "finish",
-	"complete", "_io", "flush", "commit", "queue", "add_to", "read_folio", "readpage", "read_page", "migrate", "split", "free", "delete", "remove", "evict", "truncate"}
+	"complete", "_io", "flush", "commit", "queue", "add_to", "read_folio", "readpage", "read_page", "migrate", "split", "free", "delete", "remove", "evict", "truncate", "rmap", "pte", "insert", "install", "map_pages"}
 
 func looksConsuming(name string) bool {
 	for _, w := range consumingWords {
