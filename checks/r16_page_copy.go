@@ -35,7 +35,7 @@ func runR16(p *pass) {
 				if sok {
 					m, fn = src, "memcpy_from_page"
 				}
-				if identCount(fi, m.addr) <= 3 {
+				if identCount(fi, m.addr) <= 3 && m.fn != "kmap_local_folio" {
 					p.report(fi, c.line, Warning, true, fmt.Sprintf("map+memcpy+unmap of one page: use %s(), which maps with kmap_local_page() itself", fn))
 				}
 			}

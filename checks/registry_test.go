@@ -24,8 +24,8 @@ var catalogue = map[string]string{
 
 // catalogueSeverity is each rule's default severity in rules.md.
 var catalogueSeverity = map[string]Severity{"R01": Error, "R02": Error, "R03": Error, "R04": Error,
-	"R05": Error, "R06": Warning, "R07": Error, "R10": Error, "R11": Info, "R12": Warning, "R13": Error,
-	"R14": Error, "R15": Error, "R16": Warning, "R17": Info, "R18": Error, "R19": Error, "R20": Error,
+	"R05": Error, "R06": Warning, "R07": Error, "R08": Warning, "R09": Warning, "R10": Error, "R11": Info, "R12": Warning, "R13": Error,
+	"R14": Error, "R15": Error, "R16": Warning, "R17": Info, "R18": Error, "R19": Error, "R20": Error, "R21": Warning,
 	"R22": Warning, "R23": Error, "R24": Info, "R25": Warning, "R26": Error, "R27": Info}
 
 // TestRegistry checks the catalogue: ids and numbers as rules.md has them,
