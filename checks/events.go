@@ -24,6 +24,8 @@ const (
 	evReclaim                       // a wbc->for_reclaim test (set on the true branch)
 	evWBMaybe                       // a helper got the page: it may have started writeback
 	evLockUnknown                   // a helper got the page and the wbc: it may have unlocked it
+	evMapErr                        // mapping_set_error(): the error reaches fsync
+	evCopy                          // data copied to another page (stacking filesystems)
 )
 
 // Value bits of a tracked result variable.
@@ -146,7 +148,7 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return -1
 	}
 	ev := func(k evKind, v int8) []event {
-		if v < 0 && k != evSubmit && k != evReclaim {
+		if v < 0 && k != evSubmit && k != evReclaim && k != evMapErr && k != evCopy {
 			return evs
 		}
 		return append(evs, event{kind: k, v: v, val: -1, line: line, name: c.name})
@@ -181,6 +183,13 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return ev(evEscape, arg(1))
 	case n == "folio_attach_private" || n == "attach_page_private" || n == "set_page_private":
 		return ev(evEscape, arg(0))
+	case n == "mapping_set_error" || n == "filemap_set_wb_err":
+		return ev(evMapErr, -1)
+	case n == "copy_highpage" || n == "folio_copy" || n == "copy_page" || n == "memcpy" || n == "memcpy_page" ||
+		n == "memcpy_from_file_folio" || n == "memcpy_from_folio" || n == "memcpy_from_page" ||
+		n == "kernel_write" || n == "__kernel_write" || n == "vfs_iter_write" || n == "vfs_write":
+		evs = ev(evCopy, -1)
+		return fi.unknownCall(evs, c)
 	case n == "set_delayed_call":
 		return ev(evEscape, arg(2))
 	case rangeUnlock(c):
@@ -192,6 +201,9 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return evs
 	}
 	if i, ok := redirtyCalls[n]; ok {
+		if arg(i) < 0 || arg(i) != fi.own {
+			evs = ev(evCopy, -1) // dirtying another (lower) page hands the data on
+		}
 		return ev(evRedirty, arg(i))
 	}
 	if strings.Contains(n, "submit") {

@@ -45,6 +45,9 @@ type state struct {
 	via     int32 // 1 + line of the last goto/break taken, 0 for none
 	touched bool  // the path crosses a changed line
 	reclaim bool  // a wbc->for_reclaim test was true on the path
+	eof     bool  // a size/truncation test was passed (beyond-EOF pages may be dropped)
+	mapErr  bool  // mapping_set_error() was called
+	copied  bool  // data was copied to another page
 }
 
 // Flow limits: states per node and total steps per function.
@@ -132,6 +135,9 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 		}
 	case nCond:
 		markBranch(&s)
+		if eofTest(n.toks) {
+			s.eof = true
+		}
 		if n.iter >= 0 {
 			return fi.iterStep(n, s, work)
 		}
@@ -191,6 +197,19 @@ func anchorOf(s state, line int32) int32 {
 		return s.via - 1
 	}
 	return line
+}
+
+// eofWords mark size and truncation tests (rules.md R08 guards).
+var eofWords = map[string]bool{"i_size_read": true, "i_size": true, "end_index": true, "isize": true,
+	"folio_pos": true, "page_offset": true, "mapping": true, "size": true, "EOF": true, "i_size_write": true}
+
+func eofTest(toks []token) bool {
+	for _, t := range toks {
+		if t.kind == tIdent && eofWords[t.text] {
+			return true
+		}
+	}
+	return false
 }
 
 // markBranch notes a branch on every released reference: a second put

@@ -19,6 +19,7 @@ const (
 	obWBEndNoStart                       // end_page_writeback without a start
 	obIterLeak                           // writeback_iter folio still locked at next iteration
 	obExitOther                          // own page not locked at an exit (helper summaries)
+	obCleanDropped                       // success returned with the page neither written nor redirtied
 )
 
 // An obs is one observation, anchored on a line index of the unit.
@@ -56,6 +57,14 @@ func (fi *fnInfo) apply(s state, evs []event) state {
 			for i := range s.v {
 				s.v[i].async = true
 			}
+			continue
+		}
+		if e.kind == evMapErr {
+			s.mapErr = true
+			continue
+		}
+		if e.kind == evCopy {
+			s.copied = true
 			continue
 		}
 		if e.kind == evSetVal {
@@ -219,6 +228,10 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		fi.observe(obs{kind: obActReturn, v: fi.own, line: n.line, touched: s.touched, reclaim: s.reclaim,
 			unlocked: v.lock == lkUnlocked})
 		return
+	}
+	if v.lock == lkUnlocked && !v.byWP && !v.redirty && v.wb == wbNone && !s.eof && !s.mapErr &&
+		len(n.toks) == 1 && n.toks[0].text == "0" && n.kind == nReturn && fi.f.startKnown {
+		fi.observe(obs{kind: obCleanDropped, v: fi.own, line: n.line, touched: s.touched, reclaim: s.copied})
 	}
 	if v.lock != lkLocked {
 		if fi.summary {

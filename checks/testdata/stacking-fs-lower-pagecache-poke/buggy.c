@@ -15,5 +15,5 @@ static int stk_writepage(struct page *page, struct writeback_control *wbc)
 	unlock_page(lower_page);
 	put_page(lower_page);
 	unlock_page(page);
-	return 0;
+	return 0;	/* want: writepage-clean-page-dropped@info */
 }

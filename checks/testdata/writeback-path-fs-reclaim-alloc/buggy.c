@@ -9,5 +9,5 @@ static int xfoo_writepage(struct page *page, struct writeback_control *wbc)
 	}
 	kfree(req);
 	unlock_page(page);
-	return 0;
+	return 0;	/* want: writepage-clean-page-dropped */
 }

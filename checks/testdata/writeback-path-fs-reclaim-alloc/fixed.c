@@ -8,7 +8,7 @@ static int xfoo_writepage(struct page *page, struct writeback_control *wbc)
 	req = kzalloc(sizeof(*req), GFP_NOFS);
 	kfree(req);
 	unlock_page(page);
-	return 0;
+	return 0;	/* want: writepage-clean-page-dropped */
 }
 
 /* Not a writeback path. */

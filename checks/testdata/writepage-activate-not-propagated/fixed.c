@@ -8,7 +8,7 @@ static int stk_writepage(struct page *page, struct writeback_control *wbc)
 	if (wbc->for_reclaim) {
 		set_page_dirty(lower_page);
 		unlock_page(page);
-		return 0;
+		return 0;	/* want: writepage-clean-page-dropped@info */
 	}
 	err = lower_mapping->a_ops->writepage(lower_page, wbc);
 	if (err == AOP_WRITEPAGE_ACTIVATE) {

@@ -5,7 +5,7 @@ static int xfoo_writepage(struct page *page, struct writeback_control *wbc)
 
 	set_page_dirty(lower_page);
 	unlock_page(page);
-	return 0;
+	return 0;	/* want: writepage-clean-page-dropped@info */
 }
 
 static int xfoo_writepages(struct address_space *mapping, struct writeback_control *wbc)
