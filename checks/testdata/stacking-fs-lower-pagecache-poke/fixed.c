@@ -9,5 +9,5 @@ static int stk_writepage(struct page *page, struct writeback_control *wbc)
 	if (n < 0)
 		mapping_set_error(page->mapping, n);
 	unlock_page(page);
-	return 0;
+	return 0;	/* want: writepage-clean-page-dropped@info */
 }
