@@ -33,6 +33,7 @@ type vst struct {
 	byWP           bool  // unlocked by a lower writepage
 	escaped        bool  // handed out: the caller owns what is left
 	owned          bool  // obligations come from a lookup in this function
+	assumed        bool  // locked by assumption across unknown code
 	relBranch      bool  // a branch or jump was taken since the reference was dropped
 	lline, rline   int32 // line of the lookup/lock/writepage; of the release
 }
@@ -48,6 +49,7 @@ type state struct {
 	eof     bool  // a size/truncation test was passed (beyond-EOF pages may be dropped)
 	mapErr  bool  // mapping_set_error() was called
 	copied  bool  // data was copied to another page
+	lastGap int32 // line of the last unknown code on the path
 }
 
 // Flow limits: states per node and total steps per function.
@@ -90,7 +92,11 @@ func (fi *fnInfo) entryState() state {
 		if fi.f.startKnown {
 			o.lock, o.wb = lkLocked, wbNone
 		} else {
-			o.lock, o.wb = lkUnknown, wbUnknown
+			// Unknown code precedes the fragment: assume the page is
+			// still locked, but report only where the visible code
+			// unlocks it later (see ownExit).
+			o.lock, o.wb, o.assumed = lkLocked, wbUnknown, true
+			s.lastGap = fi.f.sigLine
 		}
 	}
 	return s
@@ -160,6 +166,11 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 		}
 	case nGap:
 		for i := range s.v {
+			if int8(i) == fi.own && s.v[i].lock == lkLocked {
+				s.v[i].assumed, s.v[i].wb, s.v[i].async = true, wbUnknown, true
+				s.lastGap = n.line
+				continue
+			}
 			havoc(&s.v[i])
 		}
 		for i := range s.val {

@@ -233,6 +233,9 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		len(n.toks) == 1 && n.toks[0].text == "0" && n.kind == nReturn && fi.f.startKnown {
 		fi.observe(obs{kind: obCleanDropped, v: fi.own, line: n.line, touched: s.touched, reclaim: s.copied})
 	}
+	if v.lock == lkLocked && v.assumed && !fi.ownUnlockAfter(s.lastGap) {
+		return // the unknown code may have unlocked it: nothing visible says otherwise
+	}
 	if v.lock != lkLocked {
 		if fi.summary {
 			fi.observe(obs{kind: obExitOther, v: fi.own, line: n.line})
@@ -245,4 +248,22 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 	}
 	fi.observe(obs{kind: k, v: fi.own, line: anchor, rel: n.line, touched: s.touched, redirty: v.redirty,
 		direct: s.via == 0})
+}
+
+// ownUnlockAfter reports whether the visible code unlocks (or hands on)
+// the own page on a line after line: then the page is locked between that
+// unknown code and the unlock, or the unlock would be a double unlock.
+func (fi *fnInfo) ownUnlockAfter(line int32) bool {
+	found := false
+	forCalls(fi, func(c call) {
+		if c.line <= line || !(unlockCalls[c.name] || transferCalls[c.name]) {
+			return
+		}
+		for _, a := range c.args {
+			if v, ok := fi.varIdx[argVar(a)]; ok && v == fi.own {
+				found = true
+			}
+		}
+	})
+	return found
 }
