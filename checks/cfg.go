@@ -54,11 +54,15 @@ type cfgBuilder struct {
 }
 
 // buildCFG turns a statement tree into a control-flow graph.
-func buildCFG(body *stmt, endLine int32) *cfg {
+func buildCFG(body *stmt, endLine int32, endKnown bool) *cfg {
 	g := &cfg{labels: map[string]int{}}
 	b := &cfgBuilder{g: g}
 	b.add(node{kind: nNop, line: body.line}) // entry, linked below
-	b.exit = b.add(node{kind: nExit, line: endLine})
+	exitKind := nExit
+	if !endKnown {
+		exitKind = nUnknownExit // the function goes on beyond what the input shows
+	}
+	b.exit = b.add(node{kind: exitKind, line: endLine})
 	b.unk = b.add(node{kind: nUnknownExit, line: endLine})
 	first := b.stmt(body, b.exit)
 	g.nodes[0].succ = []int{first}

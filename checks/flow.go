@@ -49,7 +49,7 @@ type state struct {
 	eof     bool  // a size/truncation test was passed (beyond-EOF pages may be dropped)
 	mapErr  bool  // mapping_set_error() was called
 	copied  bool  // data was copied to another page
-	lastGap int32 // line of the last unknown code on the path
+	lastGap int32 // node of the last unknown code on the path (0: the entry)
 }
 
 // Flow limits: states per node and total steps per function.
@@ -96,7 +96,7 @@ func (fi *fnInfo) entryState() state {
 			// still locked, but report only where the visible code
 			// unlocks it later (see ownExit).
 			o.lock, o.wb, o.assumed = lkLocked, wbUnknown, true
-			s.lastGap = fi.f.sigLine
+			s.lastGap = 0 // the entry node
 		}
 	}
 	return s
@@ -168,7 +168,7 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 		for i := range s.v {
 			if int8(i) == fi.own && s.v[i].lock == lkLocked {
 				s.v[i].assumed, s.v[i].wb, s.v[i].async = true, wbUnknown, true
-				s.lastGap = n.line
+				s.lastGap = int32(id)
 				continue
 			}
 			havoc(&s.v[i])

@@ -14,28 +14,29 @@ const (
 // fnInfo is one function prepared for the rules: its tree, graph, the
 // tracked variables and the dataflow's observations.
 type fnInfo struct {
-	u        *unitInfo
-	f        *function
-	body     *stmt
-	g        *cfg
-	wp       bool // a ->writepage-like function (rules.md §0.1)
-	wpWeak   bool // only the name says so: report one level lower
-	excluded bool // *_locked, completion handlers
-	own      int8 // the own page variable, or -1
-	wbcName  string
-	vars     []string
-	varIdx   map[string]int8
-	vals     []string
-	valIdx   map[string]int8
-	valPage  [maxVals]int8 // the page each writepage result belongs to
-	obs      []obs
-	flowDone bool
-	releases [maxVars]uint8    // relPut, relUnlock: the body releases the variable somewhere
-	lookups  [maxVars]int      // lookup sites per variable
-	pinned   [maxVars]bool     // looked up in a loop that keeps the references
-	iterVars [maxVars]bool     // writeback_iter folios: per-folio writepage contract
-	derived  map[string][]int8 // local -> tracked variables its value was computed from
-	summary  bool              // analysing a helper for its caller: record every exit
+	u           *unitInfo
+	f           *function
+	body        *stmt
+	g           *cfg
+	wp          bool // a ->writepage-like function (rules.md §0.1)
+	wpWeak      bool // only the name says so: report one level lower
+	excluded    bool // *_locked, completion handlers
+	own         int8 // the own page variable, or -1
+	wbcName     string
+	vars        []string
+	varIdx      map[string]int8
+	vals        []string
+	valIdx      map[string]int8
+	valPage     [maxVals]int8 // the page each writepage result belongs to
+	obs         []obs
+	flowDone    bool
+	releases    [maxVars]uint8    // relPut, relUnlock: the body releases the variable somewhere
+	lookups     [maxVars]int      // lookup sites per variable
+	pinned      [maxVars]bool     // looked up in a loop that keeps the references
+	iterVars    [maxVars]bool     // writeback_iter folios: per-folio writepage contract
+	derived     map[string][]int8 // local -> tracked variables its value was computed from
+	summary     bool
+	unlockReach map[int32]bool // per gap node: an own-page unlock is reachable              // analysing a helper for its caller: record every exit
 }
 
 // wpNameRe is the weak name heuristic of rules.md §0.1 #6.
@@ -47,13 +48,13 @@ var excludedNameRe = regexp.MustCompile(`(_locked$|end_io|endio|_complete|_done|
 // newFnInfo classifies a function and builds its tree and graph.
 func newFnInfo(u *unitInfo, f *function) *fnInfo {
 	fi := &fnInfo{u: u, f: f, own: -1, varIdx: map[string]int8{}, valIdx: map[string]int8{}}
-	fi.body = parseBody(f.body)
+	fi.body = parseBody(collapseUnbalanced(f.body))
 	if w := f.paramOfType("writeback_control"); w != nil {
 		fi.wbcName = w.name
 	}
 	fi.classify()
 	fi.collectVars()
-	fi.g = buildCFG(fi.body, f.closeLine)
+	fi.g = buildCFG(fi.body, f.closeLine, f.endKnown)
 	for i := range fi.g.nodes {
 		n := &fi.g.nodes[i]
 		if n.kind == nCond && n.loop {
@@ -358,4 +359,44 @@ func (fi *fnInfo) isParam(name string) bool {
 		}
 	}
 	return false
+}
+
+// collapseUnbalanced rewrites what the input cannot show the structure of.
+// Code from the fragment start (or a gap) through a '}' that closes a
+// block opened before it becomes unknown code. A gap inside blocks may
+// close and reopen them, so it is lifted to the function level: the open
+// blocks are closed before it and reopened after it, and every path
+// crosses it.
+func collapseUnbalanced(body []token) []token {
+	out := make([]token, 0, len(body))
+	anchor, depth := 0, 0
+	for _, t := range body {
+		switch {
+		case t.kind == tGap:
+			for k := 0; k < depth; k++ {
+				out = append(out, token{kind: tPunct, text: "}", line: t.line, col: -1})
+			}
+			out = append(out, t)
+			anchor = len(out) - 1
+			for k := 0; k < depth; k++ {
+				out = append(out, token{kind: tPunct, text: "{", line: t.line, col: -1})
+			}
+			continue
+		case t.is("{"):
+			depth++
+		case t.is("}"):
+			depth--
+			if depth < 0 {
+				gap := token{kind: tGap, line: t.line}
+				if anchor < len(out) {
+					gap.line = out[anchor].line
+				}
+				out = append(out[:anchor], gap)
+				anchor, depth = len(out)-1, 0
+				continue
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }

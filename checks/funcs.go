@@ -104,12 +104,12 @@ func extractFunctions(toks []token) []*function {
 			}
 		case t.is("}"):
 			if cur != nil {
-				if depth <= 1 || t.col == 0 {
+				if depth <= 1 && cur.startKnown || t.col == 0 {
 					closeCur(t.line, true)
 					depth, sigStart = 0, i+1
 					continue
 				}
-				depth--
+				depth = max(depth-1, 1)
 				cur.body = append(cur.body, t)
 				continue
 			}

@@ -250,20 +250,33 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		direct: s.via == 0})
 }
 
-// ownUnlockAfter reports whether the visible code unlocks (or hands on)
-// the own page on a line after line: then the page is locked between that
-// unknown code and the unlock, or the unlock would be a double unlock.
-func (fi *fnInfo) ownUnlockAfter(line int32) bool {
+// ownUnlockAfter reports whether the visible code can reach an unlock (or
+// hand-off) of the own page from node id: then the page is locked after
+// the unknown code there, or that unlock would be a double unlock.
+func (fi *fnInfo) ownUnlockAfter(id int32) bool {
+	if r, ok := fi.unlockReach[id]; ok {
+		return r
+	}
+	seen := make([]bool, len(fi.g.nodes))
+	stack := []int{int(id)}
 	found := false
-	forCalls(fi, func(c call) {
-		if c.line <= line || !(unlockCalls[c.name] || transferCalls[c.name]) {
-			return
+	for len(stack) > 0 && !found {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n < 0 || n >= len(seen) || seen[n] {
+			continue
 		}
-		for _, a := range c.args {
-			if v, ok := fi.varIdx[argVar(a)]; ok && v == fi.own {
+		seen[n] = true
+		for _, e := range fi.g.nodes[n].evs {
+			if e.v == fi.own && (e.kind == evUnlock || e.kind == evTransfer) {
 				found = true
 			}
 		}
-	})
+		stack = append(stack, fi.g.nodes[n].succ...)
+	}
+	if fi.unlockReach == nil {
+		fi.unlockReach = map[int32]bool{}
+	}
+	fi.unlockReach[id] = found
 	return found
 }

@@ -99,7 +99,7 @@ func (ui *unitInfo) computeSummary(name string, arg int) sumResult {
 		wp: true, wbcName: h.wbcName}
 	fi.own = fi.addVar(h.f.params[arg].name)
 	fi.collectVars()
-	fi.g = buildCFG(fi.body, h.f.closeLine)
+	fi.g = buildCFG(fi.body, h.f.closeLine, h.f.endKnown)
 	for i := range fi.g.nodes {
 		n := &fi.g.nodes[i]
 		if len(n.toks) > 0 {
