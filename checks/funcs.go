@@ -46,95 +46,118 @@ func (f *function) paramOfType(s string) *param {
 // starts or ends a function. A hunk whose @@ header names a function
 // continues (or starts a fragment of) that function.
 func extractFunctions(toks []token) []*function {
-	var funcs []*function
-	var cur *function
-	depth, sigStart := 0, 0
-	closeCur := func(line int32, known bool) {
-		cur.closeLine, cur.endKnown = line, known
-		funcs = append(funcs, cur)
-		cur = nil
+	x := &extractor{toks: toks}
+	for i := range toks {
+		x.token(i)
 	}
-	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		switch {
-		case t.kind == tGap:
-			name, params, isFunc := headerSig(t.text)
-			isLabel := strings.HasSuffix(strings.TrimSpace(t.text), ":") && !strings.Contains(t.text, "(")
-			if cur != nil && (isFunc && name == cur.name || isLabel) {
-				cur.body = append(cur.body, t)
-				continue
-			}
-			if cur != nil {
-				closeCur(t.line, false)
-			}
-			depth, sigStart = 0, i+1
-			if isFunc {
-				cur = &function{name: name, params: params, sigLine: t.line}
-				cur.body = append(cur.body, t)
-				depth = 1
-			}
-		case t.is("{"):
-			if cur == nil && depth == 0 {
-				if name, params, ok := funcSig(toks[sigStart:i]); ok {
-					cur = &function{name: name, params: params, sigLine: nameLine(toks[sigStart:i], name), startKnown: true}
-					depth = 1
-					continue
-				}
-			}
-			if cur != nil && t.col == 0 {
-				j := i
-				for j > 0 && !toks[j-1].is(";") && !toks[j-1].is("}") && !toks[j-1].is("{") && toks[j-1].kind != tGap {
-					j--
-				}
-				if name, params, ok := funcSig(toks[j:i]); ok {
-					cut := len(cur.body) - (i - j)
-					if cut < 0 {
-						cut = 0
-					}
-					cur.body = cur.body[:cut]
-					closeCur(toks[j].line, false)
-					cur = &function{name: name, params: params, sigLine: nameLine(toks[j:i], name), startKnown: true}
-					depth = 1
-					continue
-				}
-			}
-			depth++
-			if cur != nil {
-				cur.body = append(cur.body, t)
-			}
-		case t.is("}"):
-			if cur != nil {
-				if depth <= 1 && cur.startKnown || t.col == 0 {
-					closeCur(t.line, true)
-					depth, sigStart = 0, i+1
-					continue
-				}
-				depth = max(depth-1, 1)
-				cur.body = append(cur.body, t)
-				continue
-			}
-			if depth > 0 {
-				depth--
-			}
-			if depth == 0 {
-				sigStart = i + 1
-			}
-		case t.is(";") && depth == 0 && cur == nil:
-			sigStart = i + 1
-		default:
-			if cur != nil {
-				cur.body = append(cur.body, t)
-			}
+	if x.cur != nil {
+		last := x.cur.sigLine
+		if len(x.cur.body) > 0 {
+			last = x.cur.body[len(x.cur.body)-1].line
+		}
+		x.close(last, false)
+	}
+	return x.funcs
+}
+
+// An extractor is the state of extractFunctions.
+type extractor struct {
+	toks            []token
+	funcs           []*function
+	cur             *function
+	depth, sigStart int
+}
+
+func (x *extractor) close(line int32, known bool) {
+	x.cur.closeLine, x.cur.endKnown = line, known
+	x.funcs = append(x.funcs, x.cur)
+	x.cur = nil
+}
+
+// token handles toks[i].
+func (x *extractor) token(i int) {
+	t := x.toks[i]
+	switch {
+	case t.kind == tGap:
+		x.gap(i)
+	case t.is("{"):
+		x.open(i)
+	case t.is("}"):
+		x.closeBrace(i)
+	case t.is(";") && x.depth == 0 && x.cur == nil:
+		x.sigStart = i + 1
+	case x.cur != nil:
+		x.cur.body = append(x.cur.body, t)
+	}
+}
+
+// gap continues the current function when the next hunk's header names it
+// (or a label in it), and otherwise starts a fragment of the named one.
+func (x *extractor) gap(i int) {
+	t := x.toks[i]
+	name, params, isFunc := headerSig(t.text)
+	isLabel := strings.HasSuffix(strings.TrimSpace(t.text), ":") && !strings.Contains(t.text, "(")
+	if x.cur != nil && (isFunc && name == x.cur.name || isLabel) {
+		x.cur.body = append(x.cur.body, t)
+		return
+	}
+	if x.cur != nil {
+		x.close(t.line, false)
+	}
+	x.depth, x.sigStart = 0, i+1
+	if isFunc {
+		x.cur = &function{name: name, params: params, sigLine: t.line, body: []token{t}}
+		x.depth = 1
+	}
+}
+
+// open handles '{': a function start at file level or in column 0.
+func (x *extractor) open(i int) {
+	t := x.toks[i]
+	if x.cur == nil && x.depth == 0 {
+		if name, params, ok := funcSig(x.toks[x.sigStart:i]); ok {
+			x.cur = &function{name: name, params: params, sigLine: nameLine(x.toks[x.sigStart:i], name), startKnown: true}
+			x.depth = 1
+			return
 		}
 	}
-	if cur != nil {
-		last := cur.sigLine
-		if len(cur.body) > 0 {
-			last = cur.body[len(cur.body)-1].line
+	if x.cur != nil && t.col == 0 {
+		j := i
+		for j > 0 && !x.toks[j-1].is(";") && !x.toks[j-1].is("}") && !x.toks[j-1].is("{") && x.toks[j-1].kind != tGap {
+			j--
 		}
-		closeCur(last, false)
+		if name, params, ok := funcSig(x.toks[j:i]); ok {
+			x.cur.body = x.cur.body[:max(len(x.cur.body)-(i-j), 0)]
+			x.close(x.toks[j].line, false)
+			x.cur = &function{name: name, params: params, sigLine: nameLine(x.toks[j:i], name), startKnown: true}
+			x.depth = 1
+			return
+		}
 	}
-	return funcs
+	x.depth++
+	if x.cur != nil {
+		x.cur.body = append(x.cur.body, t)
+	}
+}
+
+// closeBrace handles '}': the end of the function at its own depth (or in
+// column 0), else the end of a block.
+func (x *extractor) closeBrace(i int) {
+	t := x.toks[i]
+	if x.cur != nil {
+		if x.depth <= 1 && x.cur.startKnown || t.col == 0 {
+			x.close(t.line, true)
+			x.depth, x.sigStart = 0, i+1
+			return
+		}
+		x.depth = max(x.depth-1, 1)
+		x.cur.body = append(x.cur.body, t)
+		return
+	}
+	x.depth = max(x.depth-1, 0)
+	if x.depth == 0 {
+		x.sigStart = i + 1
+	}
 }
 
 // nameLine returns the line of the name token in a signature.
