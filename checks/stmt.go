@@ -35,7 +35,7 @@ type stmt struct {
 
 // deadCalls end a path: nothing after them runs.
 var deadCalls = map[string]bool{"BUG": true, "panic": true, "unreachable": true,
-	"__builtin_unreachable": true, "do_exit": true, "BUG_ON_INVALID": false}
+	"__builtin_unreachable": true, "do_exit": true}
 
 // maxNest bounds the recursion of the parser on pathological input.
 const maxNest = 200
@@ -105,8 +105,21 @@ func (p *parser) stmt() *stmt {
 // keywordStmt parses a statement that starts with an identifier.
 func (p *parser) keywordStmt(s *stmt, t token) *stmt {
 	switch t.text {
-	case "if":
+	case "if", "switch", "while", "for", "do":
 		p.pos++
+		p.controlStmt(s, t.text)
+	case "goto", "break", "continue", "return", "case", "else":
+		p.jumpStmt(s, t.text)
+	default:
+		p.identStmt(s, t)
+	}
+	return s
+}
+
+// controlStmt parses the rest of if, switch, while, for and do.
+func (p *parser) controlStmt(s *stmt, kw string) {
+	switch kw {
+	case "if":
 		s.kind, s.toks = sIf, p.paren()
 		s.body = p.stmt()
 		if p.peek(0).is("else") {
@@ -114,19 +127,16 @@ func (p *parser) keywordStmt(s *stmt, t token) *stmt {
 			s.els = p.stmt()
 		}
 	case "switch", "while":
-		p.pos++
 		s.kind, s.toks = sSwitch, p.paren()
-		if t.text == "while" {
+		if kw == "while" {
 			s.kind = sWhile
 		}
 		s.body = p.stmt()
 	case "for":
-		p.pos++
 		s.kind = sFor
 		s.init, s.toks, s.post = splitFor(p.paren())
 		s.body = p.stmt()
 	case "do":
-		p.pos++
 		s.kind = sDo
 		s.body = p.stmt()
 		if p.peek(0).is("while") {
@@ -136,6 +146,12 @@ func (p *parser) keywordStmt(s *stmt, t token) *stmt {
 		if p.peek(0).is(";") {
 			p.pos++
 		}
+	}
+}
+
+// jumpStmt parses goto, break, continue, return, case labels and a stray else.
+func (p *parser) jumpStmt(s *stmt, kw string) {
+	switch kw {
 	case "goto":
 		p.pos++
 		s.kind = sGoto
@@ -146,7 +162,7 @@ func (p *parser) keywordStmt(s *stmt, t token) *stmt {
 	case "break", "continue":
 		p.pos++
 		s.kind = sBreak
-		if t.text == "continue" {
+		if kw == "continue" {
 			s.kind = sContinue
 		}
 		if p.peek(0).is(";") {
@@ -161,30 +177,30 @@ func (p *parser) keywordStmt(s *stmt, t token) *stmt {
 		p.skipPast(":")
 	case "else":
 		p.pos++
+	}
+}
+
+// identStmt parses default:, labels, loop macros, dead ends and
+// expression statements.
+func (p *parser) identStmt(s *stmt, t token) {
+	switch {
+	case t.text == "default" && p.peek(1).is(":"):
+		s.kind, s.label = sCase, "default"
+		p.pos += 2
+	case p.peek(1).is(":") && !p.peek(2).is(":"):
+		s.kind, s.label = sLabel, t.text
+		p.pos += 2
+	case p.peek(1).is("(") && p.macroLoop():
+		s.kind = sWhile
+		p.pos++
+		s.toks = p.paren()
+		s.body = p.stmt()
 	default:
-		if t.text == "default" && p.peek(1).is(":") {
-			s.kind, s.label = sCase, "default"
-			p.pos += 2
-			return s
-		}
-		if p.peek(1).is(":") && !p.peek(2).is(":") {
-			s.kind, s.label = sLabel, t.text
-			p.pos += 2
-			return s
-		}
-		if p.peek(1).is("(") && p.macroLoop() {
-			s.kind = sWhile
-			p.pos++
-			s.toks = p.paren()
-			s.body = p.stmt()
-			return s
-		}
 		p.exprStmt(s)
 		if len(s.toks) >= 2 && deadCalls[s.toks[0].text] && s.toks[1].is("(") {
 			s.kind = sDead
 		}
 	}
-	return s
 }
 
 // macroLoop reports whether the identifier at pos starts a loop macro such
