@@ -137,7 +137,7 @@ func TestParseDiff(t *testing.T) {
 // TestCodeUnitProse checks that prose in a pasted body is blanked and that
 // quoted code in a reply is what gets analysed, with body line numbers.
 func TestCodeUnitProse(t *testing.T) {
-	body := "Hi Hugh, here's the code.\n\n> static int f(struct page *page, struct writeback_control *wbc)\n> {\n>\tunlock_page(page);\n>\treturn 0;\n> }\nLooks right to me, doesn't it?"
+	body := "Hi Hugh, here's the code (and it would need updating to a loop over several pages (or better,\n\n> static int f(struct page *page, struct writeback_control *wbc)\n> {\n>\tunlock_page(page);\n>\treturn 0;\n> }\nLooks right to me, doesn't it?"
 	u := codeUnit("x.c", body)
 	if u.lines[0].text != "" || u.lines[7].text != "" {
 		t.Errorf("prose kept: %q / %q", u.lines[0].text, u.lines[7].text)

@@ -192,6 +192,9 @@ func isProse(l string) bool {
 		strings.HasPrefix(t, "//") {
 		return false
 	}
+	if n := bareWords(t); n >= 5 && 4*n >= 3*len(strings.Fields(t)) && !strings.ContainsAny(t, ";{}=") {
+		return true // English with a stray comma or parenthesis at the end
+	}
 	for _, e := range codeEndings {
 		if strings.HasSuffix(t, e) {
 			return false
@@ -202,6 +205,31 @@ func isProse(l string) bool {
 		return false
 	}
 	return len(strings.Fields(t)) >= 2 || strings.HasSuffix(t, ".") || strings.HasSuffix(t, "?")
+}
+
+// cWords are C keywords that English prose rarely uses.
+var cWords = map[string]bool{"struct": true, "static": true, "int": true, "void": true, "return": true,
+	"unsigned": true, "char": true, "const": true, "long": true, "sizeof": true, "inline": true}
+
+// bareWords counts the purely alphabetic words of a line (0 when a C
+// keyword is among them).
+func bareWords(t string) int {
+	n := 0
+	for _, w := range strings.Fields(t) {
+		bare := true
+		for _, c := range w {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+				bare = false
+				break
+			}
+		}
+		if bare && !cWords[w] {
+			n++
+		} else if cWords[w] {
+			return 0
+		}
+	}
+	return n
 }
 
 // commentOpenAfter reports whether a block comment is open at the end of l.
