@@ -400,3 +400,14 @@ func collapseUnbalanced(body []token) []token {
 	}
 	return out
 }
+
+// iterFolio returns the folio variable of a writeback_iter loop, or -1.
+func (fi *fnInfo) iterFolio(loop *stmt) int8 {
+	inner := stripParens(loop.toks)
+	if lhs, _, ok := assignment(inner); ok {
+		if v, ok := fi.varIdx[lhsVar(lhs)]; ok {
+			return v
+		}
+	}
+	return -1
+}

@@ -40,6 +40,9 @@ func runR21(p *pass) {
 			case (c.name == "memcpy" || c.name == "memset") && len(c.args) == 3 && hasIdent(c.args[2], "folio_size") &&
 				(folioAddr[argVar(c.args[0])] || c.name == "memcpy" && folioAddr[argVar(c.args[1])]):
 				p.report(fi, c.line, sev, true, "one kmap_local_folio()/folio_address() mapping covers a single page on HIGHMEM: use memcpy_from_folio()/memcpy_to_folio(), folio_zero_range() or folio_copy(), which go page by page")
+			case (c.name == "memcpy" || c.name == "memset") && len(c.args) == 3 && hasIdent(c.args[2], "PAGE_SIZE") &&
+				sev == Warning && (folioAddr[argVar(c.args[0])] || c.name == "memcpy" && folioAddr[argVar(c.args[1])]):
+				p.report(fi, c.line, sev, true, "PAGE_SIZE is not the size of a large folio: use folio_size() with memcpy_from_folio()/memcpy_to_folio() or folio_zero_range()")
 			case c.name == "copy_highpage" && len(c.args) == 2 && pageOfFolio(c.args[0]) && pageOfFolio(c.args[1]):
 				p.report(fi, c.line, sev, true, "copy_highpage() copies one page, not a whole (possibly large) folio: use folio_copy(dst, src)")
 			}

@@ -20,6 +20,7 @@ func runR26(p *pass) {
 				}
 			})
 			p.earlyExits(fi, s.body, labels, 0)
+			p.iterErrorVar(fi, s)
 		})
 	}
 }
@@ -52,4 +53,28 @@ func (p *pass) earlyExits(fi *fnInfo, s *stmt, labels map[string]bool, inner int
 	}
 	p.earlyExits(fi, s.body, labels, inner)
 	p.earlyExits(fi, s.els, labels, inner)
+}
+
+// iterErrorVar reports (info) per-folio results stored in a variable other
+// than the iterator's error variable: the iterator never sees them.
+func (p *pass) iterErrorVar(fi *fnInfo, loop *stmt) {
+	errVar := ""
+	for _, c := range findCalls(loop.toks) {
+		if c.name == "writeback_iter" && len(c.args) == 4 && len(c.args[3]) == 2 && c.args[3][0].is("&") {
+			errVar = c.args[3][1].text
+		}
+	}
+	if errVar == "" {
+		return
+	}
+	walkStmts(loop.body, func(s *stmt) {
+		lhs, rhs, ok := assignment(s.toks)
+		if !ok || !p.u.changed(s.line) {
+			return
+		}
+		lv := lhsVar(lhs)
+		if c, whole := wholeCall(rhs); whole && lv != "" && lv != errVar && len(c.args) > 0 && hasIdent(c.args[0], fi.varName(fi.iterFolio(loop))) {
+			p.report(fi, s.line, Info, true, "the per-folio result goes to "+lv+", not to "+errVar+", the error variable writeback_iter() reads: assign it to "+errVar)
+		}
+	})
 }

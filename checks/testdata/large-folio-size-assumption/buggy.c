@@ -16,3 +16,10 @@ static void xfoo_dup(struct folio *dst, struct folio *src)
 {
 	copy_highpage(&dst->page, &src->page);	/* want: large-folio-size-assumption */
 }
+
+static void xfoo_clear_folio(struct folio *folio)
+{
+	void *p = folio_address(folio);
+
+	memset(p, 0, PAGE_SIZE);	/* want: large-folio-size-assumption */
+}

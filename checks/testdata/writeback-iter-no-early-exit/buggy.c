@@ -13,3 +13,13 @@ static int xfoo_writepages(struct address_space *mapping, struct writeback_contr
 out:
 	return error;
 }
+
+static int xbar_writepages(struct address_space *mapping, struct writeback_control *wbc)
+{
+	struct folio *folio = NULL;
+	int error = 0, ret = 0;
+
+	while ((folio = writeback_iter(mapping, wbc, folio, &error)))
+		ret = xbar_write_folio(folio, wbc);	/* want: writeback-iter-no-early-exit@info */
+	return error ? error : ret;
+}
