@@ -411,3 +411,14 @@ func (fi *fnInfo) iterFolio(loop *stmt) int8 {
 	}
 	return -1
 }
+
+// pageOutParam reports whether the function hands a page or folio out
+// through a pointer parameter (write_begin's struct page **pagep).
+func (fi *fnInfo) pageOutParam() bool {
+	for _, p := range fi.f.params {
+		if strings.Contains(p.typ, "page**") || strings.Contains(p.typ, "folio**") {
+			return true
+		}
+	}
+	return false
+}

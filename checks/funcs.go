@@ -16,6 +16,7 @@ type function struct {
 	closeLine  int32   // line of the closing brace, or of the last token
 	startKnown bool    // the body is seen from its opening brace
 	endKnown   bool    // the body is seen up to its closing brace
+	gapped     bool    // unknown code inside: brace depth is no longer reliable
 }
 
 // complete reports whether the whole body is visible (no gap, both ends).
@@ -99,6 +100,7 @@ func (x *extractor) gap(i int) {
 	isLabel := strings.HasSuffix(strings.TrimSpace(t.text), ":") && !strings.Contains(t.text, "(")
 	if x.cur != nil && (isFunc && name == x.cur.name || isLabel) {
 		x.cur.body = append(x.cur.body, t)
+		x.cur.gapped = true
 		return
 	}
 	if x.cur != nil {
@@ -145,7 +147,7 @@ func (x *extractor) open(i int) {
 func (x *extractor) closeBrace(i int) {
 	t := x.toks[i]
 	if x.cur != nil {
-		if x.depth <= 1 && x.cur.startKnown || t.col == 0 {
+		if x.depth <= 1 && x.cur.startKnown && !x.cur.gapped || t.col == 0 {
 			x.close(t.line, true)
 			x.depth, x.sigStart = 0, i+1
 			return
