@@ -50,6 +50,13 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 		return fi.refineAtom(s, lhsVar(lhs), "!=", "0", truth)
 	}
 	if len(toks) == 1 && toks[0].kind == tIdent {
+		if _, tracked := fi.valIdx[toks[0].text]; !tracked {
+			if truth && s.zero == toks[0].text {
+				s.zero = ""
+			} else if !truth {
+				s.zero = toks[0].text
+			}
+		}
 		return fi.refineAtom(s, toks[0].text, "!=", "0", truth)
 	}
 	if len(toks) == 3 && toks[1].kind == tPunct {

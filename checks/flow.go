@@ -43,13 +43,14 @@ type vst struct {
 type state struct {
 	v       [maxVars]vst
 	val     [maxVals]uint8
-	via     int32 // 1 + line of the last goto/break taken, 0 for none
-	touched bool  // the path crosses a changed line
-	reclaim bool  // a wbc->for_reclaim test was true on the path
-	eof     bool  // a size/truncation test was passed (beyond-EOF pages may be dropped)
-	mapErr  bool  // mapping_set_error() was called
-	copied  bool  // data was copied to another page
-	lastGap int32 // node of the last unknown code on the path (0: the entry)
+	via     int32  // 1 + line of the last goto/break taken, 0 for none
+	touched bool   // the path crosses a changed line
+	reclaim bool   // a wbc->for_reclaim test was true on the path
+	eof     bool   // a size/truncation test was passed (beyond-EOF pages may be dropped)
+	mapErr  bool   // mapping_set_error() was called
+	copied  bool   // data was copied to another page
+	lastGap int32  // node of the last unknown code on the path (0: the entry)
+	zero    string // an untracked variable a branch showed to be 0 (if (ret) ... else)
 }
 
 // Flow limits: states per node and total steps per function.

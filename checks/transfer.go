@@ -177,7 +177,7 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 	for _, v := range fi.derived[retVar] {
 		handedOut[v] = true
 	}
-	if len(ret) == 1 && ret[0].text == "0" && fi.pageOutParam() {
+	if len(ret) == 1 && (ret[0].text == "0" || ret[0].text == s.zero) && fi.pageOutParam() {
 		for i := range fi.vars {
 			handedOut[int8(i)] = true // write_begin: *pagep returns the page locked
 		}
