@@ -1,0 +1,280 @@
+package review
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"mime"
+	netmail "net/mail"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset" // ISO-8859-x, Windows-125x, ISO-2022-JP…
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// maxBody bounds the decoded text kept from one message.
+const maxBody = 32 << 20
+
+// ParseMessage decodes one RFC 822 message (CRLF or LF) and classifies it.
+// It returns an error wrapping ErrInvalid when raw has no header block at all.
+// Undecodable parts (unknown charset or transfer encoding) are kept as best
+// as they can be read, never dropped.
+func ParseMessage(raw []byte) (*Message, error) {
+	raw = dropEnvelope(raw)
+	e, err := message.Read(bytes.NewReader(raw))
+	if err != nil && e == nil {
+		return nil, fmt.Errorf("%w: no mail header block: %v", ErrInvalid, err)
+	}
+	h := mail.Header{Header: e.Header}
+	if h.Len() == 0 {
+		return nil, fmt.Errorf("%w: no mail header block", ErrInvalid)
+	}
+	m := &Message{
+		MessageID:  HeaderMessageID(e.Header),
+		InReplyTo:  firstID(msgIDs(h.Get("In-Reply-To"))),
+		References: msgIDs(h.Get("References")),
+		From:       firstAddress(h, "From"),
+		To:         addresses(h, "To"),
+		Cc:         addresses(h, "Cc"),
+	}
+	if m.MessageID == "" {
+		m.MessageID = SyntheticMessageID(raw)
+	}
+	m.Date, _ = h.Date()
+	if m.Date.IsZero() {
+		m.Date, _ = netmail.ParseDate(h.Get("Date"))
+	}
+	m.Subject = ParseSubject(decodeHeader(h.Get("Subject")))
+	body, attached := readBody(e)
+	m.Body = body
+	classify(m, attached)
+	return m, nil
+}
+
+// dropEnvelope removes a leading mbox "From " line.
+func dropEnvelope(raw []byte) []byte {
+	if IsMbox(raw) {
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			return raw[i+1:]
+		}
+	}
+	return raw
+}
+
+var msgIDRe = regexp.MustCompile(`<([^<>\s]+)>`)
+
+// msgIDs returns the message ids in a References/In-Reply-To value, in order,
+// without angle brackets and duplicates; comments and junk are ignored.
+func msgIDs(v string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range msgIDRe.FindAllStringSubmatch(v, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			out = append(out, m[1])
+		}
+	}
+	if len(out) == 0 {
+		if f := strings.Fields(v); len(f) == 1 && strings.Contains(f[0], "@") {
+			out = append(out, strings.Trim(f[0], "<>"))
+		}
+	}
+	return out
+}
+
+func firstID(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[len(ids)-1]
+}
+
+// HeaderMessageID returns the Message-ID of a header, without brackets, or "".
+func HeaderMessageID(h message.Header) string {
+	ids := msgIDs(h.Get("Message-Id"))
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
+}
+
+// ReadMessageID reads only the header block of raw and returns its
+// Message-ID, or a synthetic one derived from the bytes when there is none.
+func ReadMessageID(raw []byte) string {
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(dropEnvelope(raw))))
+	if err == nil {
+		if id := HeaderMessageID(message.Header{Header: h}); id != "" {
+			return id
+		}
+	}
+	return SyntheticMessageID(raw)
+}
+
+// SyntheticMessageID names a message that has no Message-ID, stably.
+func SyntheticMessageID(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return "sha256-" + hex.EncodeToString(sum[:12]) + "@patchreview.invalid"
+}
+
+var wordDecoder = mime.WordDecoder{CharsetReader: message.CharsetReader}
+
+// decodeHeader decodes RFC 2047 words, falling back to the raw text; raw
+// 8-bit headers that are not UTF-8 are read as Latin-1.
+func decodeHeader(v string) string {
+	if d, err := wordDecoder.DecodeHeader(v); err == nil {
+		v = d
+	}
+	return toUTF8([]byte(v))
+}
+
+// toUTF8 returns b as UTF-8, reading it as Windows-1252 when it is not valid.
+func toUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	d, err := charmap.Windows1252.NewDecoder().Bytes(b)
+	if err != nil {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	return string(d)
+}
+
+func firstAddress(h mail.Header, key string) Address {
+	if a := addresses(h, key); len(a) > 0 {
+		return a[0]
+	}
+	return Address{}
+}
+
+// addresses parses an address list header; when the list does not parse,
+// it keeps what it can: a bare address or the decoded text as a name.
+func addresses(h mail.Header, key string) []Address {
+	v := h.Get(key)
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	list, err := h.AddressList(key)
+	if err == nil {
+		out := make([]Address, 0, len(list))
+		for _, a := range list {
+			out = append(out, Address{Name: toUTF8([]byte(a.Name)), Email: a.Address})
+		}
+		return out
+	}
+	text := decodeHeader(v)
+	if m := regexp.MustCompile(`^\s*"?([^"<]*?)"?\s*<([^>]+)>`).FindStringSubmatch(text); m != nil {
+		return []Address{{Name: strings.TrimSpace(m[1]), Email: m[2]}}
+	}
+	if m := regexp.MustCompile(`[^\s<>()"]+@[^\s<>()"]+`).FindString(text); m != "" {
+		return []Address{{Email: m}}
+	}
+	return []Address{{Name: strings.TrimSpace(text)}}
+}
+
+// readBody walks the MIME tree: text/plain parts make the body; parts that
+// are patches by type or file name are returned separately; HTML is used
+// only when there is no text at all (as text, tags left in).
+func readBody(e *message.Entity) (body string, attached []string) {
+	var text, html []string
+	_ = e.Walk(func(path []int, part *message.Entity, err error) error {
+		if part == nil || part.MultipartReader() != nil {
+			return nil
+		}
+		ct, params, _ := part.Header.ContentType()
+		disp, dparams, _ := part.Header.ContentDisposition()
+		name := dparams["filename"]
+		if name == "" {
+			name = params["name"]
+		}
+		b, _ := io.ReadAll(io.LimitReader(part.Body, maxBody))
+		s := normalizeNewlines(toUTF8(b))
+		switch {
+		case ct == "text/x-patch" || ct == "text/x-diff" || strings.HasSuffix(name, ".patch") || strings.HasSuffix(name, ".diff"):
+			attached = append(attached, s)
+		case ct == "text/plain" || ct == "":
+			if disp == "attachment" && diffStart(strings.Split(s, "\n")) >= 0 {
+				attached = append(attached, s)
+			} else if disp != "attachment" {
+				text = append(text, s)
+			}
+		case ct == "text/html":
+			html = append(html, s)
+		}
+		return nil
+	})
+	if len(text) == 0 {
+		text = html
+	}
+	return strings.Join(text, "\n"), attached
+}
+
+func normalizeNewlines(s string) string {
+	return strings.ReplaceAll(s, "\r\n", "\n")
+}
+
+// classify sets Kind, Patch and PullURL.
+func classify(m *Message, attached []string) {
+	m.PullURL = PullURL(m.Body)
+	m.Patch = SplitPatch(m.Body)
+	if m.Patch == nil {
+		for _, a := range attached {
+			if p := SplitPatch(a); p != nil {
+				p.CommitMessage = strings.Trim(m.Body, "\n") + "\n"
+				p.Trailers = ParseTrailers(p.CommitMessage)
+				m.Patch = p
+				break
+			}
+		}
+	}
+	switch {
+	case m.PullURL != "":
+		m.Kind = KindPull
+	case m.Patch != nil:
+		m.Kind = KindPatch
+	case m.Subject.Number == 0 && m.Subject.Total > 0 && !m.Subject.IsReply:
+		m.Kind = KindCover
+	case LooksLikeCode(m.Body):
+		m.Kind = KindCode
+	case m.Subject.IsReply || m.InReplyTo != "":
+		m.Kind = KindReply
+	case m.Subject.HasTag("PATCH") || m.Subject.RFC:
+		m.Kind = KindCover // a naked cover letter: a patch-tagged mail without a diff
+	default:
+		m.Kind = KindOther
+	}
+}
+
+var (
+	cFuncDef = regexp.MustCompile(`^(static\s+|inline\s+|extern\s+)*[A-Za-z_][\w\s\*]*\b[A-Za-z_]\w*\s*\([^;]*\)\s*\{?\s*$`)
+	cStmt    = regexp.MustCompile(`(;|\{|\})\s*(/\*.*\*/)?\s*$`)
+)
+
+// LooksLikeCode reports whether a body carries C code of its own (not
+// quoted with ">"): a function definition followed by a brace, and a body of
+// statements.
+func LooksLikeCode(body string) bool {
+	lines := strings.Split(body, "\n")
+	defs, stmts := 0, 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, ">") {
+			continue
+		}
+		t := strings.TrimSpace(l)
+		if cFuncDef.MatchString(t) && !strings.HasPrefix(t, "if") && !strings.HasPrefix(t, "while") &&
+			(strings.HasSuffix(t, "{") || i+1 < len(lines) && strings.TrimSpace(lines[i+1]) == "{") {
+			defs++
+		}
+		if cStmt.MatchString(t) {
+			stmts++
+		}
+	}
+	return defs > 0 && stmts >= 5
+}

@@ -1,0 +1,244 @@
+package review
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// splitAll splits an mbox file into parsed messages.
+func splitAll(t *testing.T, path string) []*Message {
+	t.Helper()
+	var out []*Message
+	err := SplitMbox(bytes.NewReader(mustRead(t, path)), func(raw []byte) error {
+		m, err := ParseMessage(raw)
+		if err != nil {
+			t.Fatalf("%s message %d: %v", path, len(out)+1, err)
+		}
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func parseFile(t *testing.T, path string) *Message {
+	t.Helper()
+	ms := splitAll(t, path)
+	if len(ms) != 1 {
+		t.Fatalf("%s: %d messages, want 1", path, len(ms))
+	}
+	return ms[0]
+}
+
+// TestGitMailinfoAuthors checks authors and subjects against git's t5100
+// expected info files, for the messages whose headers are authoritative
+// (git am's in-body "From:"/"Subject:" overrides are not implemented).
+func TestGitMailinfoAuthors(t *testing.T) {
+	ms := splitAll(t, "git/sample.mbox")
+	if len(ms) != 18 {
+		t.Fatalf("sample.mbox split into %d messages, git mailsplit makes 18", len(ms))
+	}
+	for _, n := range []int{2, 4, 5, 6, 8, 11, 12, 16, 17} {
+		info := string(mustRead(t, filepath.Join("git", "info00"+twoDigits(n))))
+		want := map[string]string{}
+		for _, l := range strings.Split(info, "\n") {
+			if k, v, ok := strings.Cut(l, ": "); ok {
+				want[k] = v
+			}
+		}
+		m := ms[n-1]
+		if m.From.Name != want["Author"] || m.From.Email != want["Email"] || m.Subject.Title != want["Subject"] {
+			t.Errorf("message %d: got %q <%s> %q; git says %q <%s> %q", n, m.From.Name, m.From.Email, m.Subject.Title,
+				want["Author"], want["Email"], want["Subject"])
+		}
+	}
+}
+
+func twoDigits(n int) string {
+	s := "0" + strings.TrimLeft(string(rune('0'+n/10))+string(rune('0'+n%10)), "")
+	return s[len(s)-2:]
+}
+
+func TestPatchworkMail(t *testing.T) {
+	tests := []struct {
+		file       string
+		kind       Kind
+		diffPrefix string
+		pullURL    string
+		check      func(t *testing.T, m *Message)
+	}{
+		{file: "0001-git-pull-request.mbox", kind: KindPull},
+		{file: "0002-git-pull-request-wrapped.mbox", kind: KindPull},
+		{file: "0003-git-pull-request-with-diff.mbox", kind: KindPull, diffPrefix: "diff --git a/arch/x86/include/asm/smp.h",
+			pullURL: "git://git.kernel.org/pub/scm/linux/kernel/git/tip/linux-2.6-tip.git x86-fixes-for-linus"},
+		{file: "0004-git-pull-request-git+ssh.mbox", kind: KindPull},
+		{file: "0005-git-pull-request-ssh.mbox", kind: KindPull},
+		{file: "0006-git-pull-request-http.mbox", kind: KindPull},
+		{file: "0007-cvs-format-diff.mbox", kind: KindPatch, diffPrefix: "Index"},
+		{file: "0008-git-rename.mbox", kind: KindPatch, check: func(t *testing.T, m *Message) {
+			if c := strings.Count(m.Patch.Diff, "\nrename from "); c != 2 {
+				t.Errorf("rename from count %d, want 2", c)
+			}
+		}},
+		{file: "0009-git-rename-with-diff.mbox", kind: KindPatch, check: func(t *testing.T, m *Message) {
+			if c := strings.Count(m.Patch.Diff, "\n-a\n+b"); c != 1 {
+				t.Errorf("-a/+b count %d, want 1", c)
+			}
+		}},
+		{file: "0010-invalid-charset.mbox", kind: KindPatch},
+		{file: "0011-no-newline-at-end-of-file.mbox", kind: KindPatch, diffPrefix: "diff --git a/tools/testing/selftests/powerpc/Makefile",
+			check: func(t *testing.T, m *Message) {
+				if c := strings.Count(m.Patch.Diff, `\ No newline at end of file`); c != 2 {
+					t.Errorf("no-newline markers %d, want 2", c)
+				}
+				if !strings.HasSuffix(strings.TrimRight(m.Patch.Diff, "\n"), `\ No newline at end of file`) {
+					t.Errorf("diff should end with the marker")
+				}
+				if strings.Contains(m.Patch.CommitMessage, "No newline") {
+					t.Errorf("commit message must not carry the marker")
+				}
+			}},
+		{file: "0012-invalid-header-char.mbox", kind: KindPatch},
+		{file: "0013-with-utf8-body.mbox", kind: KindPatch},
+		{file: "0014-with-unencoded-utf8-headers.mbox", kind: KindPatch},
+		{file: "0015-with-invalid-utf8-headers.mbox", kind: KindPatch},
+		{file: "0016-no-subject.mbox", kind: KindPatch},
+		{file: "0017-git-pull-request-git-2-14-3.mbox", kind: KindPull},
+		{file: "0019-multipart-patch.mbox", kind: KindPatch, check: func(t *testing.T, m *Message) {
+			if strings.Contains(m.Patch.Diff, "<div") || strings.Contains(m.Patch.CommitMessage, "<div") {
+				t.Errorf("HTML alternative leaked into the patch")
+			}
+		}},
+		{file: "0021-git-empty-new-file.mbox", kind: KindPatch},
+		{file: "0022-git-mode-change.mbox", kind: KindPatch},
+		{file: "0023-git-pull-request-newline-in-url.mbox", kind: KindPull,
+			pullURL: "https://git.kernel.org/pub/scm/linux/kernel/git/matthias.bgg/linux.git/ tags/v5.4-next-soc"},
+		{file: "0024-git-pull-request-trailing-space.mbox", kind: KindPull,
+			pullURL: "git://git.kernel.org/pub/scm/linux/kernel/git/nsekhar/linux-davinci.git tags/davinci-for-v5.6/soc"},
+		{file: "0025-git-add-binary-file.mbox", kind: KindPatch, diffPrefix: "diff --git pixel.bmp pixel.bmp"},
+		{file: "0026-git-add-mixed-binary-text-files.mbox", kind: KindPatch, diffPrefix: "diff --git pixel.bmp pixel.bmp"},
+		{file: "0027-git-modify-binary-file.mbox", kind: KindPatch, diffPrefix: "diff --git pixel.bmp pixel.bmp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			m := parseFile(t, filepath.Join("patchwork/mail", tt.file))
+			if m.Kind != tt.kind {
+				t.Fatalf("kind %q, want %q", m.Kind, tt.kind)
+			}
+			if tt.kind == KindPull && m.PullURL == "" {
+				t.Errorf("no pull URL found")
+			}
+			if tt.pullURL != "" && m.PullURL != tt.pullURL {
+				t.Errorf("pull URL %q, want %q", m.PullURL, tt.pullURL)
+			}
+			if tt.diffPrefix != "" && (m.Patch == nil || !strings.HasPrefix(m.Patch.Diff, tt.diffPrefix)) {
+				t.Errorf("diff does not start with %q", tt.diffPrefix)
+			}
+			if tt.check != nil {
+				tt.check(t, m)
+			}
+		})
+	}
+}
+
+func TestOwnFixtures(t *testing.T) {
+	m := parseFile(t, "own/crlf-qp-latin1.mbox")
+	if m.From.Name != "Erez Zadók" || m.Subject.Title != "shadowfs: copy with copy_highpage" || m.Subject.Version != 2 {
+		t.Errorf("headers: %q %q v%d", m.From.Name, m.Subject.Title, m.Subject.Version)
+	}
+	if !strings.Contains(m.Patch.CommitMessage, "Zadók was here") || !strings.Contains(m.Patch.CommitMessage, "From the review") {
+		t.Errorf("commit message not decoded or >From not unescaped: %q", m.Patch.CommitMessage)
+	}
+	if len(m.Patch.Trailers) != 1 || m.Patch.Trailers[0] != (Trailer{"Signed-off-by", "Erez Zadók <ezk@example.org>"}) {
+		t.Errorf("trailers %+v", m.Patch.Trailers)
+	}
+	if strings.Contains(m.Patch.Diff, "2.43.0") || strings.Contains(m.Patch.Diff, "\r") {
+		t.Errorf("signature or CR left in diff: %q", m.Patch.Diff)
+	}
+	if !strings.Contains(m.Patch.Notes, "fs/shadowfs/mmap.c | 2 +-") {
+		t.Errorf("diffstat notes %q", m.Patch.Notes)
+	}
+	f := m.Patch.Files
+	if len(f) != 1 || len(f[0].Hunks) != 1 || f[0].Hunks[0].Lines[2] != (Line{Kind: LineAdd, New: 11, Text: "\tcopy_highpage(lower_page, page);"}) {
+		t.Errorf("parsed diff %+v", f)
+	}
+
+	a := parseFile(t, "own/attached-patch.eml")
+	if a.Kind != KindPatch || !strings.Contains(a.Patch.Diff, "+\t\tunlock_page(page);") || len(a.Patch.Trailers) != 1 {
+		t.Errorf("attachment patch: kind %q patch %+v", a.Kind, a.Patch)
+	}
+}
+
+func TestRealMail(t *testing.T) {
+	ms := splitAll(t, "real-mail/ext4-stop-using-writepage-v4.mbox")
+	count := map[Kind]int{}
+	for _, m := range ms {
+		count[m.Kind]++
+		if m.Kind == KindPatch && (m.Subject.Version != 4 || m.Subject.Total != 13) {
+			t.Errorf("patch %q: v%d /%d", m.Subject.Raw, m.Subject.Version, m.Subject.Total)
+		}
+	}
+	if count[KindPatch] != 13 || count[KindCover] != 1 {
+		t.Errorf("ext4 v4 thread: %v; want 13 patches and 1 cover", count)
+	}
+	code := parseFile(t, "real-mail/linux-mm-2007-aop-writepage-activate/2007-10-28_ezk_unionfs_writepage_v_buggy.eml")
+	if code.Kind != KindCode || !strings.Contains(code.Body, "static int unionfs_writepage(struct page *page") {
+		t.Errorf("pasted code mail: kind %q", code.Kind)
+	}
+	review := parseFile(t, "real-mail/linux-mm-2007-aop-writepage-activate/2007-10-29_hugh_review_of_unionfs_writepage.eml")
+	if review.Kind != KindReply {
+		t.Errorf("the review is a reply, got %q", review.Kind)
+	}
+}
+
+func TestFuzzCorpusNeverFails(t *testing.T) {
+	files, _ := filepath.Glob("testdata/patchwork/fuzz/*.mbox")
+	if len(files) == 0 {
+		t.Fatal("no fuzz corpus")
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		n := 0
+		err := SplitMbox(bytes.NewReader(b), func(raw []byte) error {
+			n++
+			ParseMessage(raw) // an error is fine; a panic is not
+			return nil
+		})
+		if err != nil || n == 0 {
+			t.Errorf("%s: %d messages, err %v", f, n, err)
+		}
+	}
+}
+
+func TestNotAMail(t *testing.T) {
+	for _, in := range []string{"", "\x00\x01 binary", "just some words\nno header"} {
+		if _, err := ParseMessage([]byte(in)); err == nil {
+			t.Errorf("ParseMessage(%q) accepted a non-mail", in)
+		}
+	}
+}
+
+func FuzzParseMessage(f *testing.F) {
+	for _, p := range []string{"own/crlf-qp-latin1.mbox", "own/attached-patch.eml", "patchwork/mail/0019-multipart-patch.mbox"} {
+		b, _ := os.ReadFile(filepath.Join("testdata", p))
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		SplitMbox(bytes.NewReader(raw), func(m []byte) error { ParseMessage(m); return nil })
+		ParseMessage(raw)
+	})
+}

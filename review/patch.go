@@ -1,0 +1,140 @@
+package review
+
+import (
+	"regexp"
+	"strings"
+)
+
+var (
+	trailerLine = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*[A-Za-z0-9])\s*:\s*(\S.*)$`)
+	cvsIndex    = regexp.MustCompile(`^Index: \S`)
+	hunkHeader  = regexp.MustCompile(`^@@ -\d+(,\d+)? \+\d+(,\d+)? @@`)
+	pullMarker  = regexp.MustCompile(`(?i)are available in the (git )?repository at:?`)
+	gitVersion  = regexp.MustCompile(`^\d+\.\d+(\.\d+)*`)
+	pullURL     = regexp.MustCompile(`^\s*((git|ssh|http|https|git\+ssh)://\S+|[\w.-]+@[\w.-]+:\S+)(\s+\S+)?\s*$`)
+)
+
+// diffStart returns the index of the line where a diff begins, or -1:
+// "diff --git", "Index:" (CVS/SVN) or a "--- a" / "+++ b" / "@@" triple.
+func diffStart(lines []string) int {
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "diff --git ") || strings.HasPrefix(l, "diff -"):
+			return i
+		case cvsIndex.MatchString(l) && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "====="):
+			return i
+		case strings.HasPrefix(l, "--- ") && i+2 < len(lines) && strings.HasPrefix(lines[i+1], "+++ ") && hunkHeader.MatchString(lines[i+2]):
+			return i
+		case strings.HasPrefix(l, "GIT binary patch") && i > 0:
+			return i
+		}
+	}
+	return -1
+}
+
+// SplitPatch splits a decoded mail body as git am does: the commit message
+// (up to the "---" separator or the diff), the notes after "---" (diffstat,
+// changelog), and the diff itself, without a trailing "-- " signature or list
+// footer. It returns nil when the body carries no diff.
+func SplitPatch(body string) *Patch {
+	lines := strings.Split(body, "\n")
+	start := diffStart(lines)
+	if start < 0 {
+		return nil
+	}
+	msgEnd, notesStart := start, start
+	for i := 0; i < start; i++ {
+		if strings.TrimRight(lines[i], " \t") == "---" {
+			msgEnd, notesStart = i, i+1
+			break
+		}
+	}
+	end := diffEnd(lines, start)
+	p := &Patch{
+		CommitMessage: strings.Trim(strings.Join(lines[:msgEnd], "\n"), "\n") + "\n",
+		Notes:         strings.Trim(strings.Join(lines[notesStart:start], "\n"), "\n"),
+		Diff:          strings.Join(lines[start:end], "\n") + "\n",
+	}
+	if strings.TrimSpace(p.CommitMessage) == "" {
+		p.CommitMessage = ""
+	}
+	p.Trailers = ParseTrailers(p.CommitMessage)
+	p.Files, _ = ParseDiff(p.Diff)
+	return p
+}
+
+// diffEnd finds where the diff stops: a "-- " signature line, or a list
+// footer ("____" rule) outside a hunk, or the end; trailing blank lines are
+// dropped.
+func diffEnd(lines []string, start int) int {
+	end := len(lines)
+	for i := start; i < len(lines); i++ {
+		sig := lines[i] == "-- " || lines[i] == "--" && i+1 < len(lines) && gitVersion.MatchString(lines[i+1])
+		if sig || strings.HasPrefix(lines[i], "_______________") {
+			end = i
+			break
+		}
+	}
+	for end > start && strings.TrimSpace(lines[end-1]) == "" {
+		end--
+	}
+	return end
+}
+
+// ParseTrailers returns the trailers of a commit message: the "Key: value"
+// lines of its last paragraph, with folded continuation lines joined, when
+// every line of that paragraph is a trailer or a continuation.
+func ParseTrailers(msg string) []Trailer {
+	paras := strings.Split(strings.TrimRight(msg, "\n"), "\n\n")
+	last := paras[len(paras)-1]
+	var out []Trailer
+	for _, l := range strings.Split(last, "\n") {
+		if l == "" {
+			continue
+		}
+		if (l[0] == ' ' || l[0] == '\t') && len(out) > 0 {
+			out[len(out)-1].Value += " " + strings.TrimSpace(l)
+			continue
+		}
+		m := trailerLine.FindStringSubmatch(l)
+		if m == nil || strings.Contains(m[1], "://") {
+			return nil
+		}
+		out = append(out, Trailer{Key: canonicalKey(m[1]), Value: strings.TrimSpace(m[2])})
+	}
+	return out
+}
+
+// canonicalKey spells a trailer key the usual way: "reviewed-BY" → "Reviewed-by".
+func canonicalKey(k string) string {
+	k = strings.ToLower(k)
+	if k == "" {
+		return k
+	}
+	return strings.ToUpper(k[:1]) + k[1:]
+}
+
+// PullURL returns the repository and branch of a git request-pull mail:
+// "git://host/repo.git branch", joining a URL wrapped over two lines.
+func PullURL(body string) string {
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		if !pullMarker.MatchString(l) {
+			continue
+		}
+		for j := i + 1; j < len(lines) && j <= i+3; j++ {
+			cand := strings.TrimSpace(lines[j])
+			if cand == "" {
+				continue
+			}
+			if j+1 < len(lines) && strings.HasSuffix(cand, "/") || j+1 < len(lines) && !strings.Contains(cand, " ") && strings.HasPrefix(strings.TrimSpace(lines[j+1]), "tags/") {
+				cand = strings.TrimSpace(cand + " " + strings.TrimSpace(lines[j+1]))
+			}
+			if pullURL.MatchString(cand) {
+				return strings.Join(strings.Fields(cand), " ")
+			}
+			break
+		}
+	}
+	return ""
+}
