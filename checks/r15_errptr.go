@@ -46,9 +46,9 @@ func runR15(p *pass) {
 // checkTest reports one failure test of v, the result of lookup name.
 func (p *pass) checkTest(fi *fnInfo, line int32, v, name string, null, isErr bool) {
 	switch {
-	case errPtrLookups[name] && null:
+	case errPtrLookups[name] && null && !isErr:
 		p.report(fi, line, Error, true, fmt.Sprintf("%s() returns ERR_PTR on failure, never NULL: test IS_ERR(%s)", name, v))
-	case folioLookups[name] && null && p.u.era.atLeast(v64):
+	case folioLookups[name] && null && !isErr && p.u.era.atLeast(v64):
 		p.report(fi, line, Error, true, fmt.Sprintf("%s() returns ERR_PTR since v6.4 (66dabbb65d67), never NULL: test IS_ERR(%s)", name, v))
 	case folioLookups[name] && isErr && !null && p.u.era.before(v64):
 		p.report(fi, line, Warning, true, fmt.Sprintf("%s() returns NULL on failure before v6.4: test !%s", name, v))

@@ -11,3 +11,14 @@ static int xfoo_zero_folio(struct address_space *mapping, pgoff_t index, gfp_t g
 	folio_put(folio);
 	return 0;
 }
+
+static int xfoo_lock_cached(struct address_space *mapping, pgoff_t index)
+{
+	struct folio *folio = filemap_lock_folio(mapping, index);
+
+	if (IS_ERR_OR_NULL(folio))
+		return -ENOENT;
+	folio_unlock(folio);
+	folio_put(folio);
+	return 0;
+}
