@@ -24,14 +24,15 @@ const (
 
 // Subject is a parsed subject line such as "[PATCH v2 3/7] mm: fix foo".
 type Subject struct {
-	Raw     string   // decoded, unfolded subject as sent
-	Title   string   // without "Re:" and bracketed prefixes: "mm: fix foo"
-	Tags    []string // bracket words other than version and n/N: "PATCH", "RFC", "net-next"
-	Version int      // 1 when unversioned
-	Number  int      // n of n/N; 0 when unnumbered
-	Total   int      // N of n/N; 0 when unnumbered
-	IsReply bool     // starts with Re:/RE:/Aw: etc.
-	RFC     bool
+	Raw       string   // decoded, unfolded subject as sent
+	Title     string   // without "Re:" and bracketed prefixes: "mm: fix foo"
+	Tags      []string // bracket words other than version and n/N: "PATCH", "RFC", "net-next"
+	Version   int      // 1 when unversioned
+	Versioned bool     // the version was given ("v2", "(v2)"), not assumed
+	Number    int      // n of n/N; 0 when unnumbered
+	Total     int      // N of n/N; 0 when unnumbered
+	IsReply   bool     // starts with Re:/RE:/Aw: etc.
+	RFC       bool
 }
 
 // Address is one decoded mailbox.

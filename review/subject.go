@@ -40,8 +40,9 @@ func ParseSubject(raw string) Subject {
 		}
 	}
 	rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":"))
-	if m := versionParen.FindStringSubmatch(rest); m != nil && s.Version == 1 {
+	if m := versionParen.FindStringSubmatch(rest); m != nil && !s.Versioned {
 		s.Version, _ = strconv.Atoi(m[1])
+		s.Versioned = true
 	}
 	s.Title = strings.TrimSpace(rest)
 	return s
@@ -64,6 +65,7 @@ func (s *Subject) addTags(group string) {
 		switch m := (struct{ v, n, g []string }{versionTag.FindStringSubmatch(w), numberTag.FindStringSubmatch(w), gluedPatch.FindStringSubmatch(w)}); {
 		case m.v != nil:
 			s.Version, _ = strconv.Atoi(m.v[1])
+			s.Versioned = true
 		case m.n != nil:
 			s.Number, _ = strconv.Atoi(m.n[1])
 			s.Total, _ = strconv.Atoi(m.n[2])
@@ -71,6 +73,7 @@ func (s *Subject) addTags(group string) {
 			s.Tags = append(s.Tags, "PATCH")
 			if m.g[1] != "" {
 				s.Version, _ = strconv.Atoi(m.g[1])
+				s.Versioned = true
 			}
 			s.Number, _ = strconv.Atoi(m.g[2])
 			s.Total, _ = strconv.Atoi(m.g[3])

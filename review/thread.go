@@ -1,0 +1,111 @@
+package review
+
+import "time"
+
+// SeriesInfo is what threading needs to know about a stored series.
+type SeriesInfo struct {
+	ID       int64
+	Version  int
+	Total    int
+	HasCover bool
+	Numbers  map[int]bool // patch numbers already in the series
+	Author   string       // email
+	Created  time.Time
+}
+
+// ThreadIndex looks up stored series for PlaceInSeries. storage implements
+// it in SQL; tests implement it in memory.
+type ThreadIndex interface {
+	// SeriesByRef returns the series that contain, or were referenced by,
+	// the message with that id.
+	SeriesByRef(ref string) ([]SeriesInfo, error)
+	// RecentSeries returns the author's series created since a time, newest first.
+	RecentSeries(author string, since time.Time) ([]SeriesInfo, error)
+	// PreviousVersion returns the newest series by author with a version
+	// lower than version whose cover or patch titles include one of titles.
+	PreviousVersion(author string, titles []string, version int) (int64, error)
+}
+
+// Placement says where a patch or cover letter goes.
+type Placement struct {
+	SeriesID    int64 // 0: start a new series
+	PrevVersion int64 // for a new series: the earlier version it revises, or 0
+}
+
+// unthreadedWindow is how far back a patch without usable references looks
+// for the rest of its series by the same author.
+const unthreadedWindow = 24 * time.Hour
+
+// PlaceInSeries decides which series a patch or cover letter belongs to, as
+// patchwork does: first through its references (nearest first), then, for
+// mail without usable references, a recent series by the same author with
+// the same version and count. A series takes each number and its cover once,
+// so a resend starts a new series; a different explicit version starts a new
+// series linked to the old one as its previous version.
+func PlaceInSeries(m *Message, idx ThreadIndex) (Placement, error) {
+	var pl Placement
+	refs := append([]string{m.MessageID, m.InReplyTo}, reversed(m.References)...)
+	threaded := false
+	for _, ref := range refs {
+		if ref == "" {
+			continue
+		}
+		cands, err := idx.SeriesByRef(ref)
+		if err != nil {
+			return pl, err
+		}
+		for _, c := range cands {
+			threaded = true
+			if fits(m, c, true) {
+				pl.SeriesID = c.ID
+				return pl, nil
+			}
+			if c.Version < m.Subject.Version && pl.PrevVersion == 0 {
+				pl.PrevVersion = c.ID
+			}
+		}
+	}
+	if !threaded && m.Subject.Total > 0 {
+		cands, err := idx.RecentSeries(m.From.Email, m.Date.Add(-unthreadedWindow))
+		if err != nil {
+			return pl, err
+		}
+		for _, c := range cands {
+			if fits(m, c, false) {
+				pl.SeriesID = c.ID
+				return pl, nil
+			}
+		}
+	}
+	if pl.PrevVersion == 0 && m.Subject.Version > 1 {
+		prev, err := idx.PreviousVersion(m.From.Email, []string{m.Subject.Title}, m.Subject.Version)
+		if err != nil {
+			return pl, err
+		}
+		pl.PrevVersion = prev
+	}
+	return pl, nil
+}
+
+// fits reports whether m can join series c. An unversioned patch threaded
+// under a versioned cover takes the cover's version.
+func fits(m *Message, c SeriesInfo, viaRef bool) bool {
+	if m.Subject.Total == 0 || c.Total != m.Subject.Total {
+		return false
+	}
+	if c.Version != m.Subject.Version && !(viaRef && !m.Subject.Versioned) {
+		return false
+	}
+	if m.Kind == KindCover {
+		return !c.HasCover
+	}
+	return !c.Numbers[m.Subject.Number]
+}
+
+func reversed(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
