@@ -12,7 +12,7 @@ var ruleR10 = &Rule{
 }
 
 // initFuncRe matches inode initialisation functions (rules.md R10 a).
-var initFuncRe = regexp.MustCompile(`(iget|new_inode|get_inode|alloc_inode|init_inode|fill_super|set_aops|setup|create|read_inode|inode_init)`)
+var initFuncRe = regexp.MustCompile(`(iget|new_inode|get_inode|alloc_inode|init|fill_super|set_aops|setup|create|read_inode|mkdir|symlink|mknod|tmpfile|_alloc$)`)
 
 // aopsNameRe matches address_space and file operation methods.
 var aopsNameRe = regexp.MustCompile(`(writepage|write_begin|write_end|read_folio|readpage|readahead|dirty_folio|fsync|_mmap|_fault|_write_iter|_read_iter)`)
@@ -36,7 +36,7 @@ func runR10(p *pass) {
 				return
 			}
 			flip := masked && restored
-			if !flip && (initFuncRe.MatchString(fi.f.name) || fi.callsBefore(c.line, "new_inode", "iget_locked", "shmem_file_setup")) {
+			if !flip && (initFuncRe.MatchString(fi.f.name) || fi.callsLike(c.line, "new_inode", "iget", "file_setup", "inode_lookup")) {
 				return
 			}
 			sev := Warning
@@ -84,6 +84,20 @@ func (fi *fnInfo) callsBefore(line int32, names ...string) bool {
 	forCalls(fi, func(c call) {
 		for _, n := range names {
 			if c.name == n && c.line < line {
+				found = true
+			}
+		}
+	})
+	return found
+}
+
+// callsLike reports whether the function calls, before line, a function
+// whose name contains one of the fragments (f2fs_new_inode, btrfs_iget_path).
+func (fi *fnInfo) callsLike(line int32, frags ...string) bool {
+	found := false
+	forCalls(fi, func(c call) {
+		for _, f := range frags {
+			if c.line < line && contains(c.name, f) {
 				found = true
 			}
 		}
