@@ -11,8 +11,8 @@ var ruleR06 = &Rule{
 func runR06(p *pass) {
 	shmem := pathUnder(p.u.path, "mm/shmem.c", "mm/page_io.c")
 	p.eachObs(obActReturn, func(fi *fnInfo, o obs) {
-		if !p.u.changed(o.line) {
-			return // rules.md: only an added ACTIVATE return
+		if !p.u.changed(o.line) && !(o.unlocked && o.touched) {
+			return // rules.md: only an added ACTIVATE return (or a newly unlocked path to one)
 		}
 		switch {
 		case o.unlocked:
