@@ -94,28 +94,11 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 			v.lock = lkLocked
 		}
 	case evUnlock:
-		switch {
-		case v.lock == lkActDep && v.depBits&(vZero|vErr|vPos) != 0 && v.depBits&vTop == 0,
-			v.lock == lkUnlocked && v.byWP:
-			fi.observe(obs{kind: obDoubleUnlock, v: e.v, line: e.line, rel: v.lline, touched: s.touched})
-		case v.lock == lkLocked && v.ref == rfReleased:
-			fi.observe(obs{kind: obUnlockAfterPut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
-		}
-		v.lock, v.byWP, v.dep = lkUnlocked, false, -1
+		fi.unlock(s, v, e)
 	case evLock:
 		v.lock, v.lline, v.dep = lkLocked, e.line, -1
 	case evPut:
-		switch v.ref {
-		case rfHeld:
-			v.ref, v.rline, v.relBranch = rfReleased, e.line, false
-		case rfHeld2:
-			v.ref = rfHeld
-		case rfReleased:
-			if fi.lookups[e.v] != 1 || !v.relBranch {
-				break
-			}
-			fi.observe(obs{kind: obDoublePut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
-		}
+		fi.put(s, v, e)
 	case evGet:
 		if v.ref == rfHeld {
 			v.ref = rfHeld2
@@ -157,6 +140,35 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 			fi.observe(obs{kind: obActLeak, v: e.v, line: v.lline, touched: s.touched})
 		}
 		*v = vst{dep: -1}
+	}
+}
+
+// unlock applies unlock_page(v): a page a lower writepage already
+// unlocked is a double unlock (R03); unlocking after the last put touches
+// a page that may be gone (R14).
+func (fi *fnInfo) unlock(s *state, v *vst, e event) {
+	switch {
+	case v.lock == lkActDep && v.depBits&(vZero|vErr|vPos) != 0 && v.depBits&vTop == 0,
+		v.lock == lkUnlocked && v.byWP:
+		fi.observe(obs{kind: obDoubleUnlock, v: e.v, line: e.line, rel: v.lline, touched: s.touched})
+	case v.lock == lkLocked && v.ref == rfReleased:
+		fi.observe(obs{kind: obUnlockAfterPut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
+	}
+	v.lock, v.byWP, v.dep = lkUnlocked, false, -1
+}
+
+// put applies put_page(v); a second put after a branch, of a page looked
+// up once, is a double put (R13).
+func (fi *fnInfo) put(s *state, v *vst, e event) {
+	switch v.ref {
+	case rfHeld:
+		v.ref, v.rline, v.relBranch = rfReleased, e.line, false
+	case rfHeld2:
+		v.ref = rfHeld
+	case rfReleased:
+		if fi.lookups[e.v] == 1 && v.relBranch {
+			fi.observe(obs{kind: obDoublePut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
+		}
 	}
 }
 
