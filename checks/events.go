@@ -21,7 +21,6 @@ const (
 	evEscape                        // v is handed out (stored, returned through *pagep)
 	evForget                        // v is reassigned
 	evSetVal                        // val = constant or unknown
-	evReclaim                       // a wbc->for_reclaim test (set on the true branch)
 	evWBMaybe                       // a helper got the page: it may have started writeback
 	evLockUnknown                   // a helper got the page and the wbc: it may have unlocked it
 	evMapErr                        // mapping_set_error(): the error reaches fsync
@@ -136,9 +135,36 @@ func isWritepageCall(fi *fnInfo, c call) bool {
 	return c.name[0] == '(' && strings.Contains(c.name, "writepage")
 }
 
+// argEvent is the event a known callee causes on one of its arguments.
+type argEvent struct {
+	kind evKind
+	arg  int
+}
+
+// argEvents maps known callees to the event on their page argument.
+var argEvents = func() map[string]argEvent {
+	m := map[string]argEvent{"folio_batch_add": {evEscape, 1}, "pagevec_add": {evEscape, 1},
+		"list_add": {evEscape, 1}, "list_add_tail": {evEscape, 1}, "folio_attach_private": {evEscape, 0},
+		"attach_page_private": {evEscape, 0}, "set_page_private": {evEscape, 0}, "set_delayed_call": {evEscape, 2}}
+	for _, t := range []struct {
+		names map[string]bool
+		kind  evKind
+	}{{unlockCalls, evUnlock}, {lockCalls, evLock}, {putCalls, evPut}, {getCalls, evGet},
+		{wbStartCalls, evWBStart}, {wbEndCalls, evWBEnd}} {
+		for n := range t.names {
+			m[n] = argEvent{t.kind, 0}
+		}
+	}
+	return m
+}()
+
+// copyCalls hand the page's data to another page or file.
+var copyCalls = map[string]bool{"copy_highpage": true, "folio_copy": true, "copy_page": true, "memcpy": true,
+	"memcpy_page": true, "memcpy_from_file_folio": true, "memcpy_from_folio": true, "memcpy_from_page": true,
+	"kernel_write": true, "__kernel_write": true, "vfs_iter_write": true, "vfs_write": true}
+
 // callEvents appends the events of one call.
 func (fi *fnInfo) callEvents(evs []event, c call) []event {
-	line := c.line
 	arg := func(i int) int8 {
 		if i < len(c.args) {
 			if v, ok := fi.varIdx[argVar(c.args[i])]; ok {
@@ -148,26 +174,21 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return -1
 	}
 	ev := func(k evKind, v int8) []event {
-		if v < 0 && k != evSubmit && k != evReclaim && k != evMapErr && k != evCopy {
+		if v < 0 && k != evSubmit && k != evMapErr && k != evCopy {
 			return evs
 		}
-		return append(evs, event{kind: k, v: v, val: -1, line: line, name: c.name})
+		return append(evs, event{kind: k, v: v, val: -1, line: c.line, name: c.name})
 	}
 	n := c.name
+	if a, ok := argEvents[n]; ok {
+		return ev(a.kind, arg(a.arg))
+	}
 	switch {
-	case unlockCalls[n]:
-		return ev(evUnlock, arg(0))
-	case lockCalls[n]:
-		return ev(evLock, arg(0))
-	case putCalls[n]:
-		return ev(evPut, arg(0))
 	case n == "f2fs_put_page":
 		if len(c.args) > 1 && !(len(c.args[1]) == 1 && c.args[1][0].text == "0") {
 			evs = ev(evUnlock, arg(0))
 		}
 		return ev(evPut, arg(0))
-	case getCalls[n]:
-		return ev(evGet, arg(0))
 	case isWritepageCall(fi, c):
 		return ev(evWritepage, arg(0))
 	case transferCalls[n]:
@@ -175,23 +196,10 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 			evs = ev(evTransfer, arg(i))
 		}
 		return evs
-	case wbStartCalls[n]:
-		return ev(evWBStart, arg(0))
-	case wbEndCalls[n]:
-		return ev(evWBEnd, arg(0))
-	case n == "folio_batch_add" || n == "pagevec_add" || n == "list_add" || n == "list_add_tail":
-		return ev(evEscape, arg(1))
-	case n == "folio_attach_private" || n == "attach_page_private" || n == "set_page_private":
-		return ev(evEscape, arg(0))
 	case n == "mapping_set_error" || n == "filemap_set_wb_err":
 		return ev(evMapErr, -1)
-	case n == "copy_highpage" || n == "folio_copy" || n == "copy_page" || n == "memcpy" || n == "memcpy_page" ||
-		n == "memcpy_from_file_folio" || n == "memcpy_from_folio" || n == "memcpy_from_page" ||
-		n == "kernel_write" || n == "__kernel_write" || n == "vfs_iter_write" || n == "vfs_write":
-		evs = ev(evCopy, -1)
-		return fi.unknownCall(evs, c)
-	case n == "set_delayed_call":
-		return ev(evEscape, arg(2))
+	case copyCalls[n]:
+		return fi.unknownCall(ev(evCopy, -1), c)
 	case rangeUnlock(c):
 		for v := range fi.vars {
 			if int8(v) != fi.own {
