@@ -21,8 +21,14 @@ func runR12(p *pass) {
 		if fi.callsBefore(1<<30, "mapping_set_gfp_mask") {
 			continue // R10 is the finding there
 		}
+		nofs := int32(1 << 30) // line of the first memalloc_nofs_save()
 		forCalls(fi, func(c call) {
-			if !p.u.changed(c.line) || fi.callsBefore(c.line, "memalloc_nofs_save") {
+			if c.name == "memalloc_nofs_save" && c.line < nofs {
+				nofs = c.line
+			}
+		})
+		forCalls(fi, func(c call) {
+			if !p.u.changed(c.line) || c.line > nofs {
 				return
 			}
 			msg := ""

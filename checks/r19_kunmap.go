@@ -1,5 +1,7 @@
 package checks
 
+import "sort"
+
 var ruleR19 = &Rule{
 	ID: "kunmap-argument-and-order", Number: "R19", Severity: Error,
 	Title: "Pass the page to kunmap(), but the address to kunmap_atomic()/kunmap_local(), and unmap local/atomic mappings in reverse (LIFO) order",
@@ -11,68 +13,68 @@ var ruleR19 = &Rule{
 func runR19(p *pass) {
 	for _, fi := range p.u.funcs {
 		types := varTypes(fi)
+		maps := mappings(fi)
 		kmapped := map[string]bool{}
-		var stack []string // live local/atomic addresses, innermost last
-		for _, m := range mappings(fi) {
+		for _, m := range maps {
 			if m.fn == "kmap" {
 				kmapped[m.addr] = true
 			}
 		}
+		var unmaps []call
 		forCalls(fi, func(c call) {
 			if len(c.args) == 0 {
 				return
 			}
 			arg := argVar(c.args[0])
 			switch c.name {
-			case "kmap_atomic", "kmap_local_page", "kmap_local_folio", "kmap_atomic_prot":
-				stack = append(stack, "")
 			case "kunmap_atomic", "kunmap_local":
+				unmaps = append(unmaps, c)
 				if pageType(types[arg]) && p.u.changed(c.line) {
 					p.report(fi, c.line, Error, true, c.name+"() takes the address kmap returned, not the page: pass the mapped address")
 				}
-				p.checkOrder(fi, c, &stack)
 			case "kunmap":
 				if kmapped[arg] && p.u.changed(c.line) {
 					p.report(fi, c.line, Error, true, "kunmap() takes the page, not the address kmap() returned")
 				}
 			}
 		})
-		_ = stack
+		p.checkOrder(fi, maps, unmaps)
 	}
 }
 
-// checkOrder pops the mapping c unmaps and reports when it is not the
-// innermost one.
-func (p *pass) checkOrder(fi *fnInfo, c call, stack *[]string) {
-	maps := mappings(fi)
-	idx := -1
-	for i, m := range maps {
-		if m.fn != "kmap" && hasIdent(c.args[0], m.addr) && m.line < c.line {
-			idx = i
+// checkOrder replays mappings and unmappings in line order on a stack and
+// reports an unmapping that is not of the innermost live mapping.
+func (p *pass) checkOrder(fi *fnInfo, maps []mapping, unmaps []call) {
+	type step struct {
+		line  int32
+		addr  string
+		unmap *call
+	}
+	var steps []step
+	for _, m := range maps {
+		if m.fn != "kmap" {
+			steps = append(steps, step{line: m.line, addr: m.addr})
 		}
 	}
-	if idx < 0 || len(*stack) == 0 {
-		return
+	for i := range unmaps {
+		steps = append(steps, step{line: unmaps[i].line, unmap: &unmaps[i]})
 	}
-	live := 0
-	for _, m := range maps[idx+1:] {
-		if m.fn != "kmap" && m.line < c.line && !unmappedBefore(fi, m.addr, c.line) {
-			live++
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].line < steps[j].line })
+	var stack []string
+	for _, s := range steps {
+		if s.unmap == nil {
+			stack = append(stack, s.addr)
+			continue
+		}
+		for k := len(stack) - 1; k >= 0; k-- {
+			if !hasIdent(s.unmap.args[0], stack[k]) {
+				continue
+			}
+			if k != len(stack)-1 && p.u.changed(s.line) {
+				p.report(fi, s.line, Error, true, "local/atomic mappings are a stack: unmap the most recent mapping first (reverse order of mapping)")
+			}
+			stack = append(stack[:k], stack[k+1:]...)
+			break
 		}
 	}
-	if live > 0 && p.u.changed(c.line) {
-		p.report(fi, c.line, Error, true, "local/atomic mappings are a stack: unmap the most recent mapping first (reverse order of mapping)")
-	}
-	*stack = (*stack)[:len(*stack)-1]
-}
-
-// unmappedBefore reports whether addr is unmapped by a call before line.
-func unmappedBefore(fi *fnInfo, addr string, line int32) bool {
-	found := false
-	forCalls(fi, func(c call) {
-		if (c.name == "kunmap_local" || c.name == "kunmap_atomic") && c.line < line && len(c.args) > 0 && hasIdent(c.args[0], addr) {
-			found = true
-		}
-	})
-	return found
 }
