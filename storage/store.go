@@ -2,51 +2,120 @@ package storage
 
 import (
 	"context"
-	"errors"
-	"io"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"time"
+
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
 
-// Store is the one handle on the SQLite database.
-// TODO(storage): stub; the ingest helper replaces this file.
-type Store struct{ opts Options }
+//go:embed migrations/*.sql
+var migrations embed.FS
 
-var errTODO = errors.New("storage: not implemented yet")
+// Store is the one handle on the SQLite database: a single-connection
+// writer pool (SQLite has one writer) and a small reader pool.
+type Store struct {
+	w, r *sql.DB
+	opts Options
+	now  func() time.Time
+}
+
+// dsn builds a DSN whose pragmas every pooled connection gets.
+func dsn(path string, txlock string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", txlock)
+	return "file:" + path + "?" + q.Encode()
+}
 
 // Open opens (creating and migrating) the database file at path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
-	return &Store{opts: opts}, nil
+	w, err := sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", dsn(path, "deferred"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s := &Store{w: w, r: r, opts: opts, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return nil }
-
-// IngestMessage stores one raw RFC 822 message, then parses, threads and checks it.
-func (s *Store) IngestMessage(ctx context.Context, raw []byte, source string) (IngestStats, error) {
-	return IngestStats{}, errTODO
+func (s *Store) Close() error {
+	err := s.r.Close()
+	if werr := s.w.Close(); err == nil {
+		err = werr
+	}
+	return err
 }
 
-// IngestMbox splits an mbox and ingests each message; progress, if not nil, is
-// called after each message.
-func (s *Store) IngestMbox(ctx context.Context, r io.Reader, source string, progress func(IngestStats)) (IngestStats, error) {
-	return IngestStats{}, errTODO
+// migrate applies the embedded migrations not yet recorded, in name order,
+// each in its own transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("storage: migrate: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("storage: migrate %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
-// ListSeries lists series, newest first.
-func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary, error) {
-	return nil, errTODO
-}
-
-// SeriesByID returns one series. It returns ErrNotFound if there is none.
-func (s *Store) SeriesByID(ctx context.Context, id int64) (*Series, error) {
-	return nil, errTODO
-}
-
-// PatchByID returns one patch. It returns ErrNotFound if there is none.
-func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
-	return nil, errTODO
-}
-
-// MessageRaw returns the raw bytes of a stored message.
-func (s *Store) MessageRaw(ctx context.Context, id int64) ([]byte, error) {
-	return nil, errTODO
+// withTx runs fn in a write transaction, committing when fn returns nil.
+func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

@@ -1,0 +1,230 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"patchreview/review"
+)
+
+const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.total, s.created_at,
+	(SELECT count(*) FROM patches p WHERE p.series_id = s.id),
+	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'error'),
+	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'warning'),
+	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = s.id)`
+
+func scanSummary(sc interface{ Scan(...any) error }) (SeriesSummary, error) {
+	var ss SeriesSummary
+	var created int64
+	var superseded bool
+	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.Total, &created,
+		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded)
+	ss.Received = time.Unix(0, created).UTC()
+	ss.State = seriesState(ss, superseded)
+	return ss, err
+}
+
+// seriesState is "superseded" when a later version exists, else "complete"
+// when all announced patches arrived, else "incomplete".
+func seriesState(ss SeriesSummary, superseded bool) string {
+	switch {
+	case superseded:
+		return "superseded"
+	case ss.Total == 0 && ss.Patches > 0, ss.Total > 0 && ss.Patches >= ss.Total:
+		return "complete"
+	default:
+		return "incomplete"
+	}
+}
+
+// ListSeries lists series, newest first. A query matches the title, the
+// author's name or email, or a patch title.
+func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	where, args := "", []any{}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		where = `WHERE s.title LIKE ?1 ESCAPE '\' OR s.author_name LIKE ?1 ESCAPE '\' OR s.author_email LIKE ?1 ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND p.title LIKE ?1 ESCAPE '\')`
+		args = append(args, like)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+summaryCols+` FROM series s `+where+
+		fmt.Sprintf(` ORDER BY s.created_at DESC, s.id DESC LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list series: %w", err)
+	}
+	defer rows.Close()
+	out := []SeriesSummary{}
+	for rows.Next() {
+		ss, err := scanSummary(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss)
+	}
+	return out, rows.Err()
+}
+
+// SeriesByID returns one series with its cover letter, patches, replies to
+// the cover and version links. It returns ErrNotFound if there is none.
+func (s *Store) SeriesByID(ctx context.Context, id int64) (*Series, error) {
+	ss, err := scanSummary(s.r.QueryRowContext(ctx, `SELECT `+summaryCols+` FROM series s WHERE s.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("series %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: series %d: %w", id, err)
+	}
+	se := &Series{SeriesSummary: ss, PatchList: []PatchSummary{}, Replies: []StoredMessage{}}
+	var cover, prev, next sql.NullInt64
+	err = s.r.QueryRowContext(ctx, `SELECT cover_id, prev_id, (SELECT max(id) FROM series n WHERE n.prev_id = s.id) FROM series s WHERE id = ?`, id).
+		Scan(&cover, &prev, &next)
+	if err != nil {
+		return nil, err
+	}
+	se.PrevVersion, se.NextVersion = prev.Int64, next.Int64
+	if cover.Valid {
+		if se.Cover, err = s.storedMessage(ctx, cover.Int64); err != nil {
+			return nil, err
+		}
+		if se.Replies, err = s.replies(ctx, cover.Int64); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.number, m.subject,
+		(SELECT count(*) FROM findings f WHERE f.patch_id = p.id AND f.severity = 'error'),
+		(SELECT count(*) FROM findings f WHERE f.patch_id = p.id AND f.severity = 'warning'),
+		(SELECT count(*) FROM findings f WHERE f.patch_id = p.id AND f.severity = 'info')
+		FROM patches p JOIN messages m ON m.id = p.message_id WHERE p.series_id = ? ORDER BY p.number, p.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ps PatchSummary
+		if err := rows.Scan(&ps.ID, &ps.Number, &ps.Subject, &ps.Errors, &ps.Warnings, &ps.Infos); err != nil {
+			return nil, err
+		}
+		se.PatchList = append(se.PatchList, ps)
+	}
+	return se, rows.Err()
+}
+
+// PatchByID returns one patch with its message, findings, comments and the
+// list replies to it. It returns ErrNotFound if there is none.
+func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
+	p := &Patch{ID: id, Findings: []review.Finding{}, Comments: []review.Comment{}}
+	var msgID int64
+	err := s.r.QueryRowContext(ctx, `SELECT series_id, message_id FROM patches WHERE id = ?`, id).Scan(&p.SeriesID, &msgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("patch %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: patch %d: %w", id, err)
+	}
+	m, err := s.storedMessage(ctx, msgID)
+	if err != nil {
+		return nil, err
+	}
+	p.Message = *m
+	rows, err := s.r.QueryContext(ctx, `SELECT rule, severity, path, line, function, code, message FROM findings
+		WHERE patch_id = ? ORDER BY path, line, rule`, id)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var f review.Finding
+		if err := rows.Scan(&f.Rule, &f.Severity, &f.Path, &f.Line, &f.Function, &f.Code, &f.Message); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Findings = append(p.Findings, f)
+	}
+	rows.Close()
+	if p.Comments, err = s.comments(ctx, id); err != nil {
+		return nil, err
+	}
+	p.Replies, err = s.replies(ctx, msgID)
+	return p, err
+}
+
+func (s *Store) comments(ctx context.Context, patchID int64) ([]review.Comment, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at
+		FROM comments WHERE patch_id = ? ORDER BY path, line, id`, patchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []review.Comment{}
+	for rows.Next() {
+		c := review.Comment{PatchID: patchID}
+		var created int64
+		if err := rows.Scan(&c.ID, &c.SeriesID, &c.Source, &c.MessageID, &c.Author.Name, &c.Author.Email,
+			&c.Path, &c.Line, &c.Code, &c.Body, &created); err != nil {
+			return nil, err
+		}
+		c.Created = time.Unix(0, created).UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// replies returns the messages attached to a patch, cover or code mail.
+func (s *Store) replies(ctx context.Context, parent int64) ([]StoredMessage, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM messages WHERE parent_id = ? ORDER BY sent_at, id`, parent)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := []StoredMessage{}
+	for _, id := range ids {
+		m, err := s.storedMessage(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, nil
+}
+
+// storedMessage loads a message and parses its raw bytes again (parsing is
+// cheap, and a better parser then improves old mail too).
+func (s *Store) storedMessage(ctx context.Context, id int64) (*StoredMessage, error) {
+	var raw []byte
+	var received int64
+	sm := &StoredMessage{ID: id}
+	err := s.r.QueryRowContext(ctx, `SELECT raw, received_at, error FROM messages WHERE id = ?`, id).Scan(&raw, &received, &sm.ParseError)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("message %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sm.Received = time.Unix(0, received).UTC()
+	if m, err := review.ParseMessage(raw); err == nil {
+		sm.Message = m
+	}
+	return sm, nil
+}
+
+// MessageRaw returns the raw bytes of a stored message, or ErrNotFound.
+func (s *Store) MessageRaw(ctx context.Context, id int64) ([]byte, error) {
+	var raw []byte
+	err := s.r.QueryRowContext(ctx, `SELECT raw FROM messages WHERE id = ?`, id).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("message %d: %w", id, ErrNotFound)
+	}
+	return raw, err
+}
