@@ -90,4 +90,3 @@ type Patch struct {
 	Comments []review.Comment `json:"comments"`
 	Replies  []StoredMessage  `json:"replies"` // list replies to this patch
 }
-
