@@ -2,12 +2,88 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"patchreview/storage"
 )
 
-// runIngest implements 'patchreview ingest'.
-// TODO: stub, replaced by its owner.
+// runIngest implements 'patchreview ingest [--db PATH] [FILE…|-]': store and
+// check mail from files or stdin (an MTA pipe). Each input may be an mbox or
+// a single message.
 func runIngest(ctx context.Context, e env, args []string) int {
-	fmt.Fprintln(e.stderr, "patchreview ingest: not implemented yet")
-	return 2
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	db := fs.String("db", envOr(e.getenv, "PATCHREVIEW_DB", "patchreview.db"), "SQLite database file (env PATCHREVIEW_DB)")
+	kv := fs.String("kernel-version", e.getenv("PATCHREVIEW_KERNEL_VERSION"), "kernel version for era-dependent checks (default: infer)")
+	quiet := fs.Bool("q", false, "print nothing but errors")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: patchreview ingest [--db PATH] [FILE…|-]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	st, err := storage.Open(ctx, *db, storage.Options{Checker: newChecker(*kv)})
+	if err != nil {
+		fmt.Fprintln(e.stderr, "patchreview ingest:", err)
+		return 1
+	}
+	defer st.Close()
+	var total storage.IngestStats
+	for _, name := range files {
+		s, err := ingestOne(ctx, e, st, name)
+		total = addStats(total, s)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "patchreview ingest: %s: %v\n", name, err)
+			return 1
+		}
+	}
+	if !*quiet {
+		fmt.Fprintf(e.stdout, "%d messages: %d new, %d duplicates, %d failed to parse (stored raw); %d patches in %d series\n",
+			total.Messages, total.New, total.Duplicates, total.Failed, total.Patches, total.Series)
+	}
+	return 0
+}
+
+func ingestOne(ctx context.Context, e env, st *storage.Store, name string) (storage.IngestStats, error) {
+	var r io.Reader = e.stdin
+	source := "stdin"
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return storage.IngestStats{}, err
+		}
+		defer f.Close()
+		r, source = f, "file:"+name
+	}
+	var progress func(storage.IngestStats)
+	if isTerminal(e.stderr) {
+		progress = func(s storage.IngestStats) {
+			if s.Messages%50 == 0 {
+				fmt.Fprintf(e.stderr, "\r%s: %d messages (%d new, %d patches)", name, s.Messages, s.New, s.Patches)
+			}
+		}
+		defer fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	return st.IngestMbox(ctx, r, source, progress)
+}
+
+// isTerminal reports whether w is a terminal, for the progress line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func addStats(a, b storage.IngestStats) storage.IngestStats {
+	return storage.IngestStats{Messages: a.Messages + b.Messages, New: a.New + b.New, Duplicates: a.Duplicates + b.Duplicates,
+		Failed: a.Failed + b.Failed, Patches: a.Patches + b.Patches, Series: a.Series + b.Series}
 }
