@@ -56,8 +56,14 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 			} else if !truth {
 				s.zero = toks[0].text
 			}
+			if truth && errName(toks[0].text) {
+				s.failed = toks[0].text
+			}
 		}
 		return fi.refineAtom(s, toks[0].text, "!=", "0", truth)
+	}
+	if len(toks) == 3 && toks[1].is("<") && toks[2].text == "0" && truth && errName(toks[0].text) {
+		s.failed = toks[0].text
 	}
 	if len(toks) == 3 && toks[1].kind == tPunct {
 		a, op, b := toks[0].text, toks[1].text, toks[2].text
@@ -244,4 +250,13 @@ func splitTop(toks []token, op string) [][]token {
 // isIdentLike reports whether s is a C identifier.
 func isIdentLike(s string) bool {
 	return s != "" && isIdentStart(s[0]) && !strings.ContainsAny(s, " ()")
+}
+
+// errName reports whether a variable name is a conventional error code.
+func errName(s string) bool {
+	switch s {
+	case "err", "error", "ret", "rc", "retval", "status":
+		return true
+	}
+	return false
 }

@@ -51,6 +51,7 @@ type state struct {
 	copied  bool   // data was copied to another page
 	lastGap int32  // node of the last unknown code on the path (0: the entry)
 	zero    string // an untracked variable a branch showed to be 0 (if (ret) ... else)
+	failed  string // an error variable a branch showed to be nonzero (if (err) ...)
 }
 
 // Flow limits: states per node and total steps per function.

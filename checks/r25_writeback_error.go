@@ -12,6 +12,10 @@ var pageErrorCalls = map[string]bool{"SetPageError": true, "ClearPageError": tru
 // runR25 reports PG_error use (error on v6.12+, info before) and
 // ClearPageUptodate of the own page in a writepage (info).
 func runR25(p *pass) {
+	p.eachObs(obErrDropped, func(fi *fnInfo, o obs) {
+		p.report(fi, o.line, Warning, o.touched,
+			"an error was seen on this path but 0 is returned and nothing records it: fsync()/msync() will report success; call mapping_set_error(mapping, err) (or return the error)")
+	})
 	for _, fi := range p.u.funcs {
 		forCalls(fi, func(c call) {
 			if !p.u.changed(c.line) {

@@ -20,6 +20,7 @@ const (
 	obIterLeak                           // writeback_iter folio still locked at next iteration
 	obExitOther                          // own page not locked at an exit (helper summaries)
 	obCleanDropped                       // success returned with the page neither written nor redirtied
+	obErrDropped                         // an error seen on the path, 0 returned, nothing recorded
 )
 
 // An obs is one observation, anchored on a line index of the unit.
@@ -57,7 +58,11 @@ func (fi *fnInfo) apply(s state, evs []event) state {
 			for i := range s.v {
 				s.v[i].async = true
 			}
+			s.failed = "" // I/O went out after all: a fallback, not a dropped error
 			continue
+		}
+		if e.kind == evWBStart || e.kind == evTransfer {
+			s.failed = ""
 		}
 		if e.kind == evMapErr {
 			s.mapErr = true
@@ -188,6 +193,10 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 	}
 	for _, v := range fi.derived[retVar] {
 		handedOut[v] = true
+	}
+	if fi.wp && !fi.wpWeak && s.failed != "" && !s.mapErr && !s.eof && n.kind == nReturn && len(ret) == 1 &&
+		ret[0].text == "0" && fi.own >= 0 && !s.v[fi.own].redirty {
+		fi.observe(obs{kind: obErrDropped, v: fi.own, line: n.line, touched: s.touched})
 	}
 	if len(ret) == 1 && (ret[0].text == "0" || ret[0].text == s.zero) && fi.pageOutParam() {
 		for i := range fi.vars {
