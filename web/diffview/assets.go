@@ -1,0 +1,52 @@
+package diffview
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+)
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// FS holds templates/diffview.html and static/{diffview.css,chroma.css,review.js}.
+// The web layer serves Static() under a prefix of its choice.
+var FS fs.FS = assets
+
+// Static returns the stylesheets and script, rooted at static/.
+func Static() fs.FS {
+	sub, err := fs.Sub(assets, "static")
+	if err != nil { // cannot happen: the directory is embedded
+		return assets
+	}
+	return sub
+}
+
+// ParseTemplates adds the diffview partials to t, which may be a page's
+// template set (t.ParseFS(diffview.FS, "templates/*.html") does the same).
+func ParseTemplates(t *template.Template) (*template.Template, error) {
+	return t.ParseFS(assets, "templates/*.html")
+}
+
+// View cookie: the no-JavaScript memory of the unified/side-by-side choice.
+const viewCookie = "dv_view"
+
+// SplitFromRequest reads the layout from ?view= (and returns a cookie to
+// set so that the choice is remembered) or, without the parameter, from
+// the cookie. The script keeps the cookie in step with localStorage.
+func SplitFromRequest(r *http.Request) (split bool, remember *http.Cookie) {
+	switch r.URL.Query().Get("view") {
+	case "split":
+		return true, &http.Cookie{Name: viewCookie, Value: "split", Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode}
+	case "unified":
+		return false, &http.Cookie{Name: viewCookie, Value: "unified", Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode}
+	}
+	c, err := r.Cookie(viewCookie)
+	return err == nil && c.Value == "split", nil
+}
+
+// ExpandFromRequest reports whether ?context=all asks for all context.
+func ExpandFromRequest(r *http.Request) bool {
+	return r.URL.Query().Get("context") == "all"
+}

@@ -1,0 +1,240 @@
+package diffview
+
+import (
+	"bytes"
+	"html/template"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark"
+
+	"patchreview/review"
+)
+
+// Note is one finding or comment as shown under its line, in the summary or
+// in the unplaced list.
+type Note struct {
+	IsFinding bool
+	IsComment bool
+	ID        string // anchor of the note itself: "finding-3", "comment-2"
+	Where     string // "fs/x.c:137", or "" for a general comment
+	Target    string // "#f2-n137", the line's anchor; "" when unplaced
+	Code      string // the anchored line's text as the finding or comment gave it
+
+	// Findings.
+	Severity  string // "error", "warning", "info" (a CSS class too)
+	RuleID    string
+	RuleTitle string // the rule's title, or its id when unknown
+	RuleURL   string // "/rules/{id}"
+	Function  string
+	Message   string
+	Doc       template.HTML // the rule's Markdown, raw HTML escaped
+
+	// Comments.
+	Author string
+	Source string // "list" or "web"
+	Body   string
+	Date   string // "2026-11-25 07:44"
+}
+
+// md renders rule docs. goldmark's defaults escape raw HTML (it prints
+// "<!-- raw HTML omitted -->") and drop javascript: links; no options here
+// may weaken that.
+var md = goldmark.New()
+
+// renderDoc renders Markdown to HTML, or nothing when it is empty or fails.
+func renderDoc(doc string) template.HTML {
+	if strings.TrimSpace(doc) == "" {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := md.Convert([]byte(doc), &b); err != nil {
+		return ""
+	}
+	return template.HTML(b.String())
+}
+
+// placer finds a file's row for a new-side line, or by code when the line
+// number is stale.
+type placer struct {
+	files map[string]*FileView
+	rows  map[string]map[int]*Row
+}
+
+func newPlacer(files []*FileView) *placer {
+	p := &placer{files: map[string]*FileView{}, rows: map[string]map[int]*Row{}}
+	for _, fv := range files {
+		m := map[int]*Row{}
+		for _, r := range fv.Rows {
+			if r.NewNum != "" {
+				n, _ := strconv.Atoi(r.NewNum)
+				m[n] = r
+			}
+		}
+		p.files[fv.Name] = fv
+		p.rows[fv.Name] = m
+	}
+	return p
+}
+
+// place returns the row for path:line. When the line is not in the diff
+// but code is given and exactly one new-side line of the file has that
+// text, that line is taken.
+func (p *placer) place(path string, line int, code string) *Row {
+	if r := p.rows[path][line]; r != nil {
+		return r
+	}
+	fv := p.files[path]
+	if fv == nil || strings.TrimSpace(code) == "" {
+		return nil
+	}
+	var found *Row
+	for _, r := range fv.Rows {
+		if r.NewNum != "" && r.Kind != KindDel && rowText(r) == code {
+			if found != nil {
+				return nil
+			}
+			found = r
+		}
+	}
+	return found
+}
+
+// attachNotes places findings and comments on their rows and fills the
+// summary and unplaced lists.
+func attachNotes(v *View, findings []review.Finding, comments []review.Comment, opts Options) {
+	p := newPlacer(v.Files)
+	docs := map[string]template.HTML{}
+	for i, f := range sortedFindings(findings, v.Files) {
+		n := findingNote(f, i+1, opts.Rules, docs)
+		if r := p.place(f.Path, f.Line, f.Code); r != nil {
+			n.Target = "#" + r.ID
+			r.Notes = append(r.Notes, n)
+			r.HasNotes = true
+			v.Findings = append(v.Findings, n)
+		} else {
+			v.Unplaced = append(v.Unplaced, n)
+		}
+	}
+	for i, c := range comments {
+		n := commentNote(c, i+1)
+		if r := p.place(c.Path, c.Line, c.Code); r != nil {
+			n.Target = "#" + r.ID
+			r.Notes = append(r.Notes, n)
+			r.HasNotes = true
+		} else {
+			v.Unplaced = append(v.Unplaced, n)
+		}
+	}
+	v.HasFindings = len(v.Findings) > 0
+	v.HasUnplaced = len(v.Unplaced) > 0
+	v.Summary = severitySummary(findings)
+	for _, fv := range v.Files {
+		fv.NoteCount = noteCount(fv)
+	}
+}
+
+// sortedFindings orders findings by file (in diff order), line and rule.
+func sortedFindings(fs []review.Finding, files []*FileView) []review.Finding {
+	order := map[string]int{}
+	for i, fv := range files {
+		order[fv.Name] = i + 1
+	}
+	out := append([]review.Finding(nil), fs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if order[a.Path] != order[b.Path] {
+			return order[a.Path] < order[b.Path]
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Rule < b.Rule
+	})
+	return out
+}
+
+func findingNote(f review.Finding, i int, rules func(string) *Rule, docs map[string]template.HTML) *Note {
+	n := &Note{
+		IsFinding: true, ID: "finding-" + strconv.Itoa(i), Where: where(f.Path, f.Line), Code: f.Code,
+		Severity: f.Severity, RuleID: f.Rule, RuleTitle: f.Rule, RuleURL: "/rules/" + f.Rule,
+		Function: f.Function, Message: f.Message,
+	}
+	if rules == nil {
+		return n
+	}
+	if r := rules(f.Rule); r != nil {
+		if r.Title != "" {
+			n.RuleTitle = r.Title
+		}
+		doc, ok := docs[f.Rule]
+		if !ok {
+			doc = renderDoc(r.Doc)
+			docs[f.Rule] = doc
+		}
+		n.Doc = doc
+	}
+	return n
+}
+
+func commentNote(c review.Comment, i int) *Note {
+	n := &Note{
+		IsComment: true, ID: "comment-" + strconv.Itoa(i), Where: where(c.Path, c.Line), Code: c.Code,
+		Author: c.Author.String(), Source: c.Source, Body: c.Body,
+	}
+	if !c.Created.IsZero() {
+		n.Date = c.Created.UTC().Format("2006-01-02 15:04")
+	}
+	return n
+}
+
+func where(path string, line int) string {
+	if path == "" {
+		return ""
+	}
+	if line <= 0 {
+		return path
+	}
+	return path + ":" + strconv.Itoa(line)
+}
+
+// severitySummary says "2 errors, 1 warning" in severity order.
+func severitySummary(fs []review.Finding) string {
+	count := map[string]int{}
+	for _, f := range fs {
+		count[f.Severity]++
+	}
+	var parts []string
+	for _, s := range [][2]string{{"error", "errors"}, {"warning", "warnings"}, {"info", "infos"}} {
+		if count[s[0]] > 0 {
+			parts = append(parts, plural(count[s[0]], s[0], s[1]))
+		}
+	}
+	if len(parts) == 0 {
+		return "no findings"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// noteCount says "2 findings, 1 comment" for a file header, or "".
+func noteCount(fv *FileView) string {
+	f, c := 0, 0
+	for _, r := range fv.Rows {
+		for _, n := range r.Notes {
+			if n.IsFinding {
+				f++
+			} else {
+				c++
+			}
+		}
+	}
+	var parts []string
+	if f > 0 {
+		parts = append(parts, plural(f, "finding", "findings"))
+	}
+	if c > 0 {
+		parts = append(parts, plural(c, "comment", "comments"))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,142 @@
+// diffview keyboard and layout enhancements. The page works without this
+// script; it adds: j/k next/previous finding or comment, n/p next/previous
+// file, c comment on the focused line, ? help, in-place unfolding of
+// collapsed context, and the remembered unified/side-by-side choice.
+(function () {
+  'use strict';
+  var root = document.getElementById('dv');
+  if (!root) { return; }
+  var notes = Array.prototype.slice.call(root.querySelectorAll('.dv-files [data-note]'));
+  var files = Array.prototype.slice.call(root.querySelectorAll('.dv-files [data-file]'));
+  var noteIdx = -1, fileIdx = -1, focusedLine = null;
+  var form = document.getElementById('dv-comment-form');
+  var help = document.getElementById('dv-help');
+
+  function rememberView(view) {
+    try { localStorage.setItem('dv-view', view); } catch (e) { /* storage off */ }
+    document.cookie = 'dv_view=' + view + '; path=/; max-age=31536000; samesite=lax';
+  }
+
+  // A choice stored in localStorage wins over a page rendered without one.
+  (function restoreView() {
+    var pref = null;
+    try { pref = localStorage.getItem('dv-view'); } catch (e) { return; }
+    if (!pref || pref === root.dataset.view || /[?&]view=/.test(location.search)) { return; }
+    var url = pref === 'split' ? root.dataset.splitUrl : root.dataset.unifiedUrl;
+    if (url) { rememberView(pref); location.replace(url + location.hash); }
+  })();
+
+  function setLine(tr) {
+    if (focusedLine) { focusedLine.classList.remove('dv-focus'); }
+    focusedLine = tr;
+    if (tr) { tr.classList.add('dv-focus'); }
+  }
+
+  // lineOf returns the code row a note belongs to: the row before its notes row.
+  function lineOf(el) {
+    var tr = el.closest('tr.dv-notes');
+    var prev = tr ? tr.previousElementSibling : null;
+    return prev && prev.hasAttribute('data-line') ? prev : null;
+  }
+
+  function show(el) {
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: 'center' });
+  }
+
+  function step(list, idx, delta) {
+    if (!list.length) { return -1; }
+    var cur = list.indexOf(document.activeElement);
+    if (cur >= 0) { idx = cur; }
+    var next = idx < 0 ? (delta > 0 ? 0 : list.length - 1) : idx + delta;
+    return Math.max(0, Math.min(list.length - 1, next));
+  }
+
+  function gotoNote(delta) {
+    noteIdx = step(notes, noteIdx, delta);
+    if (noteIdx < 0) { return; }
+    show(notes[noteIdx]);
+    setLine(lineOf(notes[noteIdx]));
+  }
+
+  function gotoFile(delta) {
+    fileIdx = step(files, fileIdx, delta);
+    if (fileIdx < 0) { return; }
+    show(files[fileIdx]);
+  }
+
+  function openForm() {
+    if (!form || !focusedLine || !focusedLine.dataset.new) { return false; }
+    var after = focusedLine;
+    if (after.nextElementSibling && after.nextElementSibling.classList.contains('dv-notes')) {
+      after = after.nextElementSibling;
+    }
+    var tr = document.createElement('tr');
+    tr.className = 'dv-notes dv-form-row';
+    var td = document.createElement('td');
+    td.colSpan = focusedLine.cells.length;
+    tr.appendChild(td);
+    closeForm();
+    after.parentNode.insertBefore(tr, after.nextSibling);
+    form.elements.path.value = focusedLine.dataset.path;
+    form.elements.line.value = focusedLine.dataset.new;
+    form.querySelector('h3').textContent = 'Comment on ' + focusedLine.dataset.path + ':' + focusedLine.dataset.new;
+    form.classList.add('dv-inline');
+    form.querySelector('.dv-cancel').hidden = false;
+    td.appendChild(form);
+    form.elements.body.focus();
+    return true;
+  }
+
+  function closeForm() {
+    var row = root.querySelector('.dv-form-row');
+    if (!row || !form) { return; }
+    form.classList.remove('dv-inline');
+    form.querySelector('.dv-cancel').hidden = true;
+    form.querySelector('h3').textContent = 'Comment';
+    root.appendChild(form);
+    row.remove();
+  }
+
+  function toggleHelp(open) {
+    if (!help) { return; }
+    help.classList.toggle('dv-open', open);
+  }
+
+  document.addEventListener('keydown', function (e) {
+    var t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) {
+      if (e.key === 'Escape') { closeForm(); }
+      return;
+    }
+    var done = true;
+    switch (e.key) {
+      case 'j': gotoNote(1); break;
+      case 'k': gotoNote(-1); break;
+      case 'n': gotoFile(1); break;
+      case 'p': gotoFile(-1); break;
+      case 'c': done = openForm(); break;
+      case '?': toggleHelp(!help.classList.contains('dv-open')); break;
+      case 'Escape': toggleHelp(false); closeForm(); break;
+      default: done = false;
+    }
+    if (done) { e.preventDefault(); }
+  });
+
+  root.addEventListener('click', function (e) {
+    var a = e.target.closest('a');
+    if (a && a.dataset.unfold) {
+      e.preventDefault();
+      root.querySelectorAll('tr[data-fold="' + a.dataset.unfold + '"]').forEach(function (tr) { tr.hidden = false; });
+      var head = a.closest('tr');
+      if (head) { head.remove(); }
+      return;
+    }
+    if (a && a.dataset.setView) { rememberView(a.dataset.setView); return; }
+    if (a && a.hasAttribute('data-help')) { e.preventDefault(); toggleHelp(true); return; }
+    if (e.target.closest('.dv-cancel')) { closeForm(); return; }
+    var tr = e.target.closest('tr[data-line]');
+    if (tr && !a) { setLine(tr); }
+  });
+})();

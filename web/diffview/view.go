@@ -1,0 +1,273 @@
+// Package diffview turns a patch's files, findings and comments into a view
+// model that templates render without logic: files, hunks and rows of
+// strings, booleans and pre-escaped highlighted code, each line with a
+// stable anchor id, and every finding and comment placed on its line or
+// listed as unplaced. It also ships the HTML partials, stylesheet and
+// script of the diff view (see FS and ParseTemplates).
+package diffview
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+
+	"patchreview/review"
+)
+
+// Row kinds, as CSS classes and template switches.
+const (
+	KindAdd       = "add"
+	KindDel       = "del"
+	KindCtx       = "ctx"
+	KindHunk      = "hunk"
+	KindCollapsed = "collapsed" // a run of context the patch has, folded
+	KindGap       = "gap"       // lines between hunks that the patch does not carry
+)
+
+// Collapsing: a run of unchanged lines inside a hunk longer than
+// 2*keepContext+minFolded keeps keepContext lines on each side of a change
+// and folds the rest into one "N unchanged lines" row.
+const (
+	keepContext = 3
+	minFolded   = 4
+)
+
+// Options say how to build a view.
+type Options struct {
+	// PageURL is the page's path without query, e.g. "/patches/12"; the
+	// expand, view-switch and comment links are built on it.
+	PageURL string
+	// Split selects side-by-side rows as the initial view.
+	Split bool
+	// ExpandAll shows all context the patch carries (?context=all).
+	ExpandAll bool
+	// Rules looks up a rule by id for titles and docs; nil shows ids only.
+	Rules func(id string) *Rule
+	// CommentURL is where the comment form posts; "" hides the form.
+	CommentURL string
+}
+
+// Rule is what the view needs of a checks rule.
+type Rule struct {
+	ID, Title string
+	Doc       string // Markdown
+}
+
+// View is one patch's diff, ready for the diffview templates.
+type View struct {
+	Files       []*FileView
+	Findings    []*Note // every placed finding, in file and line order
+	Unplaced    []*Note // findings and comments with no line in the diff
+	HasFindings bool
+	HasUnplaced bool
+	Split       bool // render diffview-split first
+	ExpandAll   bool
+	UnifiedURL  string // ?view=unified
+	SplitURL    string // ?view=split
+	ExpandURL   string // ?context=all
+	CommentURL  string
+	Summary     string // "2 errors, 1 warning"
+}
+
+// FileView is one file of the diff.
+type FileView struct {
+	ID        string // "f2"
+	Name      string // the new name, or the old one for a deletion
+	OldName   string // set for a rename or copy
+	Status    string // "modified", "new", "deleted", "renamed", "copied", "binary"
+	IsBinary  bool
+	Adds      string // "+12"
+	Dels      string // "-3"
+	Rows      []*Row
+	Split     []*SplitRow
+	NoteCount string // "2 findings, 1 comment" or ""
+}
+
+// Row is one row of the unified view.
+type Row struct {
+	Kind        string // one of the Kind constants
+	IsLine      bool   // an add, del or ctx row (else a hunk, collapsed or gap row)
+	Path        string // the file's name, for the comment form
+	ID          string // anchor of the row: the new-side id, else the old-side id
+	OldNum      string // "" when the side has no line
+	NewNum      string
+	OldID       string // "f2-o40"
+	NewID       string // "f2-n137"
+	Code        template.HTML
+	Text        string // the line's plain text
+	Link        string // for collapsed rows: the no-JavaScript expand link
+	Header      string // for hunk rows: "@@ -40,7 +41,9 @@"
+	Section     string // for hunk rows: the function after the @@
+	Label       string // for collapsed and gap rows: "12 unchanged lines"
+	Hidden      bool   // folded into the collapsed row Fold names
+	Fold        string // for collapsed rows and their hidden rows: "f2-x3"
+	Notes       []*Note
+	HasNotes    bool
+	Commentable bool // a new-side line the comment form can anchor on
+}
+
+func newView(opts Options) *View {
+	v := &View{
+		Split:      opts.Split,
+		ExpandAll:  opts.ExpandAll,
+		CommentURL: opts.CommentURL,
+	}
+	v.UnifiedURL = pageLink(opts.PageURL, "unified", opts.ExpandAll)
+	v.SplitURL = pageLink(opts.PageURL, "split", opts.ExpandAll)
+	view := "unified"
+	if opts.Split {
+		view = "split"
+	}
+	v.ExpandURL = pageLink(opts.PageURL, view, true)
+	return v
+}
+
+// pageLink builds the page URL with the view and context query parameters.
+func pageLink(page, view string, all bool) string {
+	u := page + "?view=" + view
+	if all {
+		u += "&context=all"
+	}
+	return u
+}
+
+// Build makes the view of files with findings and comments attached. It
+// never fails: anything it cannot place goes to View.Unplaced.
+func Build(files []*review.File, findings []review.Finding, comments []review.Comment, opts Options) *View {
+	v := newView(opts)
+	for i, f := range files {
+		if f == nil {
+			continue
+		}
+		v.Files = append(v.Files, buildFile(f, i+1, opts))
+	}
+	attachNotes(v, findings, comments, opts)
+	for _, fv := range v.Files {
+		foldContext(fv, opts.ExpandAll, v.ExpandURL)
+		fv.Split = splitRows(fv.Rows)
+	}
+	return v
+}
+
+// buildFile makes the rows of one file, highlighted hunk by hunk.
+func buildFile(f *review.File, index int, opts Options) *FileView {
+	fv := &FileView{ID: "f" + strconv.Itoa(index), Name: f.Path(), Status: fileStatus(f), IsBinary: f.IsBinary}
+	if f.IsRename || f.IsCopy {
+		fv.OldName = f.OldName
+	}
+	adds, dels := 0, 0
+	prevOldEnd := 0
+	for hi, h := range f.Hunks {
+		if h == nil {
+			continue
+		}
+		if hi > 0 && h.OldStart > prevOldEnd {
+			fv.Rows = append(fv.Rows, gapRow(h.OldStart-prevOldEnd))
+		}
+		fv.Rows = append(fv.Rows, hunkRow(h))
+		rows, a, d := lineRows(fv, h)
+		fv.Rows = append(fv.Rows, rows...)
+		adds, dels = adds+a, dels+d
+		prevOldEnd = h.OldStart + h.OldLines
+	}
+	fv.Adds, fv.Dels = "+"+strconv.Itoa(adds), "-"+strconv.Itoa(dels)
+	return fv
+}
+
+func fileStatus(f *review.File) string {
+	switch {
+	case f.IsBinary:
+		return "binary"
+	case f.IsNew:
+		return "new"
+	case f.IsDelete:
+		return "deleted"
+	case f.IsRename:
+		return "renamed"
+	case f.IsCopy:
+		return "copied"
+	}
+	return "modified"
+}
+
+func gapRow(n int) *Row {
+	return &Row{Kind: KindGap, Label: plural(n, "line", "lines") + " not in the patch"}
+}
+
+func hunkRow(h *review.Hunk) *Row {
+	return &Row{
+		Kind:    KindHunk,
+		Header:  fmt.Sprintf("@@ -%d,%d +%d,%d @@", h.OldStart, h.OldLines, h.NewStart, h.NewLines),
+		Section: h.Section,
+	}
+}
+
+// lineRows makes the rows of a hunk's lines. Each side is highlighted as a
+// whole: the old side is context and deletions, the new side context and
+// additions.
+func lineRows(fv *FileView, h *review.Hunk) (rows []*Row, adds, dels int) {
+	var oldText, newText []string
+	for _, l := range h.Lines {
+		if l.Kind != review.LineAdd {
+			oldText = append(oldText, l.Text)
+		}
+		if l.Kind != review.LineDel {
+			newText = append(newText, l.Text)
+		}
+	}
+	oldHTML, newHTML := highlight(fv.Name, oldText), highlight(fv.Name, newText)
+	oi, ni := 0, 0
+	rows = make([]*Row, 0, len(h.Lines))
+	for _, l := range h.Lines {
+		r := &Row{Kind: string(l.Kind), Text: l.Text, IsLine: true, Path: fv.Name}
+		switch l.Kind {
+		case review.LineAdd:
+			r.Code = newHTML[ni]
+			ni++
+			adds++
+		case review.LineDel:
+			r.Code = oldHTML[oi]
+			oi++
+			dels++
+		default:
+			r.Kind = KindCtx
+			r.Code = newHTML[ni]
+			oi++
+			ni++
+		}
+		numberRow(fv.ID, r, l)
+		rows = append(rows, r)
+	}
+	return rows, adds, dels
+}
+
+// numberRow sets a row's line numbers and anchors.
+func numberRow(file string, r *Row, l review.Line) {
+	if l.Kind != review.LineAdd && l.Old > 0 {
+		r.OldNum = strconv.Itoa(l.Old)
+		r.OldID = file + "-o" + r.OldNum
+		r.ID = r.OldID
+	}
+	if l.Kind != review.LineDel && l.New > 0 {
+		r.NewNum = strconv.Itoa(l.New)
+		r.NewID = file + "-n" + r.NewNum
+		r.ID = r.NewID
+		r.Commentable = true
+	}
+}
+
+// highlight highlights one side of a hunk for the file's language.
+func highlight(name string, lines []string) []template.HTML {
+	if isC(name) {
+		return highlightC(lines)
+	}
+	return highlightLines(lexerFor(name), lines)
+}
+
+// plural formats "1 line" or "12 lines".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -1,0 +1,193 @@
+package diffview
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"patchreview/review"
+)
+
+// loadPatch parses testdata/shadowfs.diff: a C file with a long context
+// run, a comment and a string carrying markup, and a Makefile.
+func loadPatch(t testing.TB) []*review.File {
+	t.Helper()
+	data, err := os.ReadFile("testdata/shadowfs.diff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := review.ParseDiff(string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+var testRules = map[string]*Rule{
+	"writepage-unlock-all-paths": {
+		ID: "writepage-unlock-all-paths", Title: "->writepage must unlock the page on every path",
+		Doc: "Every return path must `unlock_page()`.\n\n<script>alert('doc')</script>\n\n```c\nunlock_page(page);\nreturn err;\n```\n",
+	},
+}
+
+func ruleLookup(id string) *Rule { return testRules[id] }
+
+func testNotes() ([]review.Finding, []review.Comment) {
+	findings := []review.Finding{
+		{Rule: "writepage-unlock-all-paths", Severity: "error", Path: "fs/shadowfs/aops.c", Line: 58,
+			Function: "shadowfs_writepage", Code: "\t\treturn err;", Message: "returns with the page locked <script>x</script>"},
+		{Rule: "unknown-rule", Severity: "warning", Path: "fs/shadowfs/aops.c", Line: 999, Message: "far away"},
+		{Rule: "writepage-unlock-all-paths", Severity: "info", Path: "fs/shadowfs/aops.c", Line: 7000,
+			Code: "\tSetPageUptodate(page);", Message: "placed by its code"},
+	}
+	comments := []review.Comment{
+		{Source: "list", Author: review.Address{Name: "Jan Kara", Email: "jack@suse.cz"}, Path: "fs/shadowfs/aops.c",
+			Line: 29, Code: "\tint err = 0;", Body: "> \tint err = 0;\nWhy? \"><img onerror=x>", Created: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)},
+		{Source: "web", Author: review.Address{Email: "me@example.org"}, Body: "general remark"},
+	}
+	return findings, comments
+}
+
+func TestBuildRowsAnchorsAndNumbers(t *testing.T) {
+	findings, comments := testNotes()
+	v := Build(loadPatch(t), findings, comments, Options{PageURL: "/patches/7", Rules: ruleLookup})
+	if len(v.Files) != 2 {
+		t.Fatalf("files = %d, want 2", len(v.Files))
+	}
+	c := v.Files[0]
+	if c.ID != "f1" || c.Name != "fs/shadowfs/aops.c" || c.Adds != "+6" || c.Dels != "-3" || c.Status != "modified" {
+		t.Errorf("file 1 = %s %s %s %s %s", c.ID, c.Name, c.Adds, c.Dels, c.Status)
+	}
+	var kinds []string
+	byID := map[string]*Row{}
+	for _, r := range c.Rows {
+		kinds = append(kinds, r.Kind)
+		for _, id := range []string{r.OldID, r.NewID} {
+			if id != "" {
+				if byID[id] != nil {
+					t.Errorf("anchor %s used twice", id)
+				}
+				byID[id] = r
+			}
+		}
+	}
+	if kinds[0] != KindHunk || !strings.Contains(strings.Join(kinds, " "), "gap hunk") {
+		t.Errorf("row kinds do not start with a hunk and have a gap before the second hunk: %v", kinds)
+	}
+	// Second hunk: old 40 = new 42, the first context line.
+	if r := byID["f1-n42"]; r == nil || r.OldID != "f1-o40" || r.Text != "\tlock_page(lower_page);" {
+		t.Errorf("f1-n42 = %+v, want the context row with old line 40", r)
+	}
+	if r := byID["f1-o23"]; r == nil || r.Kind != KindDel || r.NewID != "" {
+		t.Errorf("f1-o23 = %+v, want the deleted comment line", r)
+	}
+	if v.Files[1].Name != "fs/shadowfs/Makefile" || v.Files[1].Rows[2].Kind != KindDel {
+		t.Errorf("Makefile rows wrong: %+v", v.Files[1].Rows)
+	}
+}
+
+func TestBuildPlacesNotes(t *testing.T) {
+	findings, comments := testNotes()
+	v := Build(loadPatch(t), findings, comments, Options{PageURL: "/patches/7", Rules: ruleLookup})
+	if len(v.Findings) != 2 || v.Findings[0].Target != "#f1-n58" || v.Findings[1].Target != "#f1-n60" {
+		t.Fatalf("placed findings = %+v", v.Findings)
+	}
+	f := v.Findings[0]
+	if f.RuleTitle != testRules[f.RuleID].Title || f.RuleURL != "/rules/writepage-unlock-all-paths" || f.Doc == "" {
+		t.Errorf("finding note = %+v", f)
+	}
+	if strings.Contains(string(f.Doc), "<script>") || !strings.Contains(string(f.Doc), "<pre><code class=\"language-c\">") {
+		t.Errorf("rule doc HTML passes raw HTML or loses the code block: %s", f.Doc)
+	}
+	var unplaced []string
+	for _, n := range v.Unplaced {
+		unplaced = append(unplaced, n.Where)
+	}
+	if strings.Join(unplaced, ",") != "fs/shadowfs/aops.c:999," {
+		t.Errorf("unplaced = %q, want the line-999 finding and the general comment", unplaced)
+	}
+	if v.Summary != "1 error, 1 warning, 1 info" {
+		t.Errorf("summary = %q", v.Summary)
+	}
+	if v.Files[0].NoteCount != "2 findings, 1 comment" {
+		t.Errorf("note count = %q", v.Files[0].NoteCount)
+	}
+}
+
+func TestFoldKeepsContextAroundChanges(t *testing.T) {
+	v := Build(loadPatch(t), nil, nil, Options{PageURL: "/p"})
+	var folds []*Row
+	hidden := 0
+	for _, r := range v.Files[0].Rows {
+		if r.Kind == KindCollapsed {
+			folds = append(folds, r)
+		}
+		if r.Hidden {
+			hidden++
+			if r.Fold != "f1-x1" {
+				t.Errorf("hidden row %s in fold %q", r.ID, r.Fold)
+			}
+		}
+	}
+	// Second hunk: 3 + 12 + 1 context lines before the first change. The
+	// run starts the hunk, so all but the last 3 fold: 13 lines. The first
+	// hunk's runs are short and stay.
+	if len(folds) != 1 || folds[0].Label != "13 unchanged lines" || hidden != 13 {
+		t.Fatalf("folds = %d (%+v), hidden %d", len(folds), folds, hidden)
+	}
+	if folds[0].Link != "/p?view=unified&context=all#f1-n42" {
+		t.Errorf("fold link = %q", folds[0].Link)
+	}
+	all := Build(loadPatch(t), nil, nil, Options{PageURL: "/p", ExpandAll: true})
+	for _, r := range all.Files[0].Rows {
+		if r.Hidden || r.Kind == KindCollapsed {
+			t.Fatalf("ExpandAll still folds row %+v", r)
+		}
+	}
+}
+
+func TestFoldNeverHidesNotes(t *testing.T) {
+	// A comment on a line in the middle of the long context run.
+	c := []review.Comment{{Path: "fs/shadowfs/aops.c", Line: 50, Body: "here"}}
+	v := Build(loadPatch(t), nil, c, Options{})
+	for _, r := range v.Files[0].Rows {
+		if r.HasNotes && r.Hidden {
+			t.Fatalf("row %s with a comment is folded", r.ID)
+		}
+	}
+}
+
+func TestSplitPairsChangeBlocks(t *testing.T) {
+	v := Build(loadPatch(t), nil, nil, Options{})
+	var pairs []string
+	for _, s := range v.Files[0].Split {
+		if s.Kind != KindChange {
+			continue
+		}
+		l, r := "-", "-"
+		if s.Left != nil {
+			l = s.Left.OldNum
+		}
+		if s.Right != nil {
+			r = s.Right.NewNum
+		}
+		pairs = append(pairs, l+"|"+r)
+	}
+	want := "23|23,-|24,28|29,-|30,56|58,-|60"
+	// Old 23 (comment) pairs with new 23, new 24 has no partner; old 28 with
+	// new 29; the goto (old 56) with the return (new 58); SetPageUptodate alone.
+	if got := strings.Join(pairs, ","); got != want {
+		t.Errorf("change pairs = %s, want %s", got, want)
+	}
+}
+
+func TestBuildNeverPanics(t *testing.T) {
+	files := []*review.File{nil, {NewName: "x.c", Hunks: []*review.Hunk{nil, {Lines: []review.Line{{Kind: "weird", Text: "/* open"}}}}},
+		{OldName: "gone.c", IsDelete: true}, {NewName: "bin", IsBinary: true}}
+	f := []review.Finding{{Path: "", Line: -1}, {Path: "x.c", Line: 0, Code: ""}}
+	v := Build(files, f, []review.Comment{{}}, Options{})
+	if len(v.Unplaced) != 3 {
+		t.Errorf("unplaced = %d, want all 3 notes", len(v.Unplaced))
+	}
+}
