@@ -12,7 +12,7 @@ import (
 
 // wantRe matches an expectation comment: /* want: rule-id [rule-id...] */.
 // A rule id may carry "@severity" to assert the era's severity too.
-var wantRe = regexp.MustCompile(`\s*/\* want: ([a-z0-9 @-]+?) \*/`)
+var wantRe = regexp.MustCompile(`[ \t]*/\* want: ([a-z0-9 @-]+?) \*/`)
 
 // directiveRe matches test directives anywhere in a case file:
 // "kernel-version: 6.12" and "path: mm/shmem.c".
