@@ -31,7 +31,7 @@ func (p *pass) r20Stmt(fi *fnInfo, toks []token, modern bool, mapped map[string]
 	done := map[int32]bool{}
 	for _, t := range toks {
 		repl, ok := pageCacheMacros[t.text]
-		if !ok || t.kind != tIdent || done[t.line] || !p.u.changed(t.line) {
+		if !ok || t.kind != tIdent || done[t.line] || !p.u.changed(t.line) || p.u.lines[t.line].compat {
 			continue
 		}
 		done[t.line] = true

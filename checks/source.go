@@ -13,6 +13,7 @@ type srcLine struct {
 	added   bool
 	touched bool   // a deletion happened just before this line
 	gap     bool   // unknown code; header is the following hunk's @@ context
+	compat  bool   // inside #if LINUX_VERSION_CODE ...: out-of-tree compatibility code
 	header  string // hunk header function context (gap lines only)
 }
 
@@ -247,4 +248,27 @@ func commentOpenAfter(l string, open bool) bool {
 		}
 	}
 	return open
+}
+
+// markCompat flags the lines inside "#if LINUX_VERSION_CODE ..." branches:
+// out-of-tree compatibility shims for other kernel versions.
+func markCompat(lines []srcLine) {
+	var stack []bool // per open #if: is its current branch version-gated
+	for i := range lines {
+		t := strings.TrimSpace(lines[i].text)
+		switch {
+		case strings.HasPrefix(t, "#if"):
+			stack = append(stack, strings.Contains(t, "LINUX_VERSION_CODE"))
+		case strings.HasPrefix(t, "#elif") && len(stack) > 0:
+			stack[len(stack)-1] = strings.Contains(t, "LINUX_VERSION_CODE")
+		case strings.HasPrefix(t, "#else") && len(stack) > 0:
+			// the other branch of a version test is still version-specific
+		case strings.HasPrefix(t, "#endif") && len(stack) > 0:
+			stack = stack[:len(stack)-1]
+		default:
+			for _, c := range stack {
+				lines[i].compat = lines[i].compat || c
+			}
+		}
+	}
 }

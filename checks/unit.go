@@ -33,6 +33,7 @@ const (
 func newUnitInfo(u *unit, opts Options) *unitInfo {
 	ui := &unitInfo{unit: u, byName: map[string]*fnInfo{}, registered: map[string]bool{},
 		syncPage: map[string]bool{}, sums: map[sumKey]sumResult{}}
+	markCompat(u.lines)
 	ui.toks = lexLines(u.lines)
 	ui.era = inferEra(ui.toks, opts.KernelVersion)
 	ui.scanRegistrations()
