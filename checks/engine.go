@@ -67,6 +67,21 @@ func checkUnit(u *unit, opts Options) (out []Finding) {
 			r.run(&pass{u: ui, rule: r, out: &out})
 		}
 	}
+	return subsumed(ui, out)
+}
+
+// subsumed drops findings inside ->sync_page implementations other than
+// the sync-page-obsolete finding itself: the fix is to delete the whole
+// function (the reference review: "Do you need a unionfs_sync_page at
+// all? I think not"), so its details are noise.
+func subsumed(ui *unitInfo, fs []Finding) []Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Rule != ruleR22.ID && ui.isSyncPageImpl(f.Function) {
+			continue
+		}
+		out = append(out, f)
+	}
 	return out
 }
 

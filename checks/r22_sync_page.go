@@ -18,7 +18,7 @@ func runR22(p *pass) {
 	impl := map[string]bool{}
 	for _, fi := range p.u.funcs {
 		f := fi.f
-		if !(p.u.syncPage[f.name] || strings.HasSuffix(f.name, "_sync_page") && len(f.params) == 1 && pageType(f.params[0].typ)) {
+		if !p.u.isSyncPageImpl(f.name) {
 			continue
 		}
 		impl[f.name] = true
@@ -46,4 +46,17 @@ func runR22(p *pass) {
 			p.report(nil, t[i].line, sev, true, "->sync_page only unplugged the block queue; it does not write the page"+tail)
 		}
 	}
+}
+
+// isSyncPageImpl reports whether the unit's function name implements
+// ->sync_page: registered as .sync_page, or void|int NAME_sync_page(struct page *).
+func (ui *unitInfo) isSyncPageImpl(name string) bool {
+	if name == "" {
+		return false
+	}
+	if ui.syncPage[name] {
+		return true
+	}
+	fi := ui.byName[name]
+	return fi != nil && strings.HasSuffix(name, "_sync_page") && len(fi.f.params) == 1 && pageType(fi.f.params[0].typ)
 }
