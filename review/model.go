@@ -51,8 +51,8 @@ func (a Address) String() string {
 
 // Trailer is one commit trailer such as "Reviewed-by: A <a@b>".
 type Trailer struct {
-	Key   string // canonical case: "Reviewed-by"
-	Value string
+	Key   string `json:"key"` // canonical case: "Reviewed-by"
+	Value string `json:"value"`
 }
 
 // Message is one mail after decoding. Raw bytes are kept by storage, not here.

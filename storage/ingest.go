@@ -72,7 +72,8 @@ func (s *Store) process(ctx context.Context, id int64) (processed, error) {
 		return err
 	})
 	if err != nil {
-		_, _ = s.w.ExecContext(ctx, `UPDATE messages SET attempts = attempts + 1, error = ? WHERE id = ?`, err.Error(), id)
+		_, _ = s.w.ExecContext(ctx, `UPDATE messages SET attempts = attempts + 1, error = ?,
+			state = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE state END WHERE id = ?`, err.Error(), maxAttempts, id)
 		return p, fmt.Errorf("storage: process %d: %w", id, err)
 	}
 	return p, nil

@@ -228,3 +228,50 @@ func (s *Store) MessageRaw(ctx context.Context, id int64) ([]byte, error) {
 	}
 	return raw, err
 }
+
+// FindingCounts returns how many findings each rule has across all patches.
+func (s *Store) FindingCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT rule, count(*) FROM findings GROUP BY rule`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var rule string
+		var n int
+		if err := rows.Scan(&rule, &n); err != nil {
+			return nil, err
+		}
+		out[rule] = n
+	}
+	return out, rows.Err()
+}
+
+// RuleFinding is a finding with the patch it is on.
+type RuleFinding struct {
+	review.Finding
+	PatchID int64
+	Subject string
+}
+
+// FindingsByRule lists a rule's findings, newest patches first.
+func (s *Store) FindingsByRule(ctx context.Context, rule string, limit int) ([]RuleFinding, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT f.patch_id, m.subject, f.severity, f.path, f.line FROM findings f
+		JOIN patches p ON p.id = f.patch_id JOIN messages m ON m.id = p.message_id
+		WHERE f.rule = ? ORDER BY f.patch_id DESC, f.line LIMIT ?`, rule, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RuleFinding
+	for rows.Next() {
+		var f RuleFinding
+		if err := rows.Scan(&f.PatchID, &f.Subject, &f.Severity, &f.Path, &f.Line); err != nil {
+			return nil, err
+		}
+		f.Rule = rule
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"patchreview/review"
+	"patchreview/storage"
+)
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// messageJSON is a mail as the API shows it.
+type messageJSON struct {
+	ID         int64     `json:"id"`
+	MessageID  string    `json:"message_id"`
+	Subject    string    `json:"subject"`
+	Author     string    `json:"author"`
+	Date       time.Time `json:"date"`
+	Body       string    `json:"body,omitempty"`
+	ParseError string    `json:"parse_error,omitempty"`
+}
+
+func toMessageJSON(sm storage.StoredMessage, withBody bool) messageJSON {
+	j := messageJSON{ID: sm.ID, ParseError: sm.ParseError}
+	if m := sm.Message; m != nil {
+		j.MessageID, j.Subject, j.Author, j.Date = m.MessageID, m.Subject.Raw, m.From.String(), m.Date
+		if withBody {
+			j.Body = m.Body
+		}
+	}
+	return j
+}
+
+type seriesJSON struct {
+	storage.SeriesSummary
+	Author      string                 `json:"author"`
+	Cover       *messageJSON           `json:"cover"`
+	Patches     []storage.PatchSummary `json:"patches"`
+	Replies     []messageJSON          `json:"replies"`
+	PrevVersion int64                  `json:"prev_version,omitempty"`
+	NextVersion int64                  `json:"next_version,omitempty"`
+}
+
+type commentJSON struct {
+	ID      int64     `json:"id"`
+	Source  string    `json:"source"`
+	Author  string    `json:"author"`
+	Path    string    `json:"path"`
+	Line    int       `json:"line"`
+	Code    string    `json:"code"`
+	Body    string    `json:"body"`
+	Created time.Time `json:"created"`
+}
+
+type findingJSON struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Function string `json:"function"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+}
+
+type patchJSON struct {
+	messageJSON
+	ID            int64            `json:"id"`
+	SeriesID      int64            `json:"series_id"`
+	CommitMessage string           `json:"commit_message"`
+	Trailers      []review.Trailer `json:"trailers"`
+	Diff          string           `json:"diff"`
+	Findings      []findingJSON    `json:"findings"`
+	Comments      []commentJSON    `json:"comments"`
+	Replies       []messageJSON    `json:"replies"`
+}
+
+func (s *Server) handleAPIMbox(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.ingestUpload(w, r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) handleAPISeriesList(w http.ResponseWriter, r *http.Request) error {
+	f, err := listFilter(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.store.ListSeries(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"series": list})
+	return nil
+}
+
+func (s *Server) handleAPISeriesShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	se, err := s.store.SeriesByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	j := seriesJSON{SeriesSummary: se.SeriesSummary, Author: se.Author.String(), Patches: se.PatchList,
+		Replies: []messageJSON{}, PrevVersion: se.PrevVersion, NextVersion: se.NextVersion}
+	if se.Cover != nil {
+		c := toMessageJSON(*se.Cover, true)
+		j.Cover = &c
+	}
+	for _, m := range se.Replies {
+		j.Replies = append(j.Replies, toMessageJSON(m, true))
+	}
+	writeJSON(w, http.StatusOK, j)
+	return nil
+}
+
+func (s *Server) handleAPIPatchShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.PatchByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	j := patchJSON{messageJSON: toMessageJSON(p.Message, false), ID: p.ID, SeriesID: p.SeriesID,
+		Trailers: []review.Trailer{}, Findings: []findingJSON{}, Comments: []commentJSON{}, Replies: []messageJSON{}}
+	if m := p.Message.Message; m != nil && m.Patch != nil {
+		j.CommitMessage, j.Diff = m.Patch.CommitMessage, m.Patch.Diff
+		if m.Patch.Trailers != nil {
+			j.Trailers = m.Patch.Trailers
+		}
+	} else if m != nil {
+		j.Body = m.Body
+	}
+	for _, f := range p.Findings {
+		j.Findings = append(j.Findings, findingJSON(f))
+	}
+	for _, c := range p.Comments {
+		j.Comments = append(j.Comments, commentJSON{ID: c.ID, Source: c.Source, Author: c.Author.String(), Path: c.Path,
+			Line: c.Line, Code: c.Code, Body: c.Body, Created: c.Created})
+	}
+	for _, m := range p.Replies {
+		j.Replies = append(j.Replies, toMessageJSON(m, true))
+	}
+	writeJSON(w, http.StatusOK, j)
+	return nil
+}
+
+func (s *Server) handleAPIStatus(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.store.QueueStatus(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"queue": q})
+	return nil
+}

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"patchreview/web/inbound"
+)
+
+// handleInbound is the email-in webhook: it authenticates the request,
+// stores the raw message durably, and answers 202 (or 200 for a message
+// already stored). Parsing and checking run from the queue, not here.
+func (s *Server) handleInbound(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.inbound.Read(w, r)
+	switch {
+	case errors.Is(err, inbound.ErrDisabled):
+		return errorf(http.StatusForbidden, "%v", err)
+	case errors.Is(err, inbound.ErrUnauthorized):
+		return errorf(http.StatusUnauthorized, "%v", err)
+	case errors.Is(err, inbound.ErrTooLarge):
+		return errorf(http.StatusRequestEntityTooLarge, "%v", err)
+	case errors.Is(err, inbound.ErrNotMail):
+		return errorf(http.StatusBadRequest, "%v", err)
+	case err != nil:
+		return err
+	}
+	id, isNew, err := s.store.Accept(r.Context(), d.Raw, "webhook:"+d.Provider)
+	if err != nil {
+		return err
+	}
+	if !isNew {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "duplicate", "id": id})
+		return nil
+	}
+	if s.opts.Kick != nil {
+		select {
+		case s.opts.Kick <- struct{}{}:
+		default: // a kick is already pending
+		}
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"status": "accepted", "id": id})
+	return nil
+}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+// routes lists every route in one place.
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger)
+	r.Handle("/static/*", staticHandler())
+
+	// Browser forms are protected from cross-site posts; the API and the
+	// webhook are not browser targets (the webhook has its own secret).
+	csrf := http.NewCrossOriginProtection()
+	r.Group(func(r chi.Router) {
+		r.Use(csrf.Handler)
+		r.Get("/", s.handle(s.handleSeriesList))
+		r.Get("/series/{id}", s.handle(s.handleSeriesShow))
+		r.Get("/patches/{id}", s.handle(s.handlePatchShow))
+		r.Get("/messages/{id}/raw", s.handle(s.handleMessageRaw))
+		r.Get("/upload", s.handle(s.handleUploadForm))
+		r.Post("/upload", s.handle(s.handleUploadPost))
+		r.Get("/rules", s.handle(s.handleRuleList))
+		r.Get("/rules/{id}", s.handle(s.handleRuleShow))
+		r.Get("/status", s.handle(s.handleStatusPage))
+	})
+	r.Route("/api/v1", func(r chi.Router) {
+		r.With(csrf.Handler).Post("/mbox", s.handle(s.handleAPIMbox))
+		r.Post("/inbound", s.handle(s.handleInbound))
+		r.Get("/series", s.handle(s.handleAPISeriesList))
+		r.Get("/series/{id}", s.handle(s.handleAPISeriesShow))
+		r.Get("/patches/{id}", s.handle(s.handleAPIPatchShow))
+		r.Get("/status", s.handle(s.handleAPIStatus))
+	})
+	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusNotFound, "no page at %s", r.URL.Path)
+	}))
+	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
+	}))
+	return r
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/yuin/goldmark"
+
+	"patchreview/checks"
+)
+
+type ruleRow struct {
+	*checks.Rule
+	Fired int
+}
+
+type rulesPage struct{ Rules []ruleRow }
+
+func (s *Server) handleRuleList(w http.ResponseWriter, r *http.Request) error {
+	counts, err := s.store.FindingCounts(r.Context())
+	if err != nil {
+		return err
+	}
+	var p rulesPage
+	for _, rule := range checks.Rules() {
+		p.Rules = append(p.Rules, ruleRow{rule, counts[rule.ID]})
+	}
+	return s.render(w, "rules", p)
+}
+
+type rulePage struct {
+	Rule     *checks.Rule
+	Doc      template.HTML
+	Findings []ruleFinding
+}
+
+type ruleFinding struct {
+	PatchID                 int64
+	Subject, Path, Severity string
+	Line                    int
+	Anchor                  string
+}
+
+// markdown renders rule docs. goldmark escapes raw HTML unless told not to.
+var markdown = goldmark.New()
+
+func (s *Server) handleRuleShow(w http.ResponseWriter, r *http.Request) error {
+	rule := checks.RuleByID(chi.URLParam(r, "id"))
+	if rule == nil {
+		return errorf(http.StatusNotFound, "no rule %q", chi.URLParam(r, "id"))
+	}
+	var buf bytes.Buffer
+	if err := markdown.Convert([]byte(rule.Doc), &buf); err != nil {
+		return err
+	}
+	fs, err := s.store.FindingsByRule(r.Context(), rule.ID, 200)
+	if err != nil {
+		return err
+	}
+	p := rulePage{Rule: rule, Doc: template.HTML(buf.String())}
+	for _, f := range fs {
+		p.Findings = append(p.Findings, ruleFinding{PatchID: f.PatchID, Subject: f.Subject, Path: f.Path, Severity: f.Severity,
+			Line: f.Line, Anchor: ""})
+	}
+	return s.render(w, "rule", p)
+}

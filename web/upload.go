@@ -1,0 +1,58 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+
+	"patchreview/storage"
+)
+
+// ingestUpload reads an mbox from a multipart form field "mbox" or from the
+// raw body (application/mbox, text/plain, message/rfc822), within the size
+// limit, and ingests it.
+func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (storage.IngestStats, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
+	data, err := readUpload(r)
+	if err != nil {
+		return storage.IngestStats{}, err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return storage.IngestStats{}, errorf(http.StatusBadRequest, "empty upload: send an mbox file")
+	}
+	return s.store.IngestBytes(r.Context(), data, "upload", nil)
+}
+
+func readUpload(r *http.Request) ([]byte, error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		return io.ReadAll(r.Body)
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "bad multipart form: %v", err)
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, errorf(http.StatusBadRequest, `multipart form has no "mbox" file field`)
+		}
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, err
+			}
+			return nil, errorf(http.StatusBadRequest, "bad multipart form: %v", err)
+		}
+		if part.FormName() == "mbox" {
+			return io.ReadAll(part)
+		}
+	}
+}
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
