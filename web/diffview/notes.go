@@ -60,16 +60,20 @@ func renderDoc(doc string) template.HTML {
 type placer struct {
 	files map[string]*FileView
 	rows  map[string]map[int]*Row
+	order map[string]int // file position in the diff, from 1
+	line  map[*Row]int   // new-side line of each row
 }
 
 func newPlacer(files []*FileView) *placer {
-	p := &placer{files: map[string]*FileView{}, rows: map[string]map[int]*Row{}}
-	for _, fv := range files {
+	p := &placer{files: map[string]*FileView{}, rows: map[string]map[int]*Row{}, order: map[string]int{}, line: map[*Row]int{}}
+	for i, fv := range files {
+		p.order[fv.Name] = i + 1
 		m := map[int]*Row{}
 		for _, r := range fv.Rows {
 			if r.NewNum != "" {
 				n, _ := strconv.Atoi(r.NewNum)
 				m[n] = r
+				p.line[r] = n
 			}
 		}
 		p.files[fv.Name] = fv
@@ -106,16 +110,27 @@ func (p *placer) place(path string, line int, code string) *Row {
 func attachNotes(v *View, findings []review.Finding, comments []review.Comment, opts Options) {
 	p := newPlacer(v.Files)
 	docs := map[string]template.HTML{}
-	for i, f := range sortedFindings(findings, v.Files) {
-		n := findingNote(f, i+1, opts.Rules, docs)
+	var placed []placedNote
+	var unplaced []*Note
+	for _, f := range findings {
+		n := findingNote(f, opts.Rules, docs)
 		if r := p.place(f.Path, f.Line, f.Code); r != nil {
 			n.Target = "#" + r.ID
-			r.Notes = append(r.Notes, n)
-			r.HasNotes = true
-			v.Findings = append(v.Findings, n)
+			placed = append(placed, placedNote{n, r, p.order[f.Path], p.line[r]})
 		} else {
-			v.Unplaced = append(v.Unplaced, n)
+			unplaced = append(unplaced, n)
 		}
+	}
+	sort.SliceStable(placed, func(i, j int) bool { return placed[i].less(placed[j]) })
+	for i, pn := range placed {
+		pn.note.ID = "finding-" + strconv.Itoa(i+1)
+		pn.row.Notes = append(pn.row.Notes, pn.note)
+		pn.row.HasNotes = true
+		v.Findings = append(v.Findings, pn.note)
+	}
+	for i, n := range unplaced {
+		n.ID = "finding-" + strconv.Itoa(len(placed)+i+1)
+		v.Unplaced = append(v.Unplaced, n)
 	}
 	for i, c := range comments {
 		n := commentNote(c, i+1)
@@ -135,29 +150,27 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	}
 }
 
-// sortedFindings orders findings by file (in diff order), line and rule.
-func sortedFindings(fs []review.Finding, files []*FileView) []review.Finding {
-	order := map[string]int{}
-	for i, fv := range files {
-		order[fv.Name] = i + 1
-	}
-	out := append([]review.Finding(nil), fs...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if order[a.Path] != order[b.Path] {
-			return order[a.Path] < order[b.Path]
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Rule < b.Rule
-	})
-	return out
+// placedNote is a finding with the row it was placed on.
+type placedNote struct {
+	note       *Note
+	row        *Row
+	file, line int
 }
 
-func findingNote(f review.Finding, i int, rules func(string) *Rule, docs map[string]template.HTML) *Note {
+// less orders placed findings by file (in diff order), line and rule.
+func (a placedNote) less(b placedNote) bool {
+	if a.file != b.file {
+		return a.file < b.file
+	}
+	if a.line != b.line {
+		return a.line < b.line
+	}
+	return a.note.RuleID < b.note.RuleID
+}
+
+func findingNote(f review.Finding, rules func(string) *Rule, docs map[string]template.HTML) *Note {
 	n := &Note{
-		IsFinding: true, ID: "finding-" + strconv.Itoa(i), Where: where(f.Path, f.Line), Code: f.Code,
+		IsFinding: true, Where: where(f.Path, f.Line), Code: f.Code,
 		Severity: f.Severity, RuleID: f.Rule, RuleTitle: f.Rule, RuleURL: "/rules/" + f.Rule,
 		Function: f.Function, Message: f.Message,
 	}

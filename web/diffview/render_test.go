@@ -24,15 +24,26 @@ func render(t testing.TB, name string, v *View) string {
 	return b.String()
 }
 
-// xssView adds a file whose name and lines carry markup.
-func xssView(t testing.TB, split bool) *View {
-	files := loadPatch(t)
-	files = append(files, &review.File{NewName: `evil/"><img onerror=x>.c`, IsNew: true, Hunks: []*review.Hunk{{
+const evilName = `evil/"><img onerror=x>.c`
+
+// xssFiles is the test patch plus a file whose name and line carry markup.
+func xssFiles(t testing.TB) []*review.File {
+	return append(loadPatch(t), &review.File{NewName: evilName, IsNew: true, Hunks: []*review.Hunk{{
 		NewStart: 1, NewLines: 1, Lines: []review.Line{{Kind: review.LineAdd, New: 1, Text: `char *s = "<script>alert(1)</script>";`}},
 	}}})
+}
+
+// xssNotes are testNotes plus a finding with markup in its message.
+func xssNotes() ([]review.Finding, []review.Comment) {
 	findings, comments := testNotes()
-	findings = append(findings, review.Finding{Rule: "r", Severity: "error", Path: files[2].NewName, Line: 1, Message: `"><img onerror=x>`})
-	return Build(files, findings, comments, Options{PageURL: "/patches/7", Rules: ruleLookup, Split: split, CommentURL: "/patches/7/comments"})
+	findings = append(findings, review.Finding{Rule: "r", Severity: "error", Path: evilName, Line: 1, Message: `"><img onerror=x>`})
+	return findings, comments
+}
+
+// xssView builds the view of xssFiles with xssNotes.
+func xssView(t testing.TB, split bool) *View {
+	findings, comments := xssNotes()
+	return Build(xssFiles(t), findings, comments, Options{PageURL: "/patches/7", Rules: ruleLookup, Split: split, CommentURL: "/patches/7/comments"})
 }
 
 func TestRenderUnified(t *testing.T) {

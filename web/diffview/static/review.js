@@ -11,6 +11,13 @@
   var noteIdx = -1, fileIdx = -1, focusedLine = null;
   var form = document.getElementById('dv-comment-form');
   var help = document.getElementById('dv-help');
+  var swallow = false;
+  if (form) {
+    form.elements.body.addEventListener('beforeinput', function (e) {
+      if (swallow && e.data === 'c') { e.preventDefault(); }
+      swallow = false;
+    });
+  }
 
   function rememberView(view) {
     try { localStorage.setItem('dv-view', view); } catch (e) { /* storage off */ }
@@ -84,6 +91,10 @@
     form.classList.add('dv-inline');
     form.querySelector('.dv-cancel').hidden = false;
     td.appendChild(form);
+    // The key that opened the form must not land in it: a cancelled keydown
+    // stops the character in browsers, but not every input source honours it.
+    swallow = true;
+    setTimeout(function () { swallow = false; }, 100);
     form.elements.body.focus();
     return true;
   }

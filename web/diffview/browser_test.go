@@ -1,0 +1,155 @@
+package diffview
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"patchreview/web/browsertest"
+)
+
+const testPage = `{{define "page"}}<!doctype html><html><head><meta charset="utf-8"><title>patch</title>
+<link rel="stylesheet" href="/static/diffview.css"><link rel="stylesheet" href="/static/chroma.css">
+<style>body{margin:0;padding:8px 16px}@media (prefers-color-scheme: dark){body{background:#0d1117}}</style>
+</head><body>{{template "diffview" .}}<script src="/static/review.js"></script></body></html>{{end}}`
+
+// testServer serves the test patch the way the web layer should: the
+// layout from ?view= or the cookie, the context from ?context=.
+func testServer(t *testing.T) *httptest.Server {
+	tmpl := template.Must(ParseTemplates(template.Must(template.New("x").Parse(testPage))))
+	mux := http.NewServeMux()
+	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServerFS(Static())))
+	mux.HandleFunc("/patches/7", func(w http.ResponseWriter, r *http.Request) {
+		split, cookie := SplitFromRequest(r)
+		if cookie != nil {
+			http.SetCookie(w, cookie)
+		}
+		opts := Options{PageURL: "/patches/7", Rules: ruleLookup, Split: split, ExpandAll: ExpandFromRequest(r), CommentURL: "/patches/7/comments"}
+		findings, comments := xssNotes()
+		v := Build(xssFiles(t), findings, comments, opts)
+		var b bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&b, "page", v); err != nil {
+			t.Error(err)
+		}
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
+		w.Write(b.Bytes())
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func eval[T any](b *browsertest.Browser, js string) T {
+	return browsertest.Get(b, chromedp.Evaluate[T](js))
+}
+
+func TestBrowserKeyboard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts chromium")
+	}
+	srv := testServer(t)
+	b := browsertest.New(t)
+	b.Do(chromedp.Navigate(srv.URL+"/patches/7"), chromedp.WaitReady(chromedp.CSS("#dv")))
+	active := func() string { return eval[string](b, "document.activeElement.id") }
+	focusLine := func() string {
+		return eval[string](b, "(document.querySelector('tr.dv-focus') || {dataset: {}}).dataset.new || ''")
+	}
+
+	b.Do(chromedp.KeyEvent("j"))
+	if a, l := active(), focusLine(); a != "comment-1" || l != "29" {
+		t.Errorf("after j: focus %q on line %q, want comment-1 on 29", a, l)
+	}
+	b.Do(chromedp.KeyEvent("j"), chromedp.KeyEvent("j"))
+	if a, l := active(), focusLine(); a != "finding-2" || l != "60" {
+		t.Errorf("after j j j: focus %q on line %q, want finding-2 on 60", a, l)
+	}
+	b.Do(chromedp.KeyEvent("k"))
+	if a := active(); a != "finding-1" {
+		t.Errorf("after k: focus %q, want finding-1", a)
+	}
+	b.Do(chromedp.KeyEvent("c"))
+	if got := eval[string](b, `(() => { const f = document.getElementById('dv-comment-form');
+		return [f.closest('tr') ? 'inline' : 'bottom', f.elements.path.value, f.elements.line.value,
+		document.activeElement.name, f.elements.body.value].join('|'); })()`); got != "inline|fs/shadowfs/aops.c|58|body|" {
+		t.Errorf("after c: form %q, want inline|fs/shadowfs/aops.c|58|body|", got)
+	}
+	b.Do(chromedp.KeyEvent(kb.Escape))
+	if got := eval[bool](b, "!!document.getElementById('dv-comment-form').closest('tr')"); got {
+		t.Error("Escape left the comment form open")
+	}
+
+	b.Do(chromedp.KeyEvent("n"), chromedp.KeyEvent("n"))
+	if a := active(); a != "f2" {
+		t.Errorf("after n n: focus %q, want f2", a)
+	}
+	b.Do(chromedp.KeyEvent("p"))
+	if a := active(); a != "f1" {
+		t.Errorf("after p: focus %q, want f1", a)
+	}
+	helpShown := func() bool {
+		return eval[bool](b, "getComputedStyle(document.getElementById('dv-help')).display !== 'none'")
+	}
+	b.Do(chromedp.KeyEvent("?"))
+	if !helpShown() {
+		t.Error("? did not show the help")
+	}
+	b.Screenshot("help")
+	b.Do(chromedp.KeyEvent("?"))
+	if helpShown() {
+		t.Error("a second ? did not hide the help")
+	}
+
+	hiddenRows := "document.querySelectorAll('tr[data-fold]:not([hidden])').length"
+	if n := eval[int](b, hiddenRows); n != 0 {
+		t.Errorf("%d folded rows visible before unfolding", n)
+	}
+	b.Do(chromedp.Click(chromedp.CSS("a[data-unfold]")))
+	if n := eval[int](b, hiddenRows); n != 13 {
+		t.Errorf("unfolding showed %d rows, want 13", n)
+	}
+	b.Screenshot("unified-light")
+	screenshotDark(b, "unified-dark")
+}
+
+func TestBrowserLayoutToggleRemembered(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts chromium")
+	}
+	srv := testServer(t)
+	b := browsertest.New(t)
+	b.Do(chromedp.Navigate(srv.URL+"/patches/7"), chromedp.WaitReady(chromedp.CSS(".dv-unified")))
+	b.Do(chromedp.Click(chromedp.CSS(`a[data-set-view="split"]`)), chromedp.WaitReady(chromedp.CSS(".dv-split")))
+	if got := eval[string](b, "localStorage.getItem('dv-view')"); got != "split" {
+		t.Errorf("localStorage dv-view = %q, want split", got)
+	}
+	// A plain visit now gets the side-by-side page from the cookie.
+	b.Do(chromedp.Navigate(srv.URL+"/patches/7"), chromedp.WaitReady(chromedp.CSS("#dv")))
+	if got := eval[string](b, "document.getElementById('dv').dataset.view"); got != "split" {
+		t.Errorf("revisit shows %q, want split", got)
+	}
+	b.Do(chromedp.KeyEvent("j"))
+	if a := eval[string](b, "document.activeElement.id"); a != "comment-1" {
+		t.Errorf("j in the split view focused %q, want comment-1", a)
+	}
+	b.Screenshot("split-light")
+	screenshotDark(b, "split-dark")
+}
+
+// screenshotDark saves a screenshot with prefers-color-scheme: dark.
+func screenshotDark(b *browsertest.Browser, name string) {
+	b.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+		})
+		return err
+	}))
+	b.Screenshot(name)
+}
