@@ -22,14 +22,15 @@ func runR22(p *pass) {
 			continue
 		}
 		impl[f.name] = true
-		if !p.u.changed(f.sigLine) {
+		at := p.firstChanged(f.sigLine, f.closeLine)
+		if at < 0 {
 			continue
 		}
 		extra := ""
 		if fi.callsBefore(1<<30, "filemap_fdatawrite", "filemap_fdatawrite_range", "vfs_fsync", "->writepage", "->sync_page") {
 			extra = "; it does not sync anything: data integrity belongs in ->writepages/->fsync"
 		}
-		p.report(fi, f.sigLine, sev, true, f.name+"(): ->sync_page is \"unplug page I/O\", called while waiting on a locked/writeback page; a stacking filesystem needs none because the I/O is below the lower filesystem: remove it"+extra+tail)
+		p.report(fi, at, sev, true, f.name+"(): ->sync_page is \"unplug page I/O\", called while waiting on a locked/writeback page; a stacking filesystem needs none because the I/O is below the lower filesystem: remove it"+extra+tail)
 	}
 	t := p.u.toks
 	for i := 0; i+1 < len(t); i++ {
@@ -59,4 +60,16 @@ func (ui *unitInfo) isSyncPageImpl(name string) bool {
 	}
 	fi := ui.byName[name]
 	return fi != nil && strings.HasSuffix(name, "_sync_page") && len(fi.f.params) == 1 && pageType(fi.f.params[0].typ)
+}
+
+// firstChanged returns the first changed line in [from, to] (the function's
+// name line first), or -1: a finding about a whole function anchors on its
+// name when the patch touches it, else on the first line it changes.
+func (p *pass) firstChanged(from, to int32) int32 {
+	for l := from; l <= to && int(l) < len(p.u.lines); l++ {
+		if p.u.changed(l) {
+			return l
+		}
+	}
+	return -1
 }
