@@ -115,7 +115,7 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	for _, f := range findings {
 		n := findingNote(f, opts.Rules, docs)
 		if r := p.place(f.Path, f.Line, f.Code); r != nil {
-			n.Target = "#" + r.ID
+			n.Target, n.Where = "#"+r.ID, where(f.Path, p.line[r])
 			placed = append(placed, placedNote{n, r, p.order[f.Path], p.line[r]})
 		} else {
 			unplaced = append(unplaced, n)
@@ -135,7 +135,7 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	for i, c := range comments {
 		n := commentNote(c, i+1)
 		if r := p.place(c.Path, c.Line, c.Code); r != nil {
-			n.Target = "#" + r.ID
+			n.Target, n.Where = "#"+r.ID, where(c.Path, p.line[r])
 			r.Notes = append(r.Notes, n)
 			r.HasNotes = true
 		} else {

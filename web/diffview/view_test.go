@@ -107,6 +107,9 @@ func TestBuildPlacesNotes(t *testing.T) {
 	if strings.Join(unplaced, ",") != "fs/shadowfs/aops.c:999," {
 		t.Errorf("unplaced = %q, want the line-999 finding and the general comment", unplaced)
 	}
+	if v.Findings[1].Where != "fs/shadowfs/aops.c:60" {
+		t.Errorf("a finding placed by its code says %q, want the line it sits on", v.Findings[1].Where)
+	}
 	if v.Summary != "1 error, 1 warning, 1 info" {
 		t.Errorf("summary = %q", v.Summary)
 	}
