@@ -1,0 +1,196 @@
+package review
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/emersion/go-message"
+)
+
+// mboxFrom is the From_ line written before each message, as public-inbox
+// and b4 write it: the envelope carries no information.
+const mboxFrom = "From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+
+// WriteMbox writes the raw mails as an mboxrd file: a From_ line before
+// each, every body line matching ^>*From  quoted with one more ">", and a
+// blank line after each. A leading From_ line in a raw mail is dropped so
+// that it is not doubled. SplitMbox reads the result back to the same mails.
+func WriteMbox(w io.Writer, raws [][]byte) error {
+	bw := bufio.NewWriter(w)
+	for _, raw := range raws {
+		raw = dropEnvelope(raw)
+		bw.WriteString(mboxFrom)
+		for len(raw) > 0 {
+			line := raw
+			if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+				line = raw[:i+1]
+			}
+			raw = raw[len(line):]
+			if quotedFrom.Match(line) || bytes.HasPrefix(line, []byte("From ")) {
+				bw.WriteByte('>')
+			}
+			bw.Write(line)
+			if line[len(line)-1] != '\n' {
+				bw.WriteByte('\n')
+			}
+		}
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
+
+// ErrMultipart says AmReady cannot rewrite a multipart mail; the original
+// can still be exported with WriteMbox.
+var ErrMultipart = errors.New("multipart patch mail: trailers not applied")
+
+// AmReady returns the patch mail with the collected trailers applied the
+// way `b4 am` applies them: appended after the commit message's trailer
+// block (before the "---" line), each at most once, Signed-off-by lines of
+// the applier last. Headers are kept; a quoted-printable or base64 body is
+// re-encoded the same way, an 8-bit one is declared UTF-8. Line endings
+// become LF, as in an mbox. With nothing to add the mail is returned as it
+// came (envelope line dropped).
+func AmReady(raw []byte, extra []Trailer) ([]byte, error) {
+	raw = dropEnvelope(raw)
+	e, err := message.Read(bytes.NewReader(raw))
+	if e == nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if message.IsUnknownEncoding(err) {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if e.MultipartReader() != nil {
+		return nil, ErrMultipart
+	}
+	body, err := io.ReadAll(io.LimitReader(e.Body, maxBody))
+	if err != nil {
+		return nil, fmt.Errorf("%w: body: %v", ErrInvalid, err)
+	}
+	text := normalizeNewlines(string(body))
+	applied := ApplyTrailers(text, extra)
+	if applied == text {
+		return raw, nil
+	}
+	return rewriteBody(e.Header, applied)
+}
+
+// rewriteBody writes the header and a new text body, encoded as the header
+// says; the charset becomes UTF-8 (go-message decoded the body to UTF-8).
+func rewriteBody(h message.Header, body string) ([]byte, error) {
+	if t, params, err := h.ContentType(); err == nil || t != "" {
+		if t == "" {
+			t = "text/plain"
+		}
+		if params == nil {
+			params = map[string]string{}
+		}
+		params["charset"] = "utf-8"
+		h.SetContentType(t, params)
+	}
+	cte := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
+	if (cte == "" || cte == "7bit") && !isASCII(body) {
+		h.Set("Content-Transfer-Encoding", "8bit")
+		if !h.Has("Content-Type") {
+			h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+		}
+	}
+	var b bytes.Buffer
+	w, err := message.CreateWriter(&b, h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	io.WriteString(w, body)
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// ApplyTrailers adds trailers to a decoded patch mail body: after the last
+// line of the commit message's trailer block, or as a new paragraph when
+// the message has none. Trailers already present (same key and value, case
+// and spacing aside) are skipped; Signed-off-by trailers go after the
+// others, as b4 adds the applier's sign-off last. The "---" line, notes and
+// diff are left as they are.
+func ApplyTrailers(body string, extra []Trailer) string {
+	lines := strings.Split(body, "\n")
+	msgEnd := commitEnd(lines)
+	k := msgEnd
+	for k > 0 && strings.TrimSpace(lines[k-1]) == "" {
+		k--
+	}
+	msg := strings.Join(lines[:k], "\n")
+	existing := ParseTrailers(msg)
+	add := newTrailers(existing, extra)
+	if len(add) == 0 {
+		return body
+	}
+	out := append([]string(nil), lines[:k]...)
+	if len(existing) == 0 && k > 0 {
+		out = append(out, "")
+	}
+	for _, t := range add {
+		out = append(out, t.Key+": "+t.Value)
+	}
+	if k == msgEnd && msgEnd < len(lines) && !isSeparator(lines[msgEnd]) {
+		out = append(out, "") // keep the diff its own paragraph
+	}
+	return strings.Join(append(out, lines[k:]...), "\n")
+}
+
+// commitEnd returns the index of the "---" line ending the commit message,
+// or of the diff's first line when there is no separator, or len(lines).
+func commitEnd(lines []string) int {
+	end := diffStart(lines)
+	if end < 0 {
+		end = len(lines)
+	}
+	for i := 0; i < end; i++ {
+		if isSeparator(lines[i]) {
+			return i
+		}
+	}
+	return end
+}
+
+func isSeparator(l string) bool { return strings.TrimRight(l, " \t") == "---" }
+
+// newTrailers returns the extra trailers not already present, in order,
+// with Signed-off-by trailers moved last.
+func newTrailers(existing, extra []Trailer) []Trailer {
+	seen := map[string]bool{}
+	for _, t := range existing {
+		seen[trailerKey(t)] = true
+	}
+	var add, sobs []Trailer
+	for _, t := range extra {
+		t.Key, t.Value = canonicalKey(strings.TrimSpace(t.Key)), strings.Join(strings.Fields(t.Value), " ")
+		if t.Key == "" || t.Value == "" || strings.ContainsAny(t.Key, ": \n") || seen[trailerKey(t)] {
+			continue
+		}
+		seen[trailerKey(t)] = true
+		if t.Key == "Signed-off-by" {
+			sobs = append(sobs, t)
+		} else {
+			add = append(add, t)
+		}
+	}
+	return append(add, sobs...)
+}
+
+func trailerKey(t Trailer) string {
+	return strings.ToLower(t.Key) + ":" + strings.ToLower(strings.Join(strings.Fields(t.Value), " "))
+}
