@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 
 	"patchreview/checks"
 	"patchreview/review"
+
+	"github.com/yuin/goldmark"
 )
 
 // The reference review: Hugh Dickins on Erez Zadok's unionfs_writepage and
@@ -315,7 +318,19 @@ func TestRuleDocs(t *testing.T) {
 		if strings.Contains(doc, "<") && regexp.MustCompile(`(?m)^\s*<[a-zA-Z/]`).MatchString(doc) {
 			t.Errorf("%s: raw HTML block in doc", r.ID)
 		}
-		if r.Doc != "" && r.Doc != strings.TrimSpace(doc) {
+		var html bytes.Buffer
+		if err := goldmark.Convert(b, &html); err != nil {
+			t.Errorf("%s: goldmark: %v", r.ID, err)
+		}
+		if !strings.HasPrefix(html.String(), "<h1>") || !strings.Contains(html.String(), `<pre><code class="language-c">`) {
+			t.Errorf("%s: rendered doc lacks its title or a C code block", r.ID)
+		}
+		if strings.Contains(html.String(), "<!-- raw HTML omitted -->") {
+			t.Errorf("%s: raw HTML in doc", r.ID)
+		}
+		if r.Doc == "" {
+			t.Errorf("%s: Rule.Doc is empty: docs/%s.md is not embedded", r.ID, r.ID)
+		} else if r.Doc != strings.TrimSpace(doc) {
 			t.Errorf("%s: Rule.Doc is not the embedded docs/%s.md", r.ID, r.ID)
 		}
 	}
