@@ -117,13 +117,15 @@ type Line struct {
 
 // Finding is one rule's report on a patch, as stored and shown.
 type Finding struct {
-	Rule     string // rules.md id, e.g. "writepage-unlock-all-paths"
-	Severity string // error, warning, info
-	Path     string
-	Line     int // new-side line (body line for pasted code)
-	Function string
-	Code     string // text of that line
-	Message  string
+	ID        int64      `json:"-"` // storage row id; 0 before storing
+	Dismissal *Dismissal `json:"-"` // set when a reviewer dismissed it
+	Rule      string     // rules.md id, e.g. "writepage-unlock-all-paths"
+	Severity  string     // error, warning, info
+	Path      string
+	Line      int // new-side line (body line for pasted code)
+	Function  string
+	Code      string // text of that line
+	Message   string
 }
 
 // Comment is a review comment: from a list reply (Source "list") or typed in
@@ -140,4 +142,42 @@ type Comment struct {
 	Code      string // text of the anchored line
 	Body      string
 	Created   time.Time
+}
+
+// Dismissal reasons.
+const (
+	DismissFalsePositive = "false-positive"
+	DismissIntended      = "intended"
+	DismissPreExisting   = "pre-existing"
+)
+
+// Dismissal is a reviewer's decision that a finding needs no change.
+type Dismissal struct {
+	Reason  string // one of the Dismiss* reasons
+	Note    string
+	Author  Address
+	Created time.Time
+}
+
+// Verdict kinds: the trailers a reviewer gives, and "changes-requested".
+var VerdictKinds = []string{"Reviewed-by", "Acked-by", "Tested-by", "Nacked-by", "changes-requested"}
+
+// Verdict is a reviewer's conclusion on a patch, or a series (PatchID 0).
+type Verdict struct {
+	ID       int64
+	SeriesID int64
+	PatchID  int64
+	Kind     string
+	Author   Address
+	Note     string
+	Created  time.Time
+}
+
+// Trailer returns the verdict as a trailer line ("Reviewed-by: A <a@b>"),
+// or "" for changes-requested, which has none.
+func (v Verdict) Trailer() string {
+	if v.Kind == "changes-requested" {
+		return ""
+	}
+	return v.Kind + ": " + v.Author.String()
 }

@@ -89,4 +89,5 @@ type Patch struct {
 	Findings []review.Finding `json:"findings"`
 	Comments []review.Comment `json:"comments"`
 	Replies  []StoredMessage  `json:"replies"` // list replies to this patch
+	Verdicts []review.Verdict `json:"verdicts"`
 }

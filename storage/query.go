@@ -133,16 +133,25 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 		return nil, err
 	}
 	p.Message = *m
-	rows, err := s.r.QueryContext(ctx, `SELECT rule, severity, path, line, function, code, message FROM findings
-		WHERE patch_id = ? ORDER BY path, line, rule`, id)
+	rows, err := s.r.QueryContext(ctx, `SELECT f.id, f.rule, f.severity, f.path, f.line, f.function, f.code, f.message,
+		d.reason, d.note, d.author_name, d.author_email, d.created_at
+		FROM findings f LEFT JOIN dismissals d ON d.finding_id = f.id
+		WHERE f.patch_id = ? ORDER BY f.path, f.line, f.rule`, id)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var f review.Finding
-		if err := rows.Scan(&f.Rule, &f.Severity, &f.Path, &f.Line, &f.Function, &f.Code, &f.Message); err != nil {
+		var reason, note, name, email sql.NullString
+		var created sql.NullInt64
+		if err := rows.Scan(&f.ID, &f.Rule, &f.Severity, &f.Path, &f.Line, &f.Function, &f.Code, &f.Message,
+			&reason, &note, &name, &email, &created); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if reason.Valid {
+			f.Dismissal = &review.Dismissal{Reason: reason.String, Note: note.String,
+				Author: review.Address{Name: name.String, Email: email.String}, Created: time.Unix(0, created.Int64).UTC()}
 		}
 		p.Findings = append(p.Findings, f)
 	}
@@ -150,7 +159,10 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 	if p.Comments, err = s.comments(ctx, id); err != nil {
 		return nil, err
 	}
-	p.Replies, err = s.replies(ctx, msgID)
+	if p.Replies, err = s.replies(ctx, msgID); err != nil {
+		return nil, err
+	}
+	p.Verdicts, err = s.Verdicts(ctx, p.SeriesID, id)
 	return p, err
 }
 

@@ -1,0 +1,116 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"patchreview/review"
+)
+
+var hugh = review.Address{Name: "Hugh Dickins", Email: "hughd@example.org"}
+
+func checkedStore(t *testing.T) *Store {
+	s, _ := openTest(t, Options{Checker: func(m *review.Message) []review.Finding {
+		if m.Patch == nil {
+			return nil
+		}
+		return []review.Finding{{Rule: "writepage-unlock-all-paths", Severity: "error", Path: "fs/shadowfs/aops.c", Line: 20}}
+	}})
+	ingestFile(t, s, "shadowfs-v1-v2.mbox")
+	return s
+}
+
+func TestComments(t *testing.T) {
+	s := checkedStore(t)
+	ctx := context.Background()
+	id, err := s.AddComment(ctx, review.Comment{PatchID: 4, Author: hugh, Path: "fs/shadowfs/aops.c", Line: 26,
+		Code: "\t\tset_page_dirty(page);", Body: "You need to *unlock_page*, don't you?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := s.PatchByID(ctx, 4)
+	if len(p.Comments) != 1 || p.Comments[0].Line != 26 || p.Comments[0].Source != "web" || p.Comments[0].SeriesID != p.SeriesID {
+		t.Fatalf("comments %+v", p.Comments)
+	}
+	if err := s.EditComment(ctx, id, "someone@else.org", "mine now"); !errors.Is(err, ErrForbidden) {
+		t.Errorf("edit by another reviewer: %v", err)
+	}
+	if err := s.EditComment(ctx, id, "HUGHD@example.org", "Or move the out label up."); err != nil {
+		t.Errorf("edit by its author: %v", err)
+	}
+	if c, _ := s.CommentByID(ctx, id); c.Body != "Or move the out label up." {
+		t.Errorf("edited body %q", c.Body)
+	}
+	if err := s.DeleteComment(ctx, id, hugh.Email); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CommentByID(ctx, id); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleted comment still there: %v", err)
+	}
+	for _, bad := range []review.Comment{{PatchID: 4, Author: hugh, Body: "  "}, {PatchID: 4, Body: "x"}} {
+		if _, err := s.AddComment(ctx, bad); !errors.Is(err, review.ErrInvalid) {
+			t.Errorf("AddComment(%+v): %v", bad, err)
+		}
+	}
+	if _, err := s.AddComment(ctx, review.Comment{PatchID: 99, Author: hugh, Body: "x"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("comment on a missing patch: %v", err)
+	}
+}
+
+func TestDismissals(t *testing.T) {
+	s := checkedStore(t)
+	ctx := context.Background()
+	p, _ := s.PatchByID(ctx, 4)
+	f := p.Findings[0]
+	if _, err := s.DismissFinding(ctx, f.ID, review.Dismissal{Reason: "because"}); !errors.Is(err, review.ErrInvalid) {
+		t.Errorf("bad reason: %v", err)
+	}
+	if pid, err := s.DismissFinding(ctx, f.ID, review.Dismissal{Reason: review.DismissIntended, Note: "AOP path", Author: hugh}); err != nil || pid != 4 {
+		t.Fatalf("dismiss: %v %d", err, pid)
+	}
+	p, _ = s.PatchByID(ctx, 4)
+	if d := p.Findings[0].Dismissal; d == nil || d.Reason != "intended" || d.Author != hugh {
+		t.Fatalf("dismissal %+v", d)
+	}
+	stats, _ := s.RuleStats(ctx)
+	if st := stats["writepage-unlock-all-paths"]; st.Fired != 4 || st.Dismissed != 1 {
+		t.Errorf("rule stats %+v", st)
+	}
+	if _, err := s.RestoreFinding(ctx, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ = s.PatchByID(ctx, 4); p.Findings[0].Dismissal != nil {
+		t.Error("restored finding still dismissed")
+	}
+	if _, err := s.DismissFinding(ctx, 999, review.Dismissal{Reason: review.DismissIntended}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing finding: %v", err)
+	}
+}
+
+func TestVerdicts(t *testing.T) {
+	s := checkedStore(t)
+	ctx := context.Background()
+	if err := s.AddVerdict(ctx, review.Verdict{PatchID: 4, Kind: "Reviewed-by", Author: hugh}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddVerdict(ctx, review.Verdict{SeriesID: 2, Kind: "Acked-by", Author: review.Address{Name: "Andrew", Email: "akpm@example.org"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddVerdict(ctx, review.Verdict{PatchID: 4, Kind: "Reviewed-by", Author: hugh, Note: "again"}); err != nil {
+		t.Fatalf("repeat verdict: %v", err)
+	}
+	p4, _ := s.PatchByID(ctx, 4)
+	p3, _ := s.PatchByID(ctx, 3)
+	if len(p4.Verdicts) != 2 || len(p3.Verdicts) != 1 || p3.Verdicts[0].Trailer() != "Acked-by: Andrew <akpm@example.org>" {
+		t.Errorf("verdicts on 2/2 %+v; on 1/2 %+v", p4.Verdicts, p3.Verdicts)
+	}
+	for _, bad := range []review.Verdict{{PatchID: 4, Kind: "Liked-by", Author: hugh}, {PatchID: 4, Kind: "Acked-by"}} {
+		if err := s.AddVerdict(ctx, bad); !errors.Is(err, review.ErrInvalid) {
+			t.Errorf("AddVerdict(%+v): %v", bad, err)
+		}
+	}
+	if err := s.AddVerdict(ctx, review.Verdict{SeriesID: 77, Kind: "Acked-by", Author: hugh}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("verdict on a missing series: %v", err)
+	}
+}
