@@ -241,25 +241,6 @@ func (s *Store) MessageRaw(ctx context.Context, id int64) ([]byte, error) {
 	return raw, err
 }
 
-// FindingCounts returns how many findings each rule has across all patches.
-func (s *Store) FindingCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT rule, count(*) FROM findings GROUP BY rule`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var rule string
-		var n int
-		if err := rows.Scan(&rule, &n); err != nil {
-			return nil, err
-		}
-		out[rule] = n
-	}
-	return out, rows.Err()
-}
-
 // RuleFinding is a finding with the patch it is on.
 type RuleFinding struct {
 	review.Finding

@@ -69,6 +69,15 @@ type findingJSON struct {
 	Function string `json:"function"`
 	Code     string `json:"code"`
 	Message  string `json:"message"`
+	// Dismissed is the reviewer's reason when the finding was dismissed.
+	Dismissed string `json:"dismissed,omitempty"`
+}
+
+func dismissedReason(f review.Finding) string {
+	if f.Dismissal == nil {
+		return ""
+	}
+	return f.Dismissal.Reason
 }
 
 type patchJSON struct {
@@ -147,7 +156,8 @@ func (s *Server) handleAPIPatchShow(w http.ResponseWriter, r *http.Request) erro
 		j.Body = m.Body
 	}
 	for _, f := range p.Findings {
-		j.Findings = append(j.Findings, findingJSON(f))
+		j.Findings = append(j.Findings, findingJSON{Rule: f.Rule, Severity: f.Severity, Path: f.Path, Line: f.Line,
+			Function: f.Function, Code: f.Code, Message: f.Message, Dismissed: dismissedReason(f)})
 	}
 	for _, c := range p.Comments {
 		j.Comments = append(j.Comments, commentJSON{ID: c.ID, Source: c.Source, Author: c.Author.String(), Path: c.Path,

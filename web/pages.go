@@ -82,7 +82,7 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, "patch", newPatchView(p))
+	return s.render(w, "patch", newPatchView(p, cookieReviewer(r), r.URL.Query().Get("comment")))
 }
 
 func (s *Server) handleMessageRaw(w http.ResponseWriter, r *http.Request) error {

@@ -27,6 +27,13 @@ func (s *Server) routes() http.Handler {
 		r.Get("/rules", s.handle(s.handleRuleList))
 		r.Get("/rules/{id}", s.handle(s.handleRuleShow))
 		r.Get("/status", s.handle(s.handleStatusPage))
+		r.Post("/patches/{id}/comments", s.handle(s.handleCommentCreate))
+		r.Post("/patches/{id}/verdict", s.handle(s.handleVerdict(false)))
+		r.Post("/series/{id}/verdict", s.handle(s.handleVerdict(true)))
+		r.Post("/comments/{id}/edit", s.handle(s.handleCommentEdit))
+		r.Post("/comments/{id}/delete", s.handle(s.handleCommentDelete))
+		r.Post("/findings/{id}/dismiss", s.handle(s.handleFindingDismiss))
+		r.Post("/findings/{id}/restore", s.handle(s.handleFindingRestore))
 	})
 	r.Route("/api/v1", func(r chi.Router) {
 		r.With(csrf.Handler).Post("/mbox", s.handle(s.handleAPIMbox))

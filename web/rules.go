@@ -13,19 +13,20 @@ import (
 
 type ruleRow struct {
 	*checks.Rule
-	Fired int
+	Fired, Dismissed int
 }
 
 type rulesPage struct{ Rules []ruleRow }
 
 func (s *Server) handleRuleList(w http.ResponseWriter, r *http.Request) error {
-	counts, err := s.store.FindingCounts(r.Context())
+	stats, err := s.store.RuleStats(r.Context())
 	if err != nil {
 		return err
 	}
 	var p rulesPage
 	for _, rule := range checks.Rules() {
-		p.Rules = append(p.Rules, ruleRow{rule, counts[rule.ID]})
+		st := stats[rule.ID]
+		p.Rules = append(p.Rules, ruleRow{rule, st.Fired, st.Dismissed})
 	}
 	return s.render(w, "rules", p)
 }

@@ -79,7 +79,18 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-var funcs = template.FuncMap{}
+var funcs = template.FuncMap{
+	"commentForm": func(p *patchView, path, line, code string) commentFormData {
+		return commentFormData{PatchID: p.ID, Reviewer: p.Reviewer, Path: path, Line: line, Code: code}
+	},
+}
+
+// commentFormData fills the comment form partial.
+type commentFormData struct {
+	PatchID          int64
+	Reviewer         review.Address
+	Path, Line, Code string
+}
 
 // httpError is an error with a status and a message safe to show.
 type httpError struct {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"strings"
 
 	"patchreview/review"
@@ -12,6 +13,11 @@ import (
 // with findings and comments attached to the line they anchor on.
 type patchView struct {
 	ID, SeriesID, MessageRowID int64
+	Reviewer                   review.Address // remembered from the cookie
+	CommentAt                  string         // anchor of the line whose comment form is open
+	General                    []commentView  // comments on no line
+	Verdicts                   []review.Verdict
+	VerdictKinds               []string
 	Subject, Author, Date      string
 	CommitMessage, Notes       string
 	Files                      []fileView
@@ -31,8 +37,10 @@ type rowView struct {
 	Old, New string // line numbers, "" when absent
 	Anchor   string
 	Text     string
+	Path     string // the file's name, for the comment form
 	Findings []findingView
-	Comments []review.Comment
+	Comments []commentView
+	Form     bool // the comment form is open under this row
 }
 
 type findingView struct {
@@ -40,10 +48,17 @@ type findingView struct {
 	Anchor string
 }
 
+type commentView struct {
+	review.Comment
+	HTML template.HTML // the body rendered from Markdown
+	Mine bool          // the remembered reviewer wrote it: offer edit and delete
+}
+
 // newPatchView builds the page model. A finding that anchors on no row is
 // listed as unplaced, never dropped.
-func newPatchView(p *storage.Patch) *patchView {
-	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies}
+func newPatchView(p *storage.Patch, reviewer review.Address, commentAt string) *patchView {
+	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies,
+		Reviewer: reviewer, CommentAt: commentAt, Verdicts: p.Verdicts, VerdictKinds: review.VerdictKinds}
 	m := p.Message.Message
 	if m == nil {
 		v.Subject = fmt.Sprintf("message %d (could not be parsed: %s)", p.Message.ID, p.Message.ParseError)
@@ -62,6 +77,8 @@ func newPatchView(p *storage.Patch) *patchView {
 	for fi := range v.Files {
 		for ri := range v.Files[fi].Rows {
 			row := &v.Files[fi].Rows[ri]
+			row.Path = v.Files[fi].Name
+			row.Form = row.Anchor != "" && row.Anchor == commentAt
 			if row.New != "" {
 				placed[v.Files[fi].Name+":"+row.New] = row
 			}
@@ -82,8 +99,12 @@ func newPatchView(p *storage.Patch) *patchView {
 		v.Findings = append(v.Findings, fv)
 	}
 	for _, c := range p.Comments {
-		if row, ok := placed[c.Path+":"+fmt.Sprint(c.Line)]; ok {
-			row.Comments = append(row.Comments, c)
+		cv := commentView{Comment: c, HTML: renderMarkdown(c.Body),
+			Mine: c.Source == "web" && reviewer.Email != "" && strings.EqualFold(c.Author.Email, reviewer.Email)}
+		if row, ok := placed[c.Path+":"+fmt.Sprint(c.Line)]; ok && c.Line > 0 {
+			row.Comments = append(row.Comments, cv)
+		} else {
+			v.General = append(v.General, cv)
 		}
 	}
 	return v

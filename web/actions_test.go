@@ -1,0 +1,147 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// postForm posts a form with an optional cookie and returns the response.
+func postForm(t *testing.T, s *Server, path string, form url.Values, cookie *http.Cookie) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	return do(t, s, req)
+}
+
+func getWith(t *testing.T, s *Server, path string, cookie *http.Cookie) string {
+	req := httptest.NewRequest("GET", path, nil)
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	return do(t, s, req).Body.String()
+}
+
+func reviewerCookieFrom(t *testing.T, w *httptest.ResponseRecorder) *http.Cookie {
+	for _, c := range w.Result().Cookies() {
+		if c.Name == reviewerCookie {
+			return c
+		}
+	}
+	t.Fatal("no reviewer cookie set")
+	return nil
+}
+
+func TestCommentFlow(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	if _, err := st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	// Without JS: the line number links to ?comment=anchor, which opens the form there.
+	page := get(t, s, "/patches/4?comment=f0-n26").Body.String()
+	if !strings.Contains(page, `name="line" value="26"`) || !strings.Contains(page, "comment on line 26") {
+		t.Fatalf("no comment form under line 26")
+	}
+	w := postForm(t, s, "/patches/4/comments", url.Values{"name": {"Hugh Dickins"}, "email": {"hughd@example.org"},
+		"path": {"fs/shadowfs/aops.c"}, "line": {"26"}, "code": {"\t\tset_page_dirty(page);"},
+		"body": {"You need to `unlock_page`, don't you?\r\n\r\n<script>alert(1)</script>"}}, nil)
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/patches/4#c") {
+		t.Fatalf("comment post: %d %s", w.Code, w.Body)
+	}
+	cookie := reviewerCookieFrom(t, w)
+	page = getWith(t, s, "/patches/4", cookie)
+	if !strings.Contains(page, "<code>unlock_page</code>") || strings.Contains(page, "<script>alert(1)") {
+		t.Errorf("comment not rendered as safe Markdown")
+	}
+	if !strings.Contains(page, "as Hugh Dickins &lt;hughd@example.org&gt;") || !strings.Contains(page, `action="/comments/1/edit"`) {
+		t.Errorf("the remembered reviewer is not offered edit")
+	}
+	if other := get(t, s, "/patches/4").Body.String(); strings.Contains(other, `action="/comments/1/edit"`) {
+		t.Errorf("a stranger is offered edit")
+	}
+	if w := postForm(t, s, "/comments/1/edit", url.Values{"body": {"hijacked"}}, nil); w.Code != http.StatusForbidden {
+		t.Errorf("edit without the author's cookie: %d", w.Code)
+	}
+	if w := postForm(t, s, "/comments/1/edit", url.Values{"body": {"Or move the out label up."}}, cookie); w.Code != http.StatusSeeOther {
+		t.Errorf("edit by the author: %d %s", w.Code, w.Body)
+	}
+	var api struct {
+		Comments []struct {
+			Line               int
+			Code, Body, Source string
+		}
+	}
+	decode(t, get(t, s, "/api/v1/patches/4"), &api)
+	if len(api.Comments) != 1 || api.Comments[0].Line != 26 || api.Comments[0].Body != "Or move the out label up." || api.Comments[0].Source != "web" {
+		t.Errorf("API comments %+v", api.Comments)
+	}
+	if w := postForm(t, s, "/comments/1/delete", nil, cookie); w.Code != http.StatusSeeOther {
+		t.Errorf("delete: %d", w.Code)
+	}
+	decode(t, get(t, s, "/api/v1/patches/4"), &api)
+	if len(api.Comments) != 0 {
+		t.Errorf("comment survived deletion")
+	}
+	for _, bad := range []url.Values{{"body": {"x"}}, {"name": {"A"}, "email": {"not-an-email"}, "body": {"x"}},
+		{"name": {"A"}, "email": {"a@b.org"}, "body": {" "}}, {"name": {"A"}, "email": {"a@b.org"}, "body": {"x"}, "line": {"x"}}} {
+		if w := postForm(t, s, "/patches/4/comments", bad, nil); w.Code != http.StatusBadRequest {
+			t.Errorf("bad comment %v: %d", bad, w.Code)
+		}
+	}
+}
+
+func TestDismissAndVerdict(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	me := url.Values{"name": {"Jan Kara"}, "email": {"jack@example.org"}}
+	form := func(extra url.Values) url.Values {
+		v := url.Values{}
+		for k, x := range me {
+			v[k] = x
+		}
+		for k, x := range extra {
+			v[k] = x
+		}
+		return v
+	}
+	if w := postForm(t, s, "/findings/1/dismiss", form(url.Values{"reason": {"intended"}, "note": {"ACTIVATE path"}}), nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("dismiss: %d %s", w.Code, w.Body)
+	}
+	page := get(t, s, "/patches/4").Body.String()
+	if !strings.Contains(page, "Dismissed as intended by Jan Kara") || !strings.Contains(page, `class="finding sev-error dismissed"`) {
+		t.Errorf("dismissed finding not shown muted with its reason")
+	}
+	if w := postForm(t, s, "/findings/1/dismiss", form(url.Values{"reason": {"dunno"}}), nil); w.Code != http.StatusBadRequest {
+		t.Errorf("bad reason: %d", w.Code)
+	}
+	if w := postForm(t, s, "/findings/1/restore", nil, nil); w.Code != http.StatusSeeOther {
+		t.Errorf("restore: %d", w.Code)
+	}
+	if strings.Contains(get(t, s, "/patches/4").Body.String(), "Dismissed as") {
+		t.Errorf("restored finding still dismissed")
+	}
+	if w := postForm(t, s, "/patches/4/verdict", form(url.Values{"kind": {"Reviewed-by"}}), nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("verdict: %d %s", w.Code, w.Body)
+	}
+	if w := postForm(t, s, "/series/2/verdict", form(url.Values{"kind": {"Acked-by"}}), nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("series verdict: %d %s", w.Code, w.Body)
+	}
+	page = get(t, s, "/patches/4").Body.String()
+	for _, want := range []string{"Reviewed-by: Jan Kara &lt;jack@example.org&gt;", "Acked-by: Jan Kara &lt;jack@example.org&gt;</code> (on the series)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("patch page lacks verdict %q", want)
+		}
+	}
+	if w := postForm(t, s, "/patches/4/verdict", form(url.Values{"kind": {"Liked-by"}}), nil); w.Code != http.StatusBadRequest {
+		t.Errorf("bad verdict kind: %d", w.Code)
+	}
+	if w := postForm(t, s, "/findings/99/dismiss", form(url.Values{"reason": {"intended"}}), nil); w.Code != http.StatusNotFound {
+		t.Errorf("missing finding: %d", w.Code)
+	}
+}
