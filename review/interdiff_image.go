@@ -6,6 +6,7 @@ import "fmt"
 type numLine struct {
 	N    int
 	Text string
+	Ctx  bool // context in its hunk, not changed by that version
 }
 
 // sameBaseHunks diffs the two post-images region by region.
@@ -21,7 +22,7 @@ func sameBaseHunks(of, nf *File, base map[int]string) []*Hunk {
 		if section == "" {
 			section = sectionAt(of, s)
 		}
-		out = append(out, diffLines(a, b, section)...)
+		out = append(out, diffLines(a, b, section, false)...)
 	}
 	return out
 }
@@ -53,7 +54,7 @@ func postImage(f *File, base map[int]string, s span) (img []numLine, ok bool) {
 		if !known {
 			return nil, false
 		}
-		img = append(img, numLine{x + delta, t})
+		img = append(img, numLine{x + delta, t, true})
 		x++
 	}
 	return img, true
@@ -89,7 +90,7 @@ func insertionBefore(f *File, x int) *Hunk {
 func appendNew(img []numLine, h *Hunk) []numLine {
 	for _, l := range h.Lines {
 		if l.Kind != LineDel {
-			img = append(img, numLine{l.New, l.Text})
+			img = append(img, numLine{l.New, l.Text, l.Kind == LineContext})
 		}
 	}
 	return img
@@ -118,7 +119,7 @@ func (r *InterdiffResult) pairedHunks(of, nf *File) []*Hunk {
 			continue
 		}
 		used[i] = true
-		out = append(out, diffLines(appendNew(nil, of.Hunks[i]), appendNew(nil, nh), nh.Section)...)
+		out = append(out, diffLines(appendNew(nil, of.Hunks[i]), appendNew(nil, nh), nh.Section, true)...)
 	}
 	for i, u := range used {
 		if !u {

@@ -1,9 +1,15 @@
 package review
 
 // diffLines diffs two numbered line lists and returns unified hunks with
-// interdiffContext lines of context: Old numbers from a, New from b.
-func diffLines(a, b []numLine, section string) []*Hunk {
-	lines := editScript(a, b)
+// interdiffContext lines of context: Old numbers from a, New from b. With
+// trimEdges, lines at either end that only one side shows, as unchanged
+// context of its hunk, are dropped: two hunks of the same change often
+// carry different amounts of context.
+func diffLines(a, b []numLine, section string, trimEdges bool) []*Hunk {
+	lines, fromCtx := editScript(a, b)
+	if trimEdges {
+		lines = trimContextEdges(lines, fromCtx)
+	}
 	var out []*Hunk
 	for i := 0; i < len(lines); {
 		if lines[i].Kind == LineContext {
@@ -56,7 +62,7 @@ func makeHunk(lines []Line, section string) *Hunk {
 // editScript returns a's and b's lines as context, deletions and additions
 // along a longest common subsequence; past maxLCSCells it gives a whole
 // replacement after the common prefix and suffix.
-func editScript(a, b []numLine) []Line {
+func editScript(a, b []numLine) ([]Line, []bool) {
 	p := 0
 	for p < len(a) && p < len(b) && a[p].Text == b[p].Text {
 		p++
@@ -66,28 +72,50 @@ func editScript(a, b []numLine) []Line {
 		s++
 	}
 	out := make([]Line, 0, len(a)+len(b))
+	fromCtx := make([]bool, 0, len(a)+len(b))
 	for k := 0; k < p; k++ {
 		out = append(out, Line{Kind: LineContext, Old: a[k].N, New: b[k].N, Text: b[k].Text})
 	}
-	out = append(out, lcsMiddle(a[p:len(a)-s], b[p:len(b)-s])...)
+	mid, midCtx := lcsMiddle(a[p:len(a)-s], b[p:len(b)-s])
+	fromCtx = append(make([]bool, p), midCtx...)
+	out = append(out, mid...)
 	for k := s; k > 0; k-- {
 		x, y := a[len(a)-k], b[len(b)-k]
 		out = append(out, Line{Kind: LineContext, Old: x.N, New: y.N, Text: y.Text})
+		fromCtx = append(fromCtx, false)
 	}
-	return out
+	return out, fromCtx
 }
 
-// lcsMiddle diffs the differing middle parts by dynamic programming.
-func lcsMiddle(a, b []numLine) []Line {
+// trimContextEdges drops the leading and trailing deletions and additions
+// that come from unchanged context lines.
+func trimContextEdges(lines []Line, fromCtx []bool) []Line {
+	i, j := 0, len(lines)
+	for i < j && lines[i].Kind != LineContext && fromCtx[i] {
+		i++
+	}
+	for j > i && lines[j-1].Kind != LineContext && fromCtx[j-1] {
+		j--
+	}
+	return lines[i:j]
+}
+
+// lcsMiddle diffs the differing middle parts by dynamic programming. The
+// second result says, per line, whether a deletion or addition comes from
+// a line its own hunk had as context.
+func lcsMiddle(a, b []numLine) ([]Line, []bool) {
 	var out []Line
+	var fromCtx []bool
 	if (len(a)+1)*(len(b)+1) > maxLCSCells {
 		for _, x := range a {
 			out = append(out, Line{Kind: LineDel, Old: x.N, Text: x.Text})
+			fromCtx = append(fromCtx, x.Ctx)
 		}
 		for _, y := range b {
 			out = append(out, Line{Kind: LineAdd, New: y.N, Text: y.Text})
+			fromCtx = append(fromCtx, y.Ctx)
 		}
-		return out
+		return out, fromCtx
 	}
 	w := len(b) + 1
 	dp := make([]int32, (len(a)+1)*w) // dp[i*w+j]: LCS of a[i:], b[j:]
@@ -105,14 +133,17 @@ func lcsMiddle(a, b []numLine) []Line {
 		switch {
 		case i < len(a) && j < len(b) && a[i].Text == b[j].Text:
 			out = append(out, Line{Kind: LineContext, Old: a[i].N, New: b[j].N, Text: b[j].Text})
+			fromCtx = append(fromCtx, false)
 			i, j = i+1, j+1
 		case i < len(a) && (j == len(b) || dp[(i+1)*w+j] >= dp[i*w+j+1]):
 			out = append(out, Line{Kind: LineDel, Old: a[i].N, Text: a[i].Text})
+			fromCtx = append(fromCtx, a[i].Ctx)
 			i++
 		default:
 			out = append(out, Line{Kind: LineAdd, New: b[j].N, Text: b[j].Text})
+			fromCtx = append(fromCtx, b[j].Ctx)
 			j++
 		}
 	}
-	return out
+	return out, fromCtx
 }

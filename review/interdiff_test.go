@@ -25,6 +25,8 @@ const (
 	hunkIns2 = "@@ -20,0 +21,2 @@ int h(void)\n+ins\n+more\n"
 	// The same change as hunkC5 against a base with 10 more lines above.
 	hunkC5Moved = "@@ -13,5 +13,5 @@ int f(void)\n l3\n l4\n-l5\n+c5\n l6\n l7\n"
+	// The same again with one more line of context on each side.
+	hunkC5Wider = "@@ -12,7 +12,7 @@ int f(void)\n l2\n l3\n l4\n-l5\n+c5\n l6\n l7\n l8\n"
 )
 
 // render shows hunks as "@@ o,n +o,n" then lines " 3/3 l3", "-5/ b5".
@@ -63,6 +65,9 @@ func TestInterdiff(t *testing.T) {
 		{"file added and file dropped", patchOf(t, "fs/a.c", hunkB5), patchOf(t, "fs/b.c", hunkB5),
 			"", "fs/b.c: new in this version (+1 -1)|fs/a.c: dropped: the earlier version changed it (+1 -1), this one does not"},
 		{"rebased: paired by function", patchOf(t, "fs/a.c", hunkB5), patchOf(t, "fs/a.c", hunkC5Moved),
+			"fs/a.c\n@@ -3,5 +13,5 int f(void)\n 3/13 l3\n 4/14 l4\n-5/0 b5\n+0/15 c5\n 6/16 l6\n 7/17 l7\n",
+			"fs/a.c: the versions apply to different base text (rebased?): hunks are paired by function and order, and line numbers are each version's own"},
+		{"rebased: context extents differ", patchOf(t, "fs/a.c", hunkB5), patchOf(t, "fs/a.c", hunkC5Wider),
 			"fs/a.c\n@@ -3,5 +13,5 int f(void)\n 3/13 l3\n 4/14 l4\n-5/0 b5\n+0/15 c5\n 6/16 l6\n 7/17 l7\n",
 			"fs/a.c: the versions apply to different base text (rebased?): hunks are paired by function and order, and line numbers are each version's own"},
 		{"rebased: a new function hunk is noted", patchOf(t, "fs/a.c", hunkB5), patchOf(t, "fs/a.c", hunkC5Moved, hunkX40),
