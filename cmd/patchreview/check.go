@@ -4,17 +4,31 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"patchreview/checks"
 	"patchreview/review"
 )
 
-// checkedPatch is one patch of 'check --format json' (design.md contract).
+const checkUsage = `usage: patchreview check [--format text|json|sarif] [--kernel-version V] [FILE...|-]
+
+Checks patches for writepage and page-cache bugs. A FILE may be an mbox, a
+single mail, a bare unified or git diff, or a mail whose body carries C code
+without a diff. With no FILE, or FILE "-", standard input is read.
+
+Exit status: 0 no error findings, 1 error findings, 2 usage or unreadable input.
+
+flags:
+`
+
+// checkedPatch is one checked unit of input: a patch mail, a mail with pasted
+// code, or a bare diff (empty subject, author and message id).
 type checkedPatch struct {
 	Subject   string           `json:"subject"`
 	Author    string           `json:"author"`
@@ -22,56 +36,74 @@ type checkedPatch struct {
 	Findings  []checks.Finding `json:"findings"`
 }
 
-// runCheck implements 'patchreview check [--format text|json|sarif]
-// [--kernel-version V] [FILE…|-]'. Exit 0: no error findings; 1: error
-// findings; 2: usage or unreadable input.
+// runCheck implements 'patchreview check'.
 func runCheck(ctx context.Context, e env, args []string) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	format := fs.String("format", "text", "output format: text, json or sarif")
-	kv := fs.String("kernel-version", "", "kernel version for era-dependent advice, e.g. 2.6.23 or 6.12 (default: infer from the code)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: patchreview check [--format text|json|sarif] [--kernel-version V] [FILE…|-]")
+		fmt.Fprint(e.stderr, checkUsage)
 		fs.PrintDefaults()
 	}
+	format := fs.String("format", "text", "output format: text, json or sarif")
+	kernel := fs.String("kernel-version", "", "kernel version the code is for, such as 2.6.23 or 6.12 (default: inferred from the code)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
-	if *format != "text" && *format != "json" && *format != "sarif" {
-		fmt.Fprintf(e.stderr, "patchreview check: unknown format %q (text, json, sarif)\n", *format)
+	switch *format {
+	case "text", "json", "sarif":
+	default:
+		fmt.Fprintf(e.stderr, "patchreview check: unknown format %q (want text, json or sarif)\n", *format)
 		return 2
 	}
-	files := fs.Args()
-	if len(files) == 0 {
-		files = []string{"-"}
+	if *kernel != "" && !kernelVersionRE.MatchString(*kernel) {
+		fmt.Fprintf(e.stderr, "patchreview check: bad --kernel-version %q (want a version such as 2.6.23 or 6.12)\n", *kernel)
+		return 2
 	}
-	opts := checks.Options{KernelVersion: *kv}
+	opts := checks.Options{KernelVersion: strings.TrimPrefix(*kernel, "v")}
+
+	names := fs.Args()
+	if len(names) == 0 {
+		names = []string{"-"}
+	}
+	status := 0
 	var patches []checkedPatch
-	for _, name := range files {
-		data, err := readInput(e, name)
-		if err != nil {
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
 			fmt.Fprintf(e.stderr, "patchreview check: %v\n", err)
 			return 2
 		}
-		ps, err := checkInput(data, name, opts)
+		data, err := readInput(name, e.stdin)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "patchreview check: %s: %v\n", name, err)
-			return 2
+			fmt.Fprintf(e.stderr, "patchreview check: %v\n", err)
+			status = 2
+			continue
 		}
+		ps, err := checkInput(displayName(name), data, opts)
 		patches = append(patches, ps...)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "patchreview check: %s: %v\n", displayName(name), err)
+			status = 2
+		}
 	}
+
 	var err error
 	switch *format {
+	case "text":
+		err = writeText(e.stdout, patches)
 	case "json":
 		err = writeJSON(e.stdout, patches)
 	case "sarif":
 		err = writeSARIF(e.stdout, patches)
-	default:
-		err = writeText(e.stdout, patches)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "patchreview check: %v\n", err)
+		fmt.Fprintf(e.stderr, "patchreview check: writing output: %v\n", err)
 		return 2
+	}
+	if status != 0 {
+		return status
 	}
 	for _, p := range patches {
 		for _, f := range p.Findings {
@@ -83,58 +115,186 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	return 0
 }
 
-func readInput(e env, name string) ([]byte, error) {
+var kernelVersionRE = regexp.MustCompile(`^v?\d+\.\d+(\.\d+)*(-rc\d+)?(-mm\d+)?$`)
+
+// maxInput bounds one input file; mboxes larger than this are refused.
+const maxInput = 256 << 20
+
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader
 	if name == "-" {
-		return io.ReadAll(e.stdin)
-	}
-	return os.ReadFile(name)
-}
-
-// checkInput checks an mbox, a single mail (patch or pasted code), or a bare
-// diff; anything else is an error.
-func checkInput(data []byte, name string, opts checks.Options) ([]checkedPatch, error) {
-	if isBareDiff(data) {
-		return []checkedPatch{{Findings: nonNil(checks.CheckDiff(string(data), opts))}}, nil
-	}
-	var out []checkedPatch
-	var bad error
-	err := review.SplitMbox(bytes.NewReader(data), func(raw []byte) error {
-		m, err := review.ParseMessage(raw)
+		if stdin == nil {
+			return nil, errors.New("no standard input")
+		}
+		r = stdin
+	} else {
+		f, err := os.Open(name)
 		if err != nil {
-			bad = err
-			return nil
+			return nil, err
 		}
-		p := checkedPatch{Subject: m.Subject.Raw, Author: m.From.String(), MessageID: m.MessageID, Findings: []checks.Finding{}}
-		switch {
-		case m.Patch != nil:
-			p.Findings = nonNil(checks.CheckDiff(m.Patch.Diff, opts))
-		case m.Kind == review.KindCode:
-			p.Findings = nonNil(checks.CheckCode(name, m.Body, opts))
-		default:
-			return nil // a reply or cover letter: nothing to check
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return nil, fmt.Errorf("%s: is a directory", name)
 		}
-		out = append(out, p)
-		return nil
-	})
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", displayName(name), err)
 	}
-	if out == nil && bad != nil {
-		return nil, fmt.Errorf("not a diff, mail or mbox: %v", bad)
+	if len(data) > maxInput {
+		return nil, fmt.Errorf("%s: larger than %d MiB", displayName(name), maxInput>>20)
 	}
-	return out, nil
+	return data, nil
 }
 
-// isBareDiff reports whether data is a diff rather than a mail: it starts
-// (after blank lines) with a diff header.
-func isBareDiff(data []byte) bool {
-	s := strings.TrimLeft(string(data[:min(len(data), 4096)]), "\r\n")
-	for _, p := range []string{"diff ", "--- ", "Index: ", "From 0000000000000000000000000000000000000000"} {
-		if strings.HasPrefix(s, p) {
-			return p != "From 0000000000000000000000000000000000000000"
+func displayName(name string) string {
+	if name == "-" {
+		return "<stdin>"
+	}
+	return name
+}
+
+// inputKind is what a file holds, decided from its first lines.
+type inputKind int
+
+const (
+	kindUnknown inputKind = iota
+	kindMbox
+	kindMail
+	kindDiff
+)
+
+var (
+	headerLineRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:[ \t]`)
+	diffStartRE  = regexp.MustCompile(`(?m)^(diff --git |diff -|Index: |--- \S|@@ -\d)`)
+)
+
+// detectInput classifies data: an mbox starts with a "From " separator, a
+// mail with an RFC 822 header block, a diff with a diff marker; anything else
+// that carries a diff marker later (a diff after some prose) is a diff too.
+func detectInput(data []byte) inputKind {
+	if review.IsMbox(data) {
+		return kindMbox
+	}
+	text := string(bytes.TrimLeft(data, "\r\n"))
+	first, _, _ := strings.Cut(text, "\n")
+	first = strings.TrimRight(first, "\r")
+	if diffStartRE.MatchString(first) {
+		return kindDiff
+	}
+	if headerLineRE.MatchString(first) && looksLikeHeaderBlock(text) {
+		return kindMail
+	}
+	if diffStartRE.MatchString(text) {
+		return kindDiff
+	}
+	return kindUnknown
+}
+
+// looksLikeHeaderBlock reports whether text opens with header lines
+// (continuations allowed) ended by a blank line or the end of the text, and
+// at least one of them is a header every mail has.
+func looksLikeHeaderBlock(text string) bool {
+	known := false
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimRight(l, "\r")
+		switch {
+		case l == "":
+			return known
+		case l[0] == ' ' || l[0] == '\t':
+			continue
+		case headerLineRE.MatchString(l) || strings.HasSuffix(l, ":"):
+			k := strings.ToLower(l[:strings.IndexByte(l, ':')])
+			switch k {
+			case "from", "subject", "date", "message-id", "to", "received", "return-path":
+				known = true
+			}
+		default:
+			return false
 		}
 	}
-	return false
+	return known
+}
+
+// checkInput checks one file's data. It returns the patches checked so far
+// and an error for input that could not be read as mail, mbox or diff.
+func checkInput(name string, data []byte, opts checks.Options) (ps []checkedPatch, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error in the checks: %v", r)
+		}
+	}()
+	switch detectInput(data) {
+	case kindMbox:
+		var out []checkedPatch
+		var bad []string
+		n := 0
+		err := review.SplitMbox(bytes.NewReader(data), func(raw []byte) error {
+			n++
+			p, ok, err := checkMail(fmt.Sprintf("%s#%d", name, n), raw, opts)
+			if err != nil {
+				bad = append(bad, fmt.Sprintf("message %d: %v", n, err))
+				return nil
+			}
+			if ok {
+				out = append(out, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return out, err
+		}
+		if len(bad) > 0 {
+			return out, errors.New(strings.Join(bad, "; "))
+		}
+		return out, nil
+	case kindMail:
+		p, ok, err := checkMail(name, data, opts)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return []checkedPatch{p}, nil
+	case kindDiff:
+		text := string(data)
+		if _, err := review.ParseDiff(text); err != nil {
+			return nil, fmt.Errorf("not a readable diff: %v", err)
+		}
+		return []checkedPatch{{Findings: nonNil(checks.CheckDiff(text, opts))}}, nil
+	default:
+		if len(bytes.TrimSpace(data)) == 0 {
+			return nil, errors.New("empty input")
+		}
+		return nil, errors.New("not an mbox, a mail or a diff")
+	}
+}
+
+// checkMail checks one mail: its diff when it carries one, its body as added
+// code when it pastes C code, named codePath in findings (the file, and the
+// message's number in an mbox). ok is false for mails with nothing to check
+// (cover letters, plain replies).
+func checkMail(codePath string, raw []byte, opts checks.Options) (p checkedPatch, ok bool, err error) {
+	m, err := review.ParseMessage(raw)
+	if err != nil {
+		return p, false, err
+	}
+	p = checkedPatch{
+		Subject: m.Subject.Raw,
+		Author:  m.From.String(),
+	}
+	if m.MessageID != "" {
+		p.MessageID = "<" + m.MessageID + ">"
+	}
+	switch {
+	case m.Patch != nil && strings.TrimSpace(m.Patch.Diff) != "":
+		p.Findings = checks.CheckDiff(m.Patch.Diff, opts)
+	case m.Kind == review.KindCode:
+		p.Findings = checks.CheckCode(codePath, m.Body, opts)
+	default:
+		return p, false, nil
+	}
+	p.Findings = nonNil(p.Findings)
+	return p, true, nil
 }
 
 func nonNil(fs []checks.Finding) []checks.Finding {
@@ -144,26 +304,30 @@ func nonNil(fs []checks.Finding) []checks.Finding {
 	return fs
 }
 
+// writeText prints one checkpatch-like line per finding.
+func writeText(w io.Writer, patches []checkedPatch) error {
+	var b bytes.Buffer
+	for _, p := range patches {
+		for _, f := range p.Findings {
+			fmt.Fprintf(&b, "%s:%d: %s: %s: %s\n", f.Path, f.Line, strings.ToUpper(string(f.Severity)), f.Rule, oneLine(f.Message))
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
 func writeJSON(w io.Writer, patches []checkedPatch) error {
 	if patches == nil {
 		patches = []checkedPatch{}
 	}
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
 		Patches []checkedPatch `json:"patches"`
 	}{patches})
-}
-
-// writeText prints one checkpatch-like line per finding:
-// path:line: ERROR: rule-id: message (function).
-func writeText(w io.Writer, patches []checkedPatch) error {
-	for _, p := range patches {
-		for _, f := range p.Findings {
-			if _, err := fmt.Fprintf(w, "%s:%d: %s: %s: %s\n", f.Path, f.Line, strings.ToUpper(string(f.Severity)), f.Rule, f.Message); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }

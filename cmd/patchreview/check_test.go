@@ -5,102 +5,549 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"patchreview/checks"
 )
 
-const codeMail = "../../review/testdata/real-mail/linux-mm-2007-aop-writepage-activate/2007-10-28_ezk_unionfs_writepage_v_buggy.eml"
+// buggyDiff adds a ->writepage that returns with its page locked after
+// redirtying it (R02/R01), the fuse bug of d5880c7a8620 in miniature.
+const buggyDiff = `diff --git a/fs/xfoo/aops.c b/fs/xfoo/aops.c
+new file mode 100644
+--- /dev/null
++++ b/fs/xfoo/aops.c
+@@ -0,0 +1,18 @@
++static int xfoo_writepage(struct page *page, struct writeback_control *wbc)
++{
++	struct inode *inode = page->mapping->host;
++
++	if (xfoo_io_in_flight(inode, page->index)) {
++		redirty_page_for_writepage(wbc, page);
++		return 0;
++	}
++	xfoo_store(inode, page);
++	unlock_page(page);
++	return 0;
++}
++
++static const struct address_space_operations xfoo_aops = {
++	.writepage	= xfoo_writepage,
++};
++
++/* end */
+`
 
-func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+// cleanDiff is the same function, fixed.
+const cleanDiff = `diff --git a/fs/xfoo/aops.c b/fs/xfoo/aops.c
+new file mode 100644
+--- /dev/null
++++ b/fs/xfoo/aops.c
+@@ -0,0 +1,12 @@
++static int xfoo_writepage(struct page *page, struct writeback_control *wbc)
++{
++	struct inode *inode = page->mapping->host;
++
++	if (wbc->sync_mode == WB_SYNC_NONE && xfoo_io_in_flight(inode, page->index)) {
++		redirty_page_for_writepage(wbc, page);
++		unlock_page(page);
++		return 0;
++	}
++	return block_write_full_page(page, xfoo_get_block, wbc);
++}
++
+`
+
+func patchMail(from, subject, msgid, diff string) string {
+	return "From: " + from + "\n" +
+		"Subject: " + subject + "\n" +
+		"Date: Tue, 6 Dec 2022 12:00:00 +0100\n" +
+		"Message-Id: <" + msgid + ">\n" +
+		"\n" +
+		"Commit message.\n\nSigned-off-by: " + from + "\n---\n" + diff
+}
+
+// codeMail pastes the buggy function into a reply, as Erez Zadok did in 2007.
+const codeMail = `From: Erez Zadok <ezk@example.edu>
+Subject: Re: xfoo writepage
+Date: Sun, 28 Oct 2007 16:23:20 -0400
+Message-Id: <code@example.edu>
+
+Here is the new code, please look it over.
+
+static int xfoo_writepage(struct page *page, struct writeback_control *wbc)
+{
+	struct inode *inode = page->mapping->host;
+
+	if (xfoo_io_in_flight(inode, page->index)) {
+		redirty_page_for_writepage(wbc, page);
+		return 0;
+	}
+	xfoo_store(inode, page);
+	unlock_page(page);
+	return 0;
+}
+
+Thanks,
+Erez.
+`
+
+func mbox(mails ...string) string {
+	var b strings.Builder
+	for _, m := range mails {
+		b.WriteString("From 1234567890abcdef Mon Sep 17 00:00:00 2001\n")
+		b.WriteString(m)
+		if !strings.HasSuffix(m, "\n") {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+type checkRun struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCheckCmd(t *testing.T, stdin string, args ...string) checkRun {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(string) string { return "" })
-	return code, out.String(), errb.String()
+	code := run(context.Background(), append([]string{"check"}, args...), strings.NewReader(stdin), &out, &errb, func(string) string { return "" })
+	return checkRun{code, out.String(), errb.String()}
 }
 
-func TestCheckFormats(t *testing.T) {
-	code, out, _ := runCmd(t, "", "check", codeMail)
-	if code != 1 || !strings.Contains(out, ": ERROR: writepage-unlock-all-paths: ") {
-		t.Fatalf("text: exit %d, output:\n%s", code, out)
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		if !strings.HasPrefix(l, codeMail+":") {
-			t.Errorf("text line not path:line: %q", l)
-		}
-	}
-
-	code, out, _ = runCmd(t, "", "check", "--format", "json", codeMail)
-	var doc struct {
-		Patches []struct {
-			Subject   string
-			Author    string
-			MessageID string `json:"message_id"`
-			Findings  []map[string]any
-		}
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 1 || len(doc.Patches) != 1 {
-		t.Fatalf("json: exit %d err %v: %s", code, err, out)
-	}
-	f := doc.Patches[0].Findings[0]
-	for _, k := range []string{"rule", "severity", "path", "line", "function", "code", "message"} {
-		if _, ok := f[k]; !ok {
-			t.Errorf("json finding lacks %q: %v", k, f)
-		}
-	}
-
-	code, out, _ = runCmd(t, "", "check", "--format", "sarif", codeMail)
-	var sarif struct {
-		Version string
-		Runs    []struct {
-			Tool struct {
-				Driver struct{ Rules []struct{ ID string } }
-			}
-			Results []struct {
-				RuleID    string
-				Level     string
-				Locations []struct {
-					PhysicalLocation struct {
-						Region struct{ StartLine int }
-					}
-				}
-			}
-		}
-	}
-	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 {
-		t.Fatalf("sarif: %v %s", err, out[:min(len(out), 300)])
-	}
-	r := sarif.Runs[0]
-	if len(r.Tool.Driver.Rules) < 17 || len(r.Results) == 0 || r.Results[0].Locations[0].PhysicalLocation.Region.StartLine < 1 {
-		t.Errorf("sarif run: %d rules, %d results", len(r.Tool.Driver.Rules), len(r.Results))
-	}
+	return p
 }
 
-func TestCheckInputs(t *testing.T) {
-	cleanDiff := "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,2 +1,3 @@\n int a;\n+int b;\n int c;\n"
-	mbox, _ := os.ReadFile("../../storage/testdata/shadowfs-v1-v2.mbox")
+type jsonOut struct {
+	Patches []struct {
+		Subject   string            `json:"subject"`
+		Author    string            `json:"author"`
+		MessageID string            `json:"message_id"`
+		Findings  []json.RawMessage `json:"findings"`
+	} `json:"patches"`
+}
+
+func decodeJSON(t *testing.T, s string) (jsonOut, []checks.Finding) {
+	t.Helper()
+	var out jsonOut
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, s)
+	}
+	if out.Patches == nil {
+		t.Fatalf("no patches array in %s", s)
+	}
+	var all []checks.Finding
+	for _, p := range out.Patches {
+		for _, raw := range p.Findings {
+			var f checks.Finding
+			if err := json.Unmarshal(raw, &f); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, f)
+		}
+	}
+	return out, all
+}
+
+func hasFinding(fs []checks.Finding, rule string, line int) bool {
+	for _, f := range fs {
+		if f.Rule == rule && f.Line == line {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCheckInputKinds(t *testing.T) {
+	dir := t.TempDir()
+	author := "Ravi Iyer <ravi@example.org>"
+	files := map[string]string{
+		"buggy.diff":  buggyDiff,
+		"clean.diff":  cleanDiff,
+		"patch.eml":   patchMail(author, "[PATCH] xfoo: add writepage", "p1@example.org", buggyDiff),
+		"clean.eml":   patchMail(author, "[PATCH] xfoo: add writepage", "p2@example.org", cleanDiff),
+		"series.mbox": mbox(patchMail(author, "[PATCH 1/2] xfoo: clean", "s1@example.org", cleanDiff), patchMail(author, "[PATCH 2/2] xfoo: buggy", "s2@example.org", buggyDiff)),
+		"code.eml":    codeMail,
+		// Prose before the diff, as in a patch saved from a web archive.
+		"prose.diff": "Some notes about this change.\n\n" + buggyDiff,
+	}
+	paths := map[string]string{}
+	for name, body := range files {
+		paths[name] = writeFile(t, dir, name, body)
+	}
+	// The return inside the in-flight branch is line 7 of the new file, and
+	// line 13 of the code mail's body (the body starts after the blank line).
 	tests := []struct {
-		name     string
-		stdin    string
-		args     []string
-		code     int
-		contains string
+		name        string
+		file        string
+		wantCode    int
+		wantPatches int
+		wantSubject []string
+		wantAuthor  string
+		wantMsgID   string
+		wantRule    string
+		wantLine    int
 	}{
-		{"clean bare diff on stdin", cleanDiff, []string{"check", "--format", "json"}, 0, `"findings": []`},
-		{"mbox on stdin", string(mbox), []string{"check"}, 1, "lower-writepage-double-unlock"},
-		{"garbage", "garbage\n", []string{"check"}, 2, ""},
-		{"missing file", "", []string{"check", "/nonexistent/x.patch"}, 2, ""},
-		{"bad format", "", []string{"check", "--format", "xml"}, 2, ""},
-		{"bad flag", "", []string{"check", "--frobnicate"}, 2, ""},
+		{name: "bare diff", file: "buggy.diff", wantCode: 1, wantPatches: 1, wantSubject: []string{""}, wantRule: "writepage-redirty-must-unlock", wantLine: 7},
+		{name: "clean bare diff", file: "clean.diff", wantCode: 0, wantPatches: 1, wantSubject: []string{""}},
+		{name: "prose then diff", file: "prose.diff", wantCode: 1, wantPatches: 1, wantRule: "writepage-redirty-must-unlock", wantLine: 7},
+		{name: "single patch mail", file: "patch.eml", wantCode: 1, wantPatches: 1, wantSubject: []string{"[PATCH] xfoo: add writepage"}, wantAuthor: author, wantMsgID: "<p1@example.org>", wantRule: "writepage-redirty-must-unlock", wantLine: 7},
+		{name: "clean patch mail", file: "clean.eml", wantCode: 0, wantPatches: 1, wantAuthor: author, wantMsgID: "<p2@example.org>"},
+		{name: "mbox series", file: "series.mbox", wantCode: 1, wantPatches: 2, wantSubject: []string{"[PATCH 1/2] xfoo: clean", "[PATCH 2/2] xfoo: buggy"}, wantRule: "writepage-redirty-must-unlock", wantLine: 7},
+		{name: "pasted code", file: "code.eml", wantCode: 1, wantPatches: 1, wantSubject: []string{"Re: xfoo writepage"}, wantAuthor: "Erez Zadok <ezk@example.edu>", wantMsgID: "<code@example.edu>", wantRule: "writepage-redirty-must-unlock", wantLine: 9},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runCmd(t, tt.stdin, tt.args...)
-			if code != tt.code || !strings.Contains(out, tt.contains) {
-				t.Errorf("exit %d (want %d); stdout %q; stderr %q", code, tt.code, out, errs)
+			r := runCheckCmd(t, "", "--format", "json", paths[tt.file])
+			if r.code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr: %s", r.code, tt.wantCode, r.stderr)
 			}
-			if code == 2 && errs == "" {
-				t.Errorf("exit 2 without a message on stderr")
+			out, fs := decodeJSON(t, r.stdout)
+			if len(out.Patches) != tt.wantPatches {
+				t.Fatalf("%d patches, want %d", len(out.Patches), tt.wantPatches)
+			}
+			for i, s := range tt.wantSubject {
+				if out.Patches[i].Subject != s {
+					t.Errorf("patch %d subject %q, want %q", i, out.Patches[i].Subject, s)
+				}
+			}
+			if tt.wantAuthor != "" && out.Patches[0].Author != tt.wantAuthor {
+				t.Errorf("author %q, want %q", out.Patches[0].Author, tt.wantAuthor)
+			}
+			if tt.wantMsgID != "" && out.Patches[0].MessageID != tt.wantMsgID {
+				t.Errorf("message_id %q, want %q", out.Patches[0].MessageID, tt.wantMsgID)
+			}
+			for _, p := range out.Patches {
+				if p.Findings == nil {
+					t.Errorf("findings of %q is null, want an array", p.Subject)
+				}
+			}
+			if tt.wantRule != "" && !hasFinding(fs, tt.wantRule, tt.wantLine) {
+				t.Errorf("no %s at line %d in %+v", tt.wantRule, tt.wantLine, fs)
+			}
+			if tt.wantCode == 0 {
+				for _, f := range fs {
+					if f.Severity == checks.Error {
+						t.Errorf("error finding on clean input: %+v", f)
+					}
+				}
 			}
 		})
+	}
+}
+
+func TestCheckJSONEmptyFindingsArray(t *testing.T) {
+	r := runCheckCmd(t, cleanDiff, "--format=json", "-")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !regexp.MustCompile(`"findings": \[\]`).MatchString(r.stdout) {
+		t.Errorf("want an empty findings array, got %s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "null") {
+		t.Errorf("null in output: %s", r.stdout)
+	}
+}
+
+func TestCheckTextFormat(t *testing.T) {
+	r := runCheckCmd(t, buggyDiff) // no FILE: stdin, default format text
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	line := regexp.MustCompile(`(?m)^fs/xfoo/aops\.c:7: ERROR: writepage-redirty-must-unlock: \S.*$`)
+	if !line.MatchString(r.stdout) {
+		t.Errorf("no checkpatch-like line for the finding in:\n%s", r.stdout)
+	}
+	every := regexp.MustCompile(`^[^:]+:\d+: (ERROR|WARNING|INFO): [a-z0-9-]+: .+$`)
+	for _, l := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		if !every.MatchString(l) {
+			t.Errorf("malformed text line %q", l)
+		}
+		if checks.RuleByID(strings.Split(l, ": ")[2]) == nil {
+			t.Errorf("unknown rule in %q", l)
+		}
+	}
+
+	clean := runCheckCmd(t, cleanDiff, "-")
+	if clean.code != 0 || clean.stdout != "" && strings.Contains(clean.stdout, "ERROR") {
+		t.Errorf("clean diff: exit %d, output %q", clean.code, clean.stdout)
+	}
+}
+
+func TestCheckSARIF(t *testing.T) {
+	r := runCheckCmd(t, buggyDiff, "--format", "sarif")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID               string `json:"id"`
+						Name             string `json:"name"`
+						ShortDescription struct {
+							Text string `json:"text"`
+						} `json:"shortDescription"`
+						Help struct {
+							Text     string `json:"text"`
+							Markdown string `json:"markdown"`
+						} `json:"help"`
+						DefaultConfiguration struct {
+							Level string `json:"level"`
+						} `json:"defaultConfiguration"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Message   struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatalf("SARIF is not JSON: %v", err)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif") || len(log.Runs) != 1 {
+		t.Fatalf("bad SARIF envelope: version %q schema %q runs %d", log.Version, log.Schema, len(log.Runs))
+	}
+	run := log.Runs[0]
+	if run.Tool.Driver.Name != "patchreview" {
+		t.Errorf("driver name %q", run.Tool.Driver.Name)
+	}
+	if len(run.Tool.Driver.Rules) != len(checks.Rules()) {
+		t.Errorf("%d rules in SARIF, catalogue has %d", len(run.Tool.Driver.Rules), len(checks.Rules()))
+	}
+	levels := map[string]bool{"error": true, "warning": true, "note": true}
+	for i, rule := range run.Tool.Driver.Rules {
+		cr := checks.RuleByID(rule.ID)
+		if cr == nil {
+			t.Errorf("rule %d: unknown id %q", i, rule.ID)
+			continue
+		}
+		if rule.Name == "" || rule.ShortDescription.Text != cr.Title || rule.Help.Text == "" || !levels[rule.DefaultConfiguration.Level] {
+			t.Errorf("rule %s incomplete: %+v", rule.ID, rule)
+		}
+		if cr.Doc != "" && rule.Help.Markdown != cr.Doc {
+			t.Errorf("rule %s: help markdown is not the rule doc", rule.ID)
+		}
+	}
+	if len(run.Results) == 0 {
+		t.Fatal("no results")
+	}
+	found := false
+	for _, res := range run.Results {
+		if res.RuleIndex < 0 || res.RuleIndex >= len(run.Tool.Driver.Rules) || run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+			t.Errorf("result %s: ruleIndex %d does not point at its rule", res.RuleID, res.RuleIndex)
+		}
+		if !levels[res.Level] || res.Message.Text == "" || len(res.Locations) != 1 {
+			t.Errorf("incomplete result %+v", res)
+			continue
+		}
+		loc := res.Locations[0].PhysicalLocation
+		if loc.ArtifactLocation.URI == "" || loc.Region.StartLine < 1 {
+			t.Errorf("bad location %+v", loc)
+		}
+		if res.RuleID == "writepage-redirty-must-unlock" && res.Level == "error" && loc.ArtifactLocation.URI == "fs/xfoo/aops.c" && loc.Region.StartLine == 7 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no error result for writepage-redirty-must-unlock at fs/xfoo/aops.c:7")
+	}
+
+	clean := runCheckCmd(t, cleanDiff, "--format", "sarif")
+	if clean.code != 0 || !strings.Contains(clean.stdout, `"results": []`) {
+		t.Errorf("clean SARIF: exit %d, want an empty results array:\n%s", clean.code, clean.stdout)
+	}
+}
+
+func TestCheckSeveralFiles(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.diff", cleanDiff)
+	b := writeFile(t, dir, "b.diff", buggyDiff)
+	r := runCheckCmd(t, "", "--format", "json", a, b)
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	out, _ := decodeJSON(t, r.stdout)
+	if len(out.Patches) != 2 {
+		t.Errorf("%d patches, want 2", len(out.Patches))
+	}
+}
+
+func TestCheckKernelVersion(t *testing.T) {
+	// PAGE_CACHE_SIZE is a build error from v4.6 and only a warning before.
+	diff := `--- a/fs/xfoo/file.c
++++ b/fs/xfoo/file.c
+@@ -10,3 +10,4 @@ static int xfoo_fill(struct page *page)
+ {
+ 	char *kaddr = page_address(page);
++	memset(kaddr, 0, PAGE_CACHE_SIZE);
+ 	return 0;
+`
+	sev := func(version string) []string {
+		r := runCheckCmd(t, diff, "--format", "json", "--kernel-version", version)
+		if r.code == 2 {
+			t.Fatalf("exit 2: %s", r.stderr)
+		}
+		_, fs := decodeJSON(t, r.stdout)
+		var out []string
+		for _, f := range fs {
+			if f.Rule == "page-cache-size-macros-removed" {
+				out = append(out, string(f.Severity))
+			}
+		}
+		return out
+	}
+	if got := sev("6.1"); len(got) != 1 || got[0] != "error" {
+		t.Errorf("6.1: page-cache-size severities %v, want [error]", got)
+	}
+	if got := sev("2.6.23"); len(got) == 1 && got[0] == "error" {
+		t.Errorf("2.6.23: PAGE_CACHE_SIZE reported as an error, it compiles there")
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	garbage := writeFile(t, dir, "notes.txt", "just some words\nand more words\n")
+	empty := writeFile(t, dir, "empty", "")
+	tests := []struct {
+		name    string
+		args    []string
+		stdin   string
+		wantErr string
+	}{
+		{"unknown flag", []string{"--frobnicate"}, "", "frobnicate"},
+		{"bad format", []string{"--format", "xml", "-"}, cleanDiff, `unknown format "xml"`},
+		{"bad kernel version", []string{"--kernel-version", "banana", "-"}, cleanDiff, "bad --kernel-version"},
+		{"missing file", []string{filepath.Join(dir, "nope.patch")}, "", "nope.patch"},
+		{"directory", []string{dir}, "", "is a directory"},
+		{"not a patch", []string{garbage}, "", "not an mbox, a mail or a diff"},
+		{"empty file", []string{empty}, "", "empty input"},
+		{"empty stdin", []string{"-"}, "", "empty input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCheckCmd(t, tt.stdin, tt.args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2", r.code)
+			}
+			if !strings.Contains(r.stderr, tt.wantErr) {
+				t.Errorf("stderr %q does not mention %q", r.stderr, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCheckUnreadableAmongGoodInputs(t *testing.T) {
+	// A missing file still fails the run, but the others are reported.
+	dir := t.TempDir()
+	b := writeFile(t, dir, "b.diff", buggyDiff)
+	r := runCheckCmd(t, "", b, filepath.Join(dir, "missing.diff"))
+	if r.code != 2 {
+		t.Errorf("exit %d, want 2", r.code)
+	}
+	if !strings.Contains(r.stdout, "writepage-redirty-must-unlock") {
+		t.Errorf("findings of the readable file were dropped: %q", r.stdout)
+	}
+}
+
+func TestCheckHelp(t *testing.T) {
+	r := runCheckCmd(t, "", "-h")
+	if r.code != 0 || !strings.Contains(r.stderr, "--format text|json|sarif") {
+		t.Errorf("help: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestDetectInput(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want inputKind
+	}{
+		{"mbox", mbox(patchMail("a <a@b>", "s", "m@b", cleanDiff)), kindMbox},
+		{"mail", patchMail("a <a@b>", "s", "m@b", cleanDiff), kindMail},
+		{"git diff", cleanDiff, kindDiff},
+		{"unified diff", "--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n", kindDiff},
+		{"Index: diff", "Index: x.c\n===\n--- x.c\n+++ x.c\n", kindDiff},
+		{"prose", "Hello: world, this is\nnot a mail\n", kindUnknown},
+		{"C code", "static int f(void)\n{\n\treturn 0;\n}\n", kindUnknown},
+	}
+	for _, tt := range tests {
+		if got := detectInput([]byte(tt.in)); got != tt.want {
+			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCheckRealMail runs the command on real list mail: Erez Zadok's 2007
+// unionfs code (pasted, no diff) and the fixed version he posted two days
+// later after Hugh Dickins's review, and a two-version series mbox on stdin.
+func TestCheckRealMail(t *testing.T) {
+	const dir = "../../review/testdata/real-mail/linux-mm-2007-aop-writepage-activate/"
+	buggy := dir + "2007-10-28_ezk_unionfs_writepage_v_buggy.eml"
+	fixed := dir + "2007-10-31_ezk_unionfs_writepage_v_fixed.eml"
+
+	r := runCheckCmd(t, "", buggy)
+	if r.code != 1 || !strings.Contains(r.stdout, ": ERROR: writepage-unlock-all-paths: ") {
+		t.Fatalf("buggy mail: exit %d, output:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if !strings.HasPrefix(l, buggy+":") {
+			t.Errorf("text line does not start with the file name: %q", l)
+		}
+	}
+	r = runCheckCmd(t, "", "--format", "json", buggy)
+	out, fs := decodeJSON(t, r.stdout)
+	if len(out.Patches) != 1 || out.Patches[0].Author != "Erez Zadok <ezk@cs.sunysb.edu>" ||
+		out.Patches[0].MessageID != "<200710282023.l9SKNKK0031790@agora.fsl.cs.sunysb.edu>" {
+		t.Errorf("unexpected patch header: %+v", out.Patches)
+	}
+	for _, f := range fs {
+		if f.Rule == "" || f.Path == "" || f.Line < 1 || f.Function == "" || f.Code == "" || f.Message == "" {
+			t.Errorf("finding lacks a field: %+v", f)
+		}
+	}
+
+	// The version written after the review has no error left.
+	r = runCheckCmd(t, "", fixed)
+	if r.code != 0 || strings.Contains(r.stdout, "ERROR") {
+		t.Errorf("fixed mail: exit %d, output:\n%s", r.code, r.stdout)
+	}
+
+	mbox, err := os.ReadFile("../../storage/testdata/shadowfs-v1-v2.mbox")
+	if err != nil {
+		t.Skip(err)
+	}
+	r = runCheckCmd(t, string(mbox))
+	if r.code != 1 || !strings.Contains(r.stdout, "lower-writepage-double-unlock") {
+		t.Errorf("series mbox on stdin: exit %d, output:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
