@@ -174,10 +174,11 @@ var (
 // mail with an RFC 822 header block, a diff with a diff marker; anything else
 // that carries a diff marker later (a diff after some prose) is a diff too.
 func detectInput(data []byte) inputKind {
+	data = skipBlankLines(data)
 	if review.IsMbox(data) {
 		return kindMbox
 	}
-	text := string(bytes.TrimLeft(data, "\r\n"))
+	text := string(data)
 	first, _, _ := strings.Cut(text, "\n")
 	first = strings.TrimRight(first, "\r")
 	if diffStartRE.MatchString(first) {
@@ -190,6 +191,24 @@ func detectInput(data []byte) inputKind {
 		return kindDiff
 	}
 	return kindUnknown
+}
+
+// skipBlankLines drops leading lines that hold only white space.
+func skipBlankLines(data []byte) []byte {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			if len(bytes.TrimSpace(data)) == 0 {
+				return nil
+			}
+			return data
+		}
+		if len(bytes.TrimSpace(data[:i])) != 0 {
+			return data
+		}
+		data = data[i+1:]
+	}
+	return data
 }
 
 // looksLikeHeaderBlock reports whether text opens with header lines
@@ -225,7 +244,9 @@ func checkInput(name string, data []byte, opts checks.Options) (ps []checkedPatc
 			err = fmt.Errorf("internal error in the checks: %v", r)
 		}
 	}()
-	switch detectInput(data) {
+	kind := detectInput(data)
+	data = skipBlankLines(data)
+	switch kind {
 	case kindMbox:
 		var out []checkedPatch
 		var bad []string

@@ -494,6 +494,7 @@ func TestDetectInput(t *testing.T) {
 	}{
 		{"mbox", mbox(patchMail("a <a@b>", "s", "m@b", cleanDiff)), kindMbox},
 		{"mail", patchMail("a <a@b>", "s", "m@b", cleanDiff), kindMail},
+		{"mbox after blank lines", "    \n\t\n" + mbox(patchMail("a <a@b>", "s", "m@b", cleanDiff)), kindMbox},
 		{"git diff", cleanDiff, kindDiff},
 		{"unified diff", "--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n", kindDiff},
 		{"Index: diff", "Index: x.c\n===\n--- x.c\n+++ x.c\n", kindDiff},
