@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"regexp"
 )
 
 //go:embed templates/*.html static/*
@@ -50,3 +51,15 @@ func SplitFromRequest(r *http.Request) (split bool, remember *http.Cookie) {
 func ExpandFromRequest(r *http.Request) bool {
 	return r.URL.Query().Get("context") == "all"
 }
+
+// CommentAtFromRequest returns the line anchor of ?comment= ("f1-n58"),
+// or "" when it is absent or not a new-side line anchor.
+func CommentAtFromRequest(r *http.Request) string {
+	a := r.URL.Query().Get("comment")
+	if !lineAnchor.MatchString(a) {
+		return ""
+	}
+	return a
+}
+
+var lineAnchor = regexp.MustCompile(`^f[0-9]{1,6}-n[0-9]{1,9}$`)

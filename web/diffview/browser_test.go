@@ -32,7 +32,8 @@ func testServer(t *testing.T) *httptest.Server {
 		if cookie != nil {
 			http.SetCookie(w, cookie)
 		}
-		opts := Options{PageURL: "/patches/7", Rules: ruleLookup, Split: split, ExpandAll: ExpandFromRequest(r), CommentURL: "/patches/7/comments"}
+		opts := Options{PageURL: "/patches/7", Rules: ruleLookup, Split: split, ExpandAll: ExpandFromRequest(r),
+			CommentURL: "/patches/7/comments", CommentAt: CommentAtFromRequest(r)}
 		findings, comments := xssNotes()
 		v := Build(xssFiles(t), findings, comments, opts)
 		var b bytes.Buffer
@@ -82,9 +83,15 @@ func TestBrowserKeyboard(t *testing.T) {
 		t.Errorf("after c: form %q, want inline|fs/shadowfs/aops.c|58|body|", got)
 	}
 	b.Do(chromedp.KeyEvent(kb.Escape))
-	if got := eval[bool](b, "!!document.getElementById('dv-comment-form').closest('tr')"); got {
-		t.Error("Escape left the comment form open")
+	if got := eval[string](b, "document.getElementById('dv-comment-form').parentNode.className + '|' + document.getElementById('dv-comment-form').elements.line.value"); got != "dv-general|" {
+		t.Errorf("after Escape the form sits in %q, want back in the general section, emptied", got)
 	}
+	// Clicking a new-side line number opens the form there too.
+	b.Do(chromedp.Click(chromedp.CSS(`#f1-n29 a`)))
+	if got := eval[string](b, "document.getElementById('dv-comment-form').elements.line.value + '|' + location.search"); got != "29|" {
+		t.Errorf("clicking line 29: form line|query = %q, want 29 and no reload", got)
+	}
+	b.Do(chromedp.KeyEvent(kb.Escape))
 
 	b.Do(chromedp.KeyEvent("n"), chromedp.KeyEvent("n"))
 	if a := active(); a != "f2" {
@@ -117,6 +124,32 @@ func TestBrowserKeyboard(t *testing.T) {
 	}
 	b.Screenshot("unified-light")
 	screenshotDark(b, "unified-dark")
+}
+
+// TestBrowserWithoutJavaScript: with scripts off, the line number link
+// reloads the page with the form open under that line.
+func TestBrowserWithoutJavaScript(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts chromium")
+	}
+	srv := testServer(t)
+	b := browsertest.New(t)
+	b.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	b.Do(chromedp.Navigate(srv.URL+"/patches/7"), chromedp.WaitReady(chromedp.CSS("#dv")))
+	b.Do(chromedp.Click(chromedp.CSS(`#f1-n56 a`)), chromedp.WaitReady(chromedp.CSS("#dv-line-form")))
+	got := browsertest.Get(b, chromedp.Evaluate[string](`document.querySelector('#dv-line-form input[name=line]').value + '|' + location.search`))
+	if got != "56|?view=unified&comment=f1-n56" {
+		t.Errorf("form line|query = %q", got)
+	}
+	b.Screenshot("nojs-form")
+	// Line 45 is folded; a form opened on it (a link from elsewhere) shows it.
+	b.Do(chromedp.Navigate(srv.URL+"/patches/7?comment=f1-n45"), chromedp.WaitReady(chromedp.CSS("#dv-line-form")))
+	if hidden := browsertest.Get(b, chromedp.Evaluate[bool](`document.getElementById('f1-n45').closest('tr').hidden`)); hidden {
+		t.Error("the line with the open form is folded away")
+	}
 }
 
 func TestBrowserLayoutToggleRemembered(t *testing.T) {

@@ -6,8 +6,8 @@ import "strconv"
 func rowText(r *Row) string { return r.Text }
 
 // foldable reports whether a row may be folded away: plain context with
-// nothing attached.
-func foldable(r *Row) bool { return r.Kind == KindCtx && !r.HasNotes }
+// nothing attached and no open form.
+func foldable(r *Row) bool { return r.Kind == KindCtx && !r.HasNotes && r.Form == nil }
 
 // foldContext folds long runs of unchanged lines into a collapsed row
 // followed by the folded rows marked Hidden, so that the page works without
@@ -84,6 +84,7 @@ type SplitRow struct {
 	Fold     string
 	Notes    []*Note // the notes of both sides
 	HasNotes bool
+	Form     *CommentForm // the form open under the right side's line
 }
 
 // KindChange marks a split row of a change block.
@@ -140,6 +141,9 @@ func pairRow(kind string, l, r *Row) *SplitRow {
 	if l != nil {
 		s.Hidden, s.Fold = l.Hidden, l.Fold
 		s.Notes = append(s.Notes, l.Notes...)
+	}
+	if r != nil {
+		s.Form = r.Form
 	}
 	if r != nil && r != l {
 		s.Notes = append(s.Notes, r.Notes...)

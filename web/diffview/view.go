@@ -43,8 +43,27 @@ type Options struct {
 	ExpandAll bool
 	// Rules looks up a rule by id for titles and docs; nil shows ids only.
 	Rules func(id string) *Rule
-	// CommentURL is where the comment form posts; "" hides the form.
+	// CommentURL is where the comment form posts; "" hides the forms.
 	CommentURL string
+	// CommentAt is the anchor of the line whose comment form is open
+	// without JavaScript ("f1-n58", from ?comment=; see CommentAtFromRequest).
+	CommentAt string
+	// FormData is handed to the forms as CommentForm.Data, for a
+	// "diffview-comment-extra" template the web layer defines (author
+	// fields, CSRF token).
+	FormData any
+}
+
+// CommentForm is one comment form: the general one under the diff, or the
+// one open under a line.
+type CommentForm struct {
+	ID     string // element id: "dv-comment-form" (general) or "dv-line-form"
+	URL    string // where it posts
+	Path   string // "" for the general form
+	Line   string // new-side line number, "" for the general form
+	Code   string // the line's text
+	Inline bool   // under a line: path and line are hidden inputs
+	Data   any    // Options.FormData
 }
 
 // Rule is what the view needs of a checks rule.
@@ -66,7 +85,8 @@ type View struct {
 	SplitURL    string // ?view=split
 	ExpandURL   string // ?context=all
 	CommentURL  string
-	Summary     string // "2 errors, 1 warning"
+	Form        *CommentForm // the general form; nil without CommentURL
+	Summary     string       // "2 errors, 1 warning"
 }
 
 // FileView is one file of the diff.
@@ -103,7 +123,9 @@ type Row struct {
 	Fold        string // for collapsed rows and their hidden rows: "f2-x3"
 	Notes       []*Note
 	HasNotes    bool
-	Commentable bool // a new-side line the comment form can anchor on
+	Commentable bool         // a new-side line the comment form can anchor on
+	Form        *CommentForm // the open comment form under this line, or nil
+	CommentLink string       // no-JavaScript link opening the form here; "" without CommentURL
 }
 
 func newView(opts Options) *View {
@@ -114,11 +136,7 @@ func newView(opts Options) *View {
 	}
 	v.UnifiedURL = pageLink(opts.PageURL, "unified", opts.ExpandAll)
 	v.SplitURL = pageLink(opts.PageURL, "split", opts.ExpandAll)
-	view := "unified"
-	if opts.Split {
-		view = "split"
-	}
-	v.ExpandURL = pageLink(opts.PageURL, view, true)
+	v.ExpandURL = pageLink(opts.PageURL, viewName(opts.Split), true)
 	return v
 }
 
@@ -142,11 +160,41 @@ func Build(files []*review.File, findings []review.Finding, comments []review.Co
 		v.Files = append(v.Files, buildFile(f, i+1, opts))
 	}
 	attachNotes(v, findings, comments, opts)
+	addForms(v, opts)
 	for _, fv := range v.Files {
 		foldContext(fv, opts.ExpandAll, v.ExpandURL)
 		fv.Split = splitRows(fv.Rows)
 	}
 	return v
+}
+
+// addForms sets the general comment form, each new-side line's link that
+// opens a form under it, and the form open under opts.CommentAt.
+func addForms(v *View, opts Options) {
+	if opts.CommentURL == "" {
+		return
+	}
+	v.Form = &CommentForm{ID: "dv-comment-form", URL: opts.CommentURL, Data: opts.FormData}
+	base := pageLink(opts.PageURL, viewName(opts.Split), opts.ExpandAll) + "&comment="
+	for _, fv := range v.Files {
+		for _, r := range fv.Rows {
+			if r.NewID == "" {
+				continue
+			}
+			r.CommentLink = base + r.NewID + "#" + r.NewID
+			if r.NewID == opts.CommentAt {
+				r.Form = &CommentForm{ID: "dv-line-form", URL: opts.CommentURL, Path: r.Path, Line: r.NewNum,
+					Code: r.Text, Inline: true, Data: opts.FormData}
+			}
+		}
+	}
+}
+
+func viewName(split bool) string {
+	if split {
+		return "split"
+	}
+	return "unified"
 }
 
 // buildFile makes the rows of one file, highlighted hunk by hunk.

@@ -194,3 +194,28 @@ func TestBuildNeverPanics(t *testing.T) {
 		t.Errorf("unplaced = %d, want all 3 notes", len(v.Unplaced))
 	}
 }
+
+func TestCommentFormsAndLinks(t *testing.T) {
+	v := Build(loadPatch(t), nil, nil, Options{PageURL: "/patches/7", Split: true, CommentURL: "/c", CommentAt: "f1-n45", FormData: 42})
+	if v.Form == nil || v.Form.URL != "/c" || v.Form.Inline || v.Form.Data != 42 {
+		t.Fatalf("general form = %+v", v.Form)
+	}
+	var open []*Row
+	for _, r := range v.Files[0].Rows {
+		if r.NewID == "f1-n29" && r.CommentLink != "/patches/7?view=split&comment=f1-n29#f1-n29" {
+			t.Errorf("comment link = %q", r.CommentLink)
+		}
+		if r.Kind == KindDel && r.CommentLink != "" {
+			t.Errorf("deleted line %s has a comment link", r.ID)
+		}
+		if r.Form != nil {
+			open = append(open, r)
+		}
+	}
+	if len(open) != 1 || open[0].Hidden || open[0].Form.Line != "45" || open[0].Form.Path != "fs/shadowfs/aops.c" || !open[0].Form.Inline {
+		t.Fatalf("open forms = %+v", open)
+	}
+	if none := Build(loadPatch(t), nil, nil, Options{CommentAt: "f1-n45"}); none.Form != nil || none.Files[0].Rows[1].CommentLink != "" {
+		t.Error("forms or links without a CommentURL")
+	}
+}

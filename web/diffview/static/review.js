@@ -12,6 +12,7 @@
   var form = document.getElementById('dv-comment-form');
   var help = document.getElementById('dv-help');
   var swallow = false;
+  var formHome = form ? form.parentNode : null, formNext = form ? form.nextSibling : null;
   if (form) {
     form.elements.body.addEventListener('beforeinput', function (e) {
       if (swallow && e.data === 'c') { e.preventDefault(); }
@@ -82,12 +83,15 @@
     tr.className = 'dv-notes dv-form-row';
     var td = document.createElement('td');
     td.colSpan = focusedLine.cells.length;
+    var h = document.createElement('h3');
+    h.className = 'dv-form-title';
+    h.textContent = 'Comment on ' + focusedLine.dataset.path + ':' + focusedLine.dataset.new;
+    td.appendChild(h);
     tr.appendChild(td);
     closeForm();
     after.parentNode.insertBefore(tr, after.nextSibling);
     form.elements.path.value = focusedLine.dataset.path;
     form.elements.line.value = focusedLine.dataset.new;
-    form.querySelector('h3').textContent = 'Comment on ' + focusedLine.dataset.path + ':' + focusedLine.dataset.new;
     form.classList.add('dv-inline');
     form.querySelector('.dv-cancel').hidden = false;
     td.appendChild(form);
@@ -104,8 +108,9 @@
     if (!row || !form) { return; }
     form.classList.remove('dv-inline');
     form.querySelector('.dv-cancel').hidden = true;
-    form.querySelector('h3').textContent = 'Comment';
-    root.appendChild(form);
+    form.elements.path.value = '';
+    form.elements.line.value = '';
+    formHome.insertBefore(form, formNext);
     row.remove();
   }
 
@@ -146,6 +151,11 @@
     }
     if (a && a.dataset.setView) { rememberView(a.dataset.setView); return; }
     if (a && a.hasAttribute('data-help')) { e.preventDefault(); toggleHelp(true); return; }
+    if (a && a.hasAttribute('data-line-link') && form) {
+      setLine(a.closest('tr'));
+      if (openForm()) { e.preventDefault(); }
+      return;
+    }
     if (e.target.closest('.dv-cancel')) { closeForm(); return; }
     var tr = e.target.closest('tr[data-line]');
     if (tr && !a) { setLine(tr); }
