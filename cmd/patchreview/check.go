@@ -46,11 +46,25 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	}
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	kernel := fs.String("kernel-version", "", "kernel version the code is for, such as 2.6.23 or 6.12 (default: inferred from the code)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	// Flags may follow the files, as with checkpatch.pl; "--" ends them.
+	var names []string
+	for rest := args; ; {
+		if len(rest) > 0 && rest[0] == "--" {
+			names = append(names, rest[1:]...)
+			break
 		}
-		return 2
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		rest = fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		names = append(names, rest[0])
+		rest = rest[1:]
 	}
 	switch *format {
 	case "text", "json", "sarif":
@@ -64,7 +78,6 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	}
 	opts := checks.Options{KernelVersion: strings.TrimPrefix(*kernel, "v")}
 
-	names := fs.Args()
 	if len(names) == 0 {
 		names = []string{"-"}
 	}

@@ -402,6 +402,23 @@ func TestCheckSeveralFiles(t *testing.T) {
 	}
 }
 
+func TestCheckFlagsAfterFiles(t *testing.T) {
+	dir := t.TempDir()
+	b := writeFile(t, dir, "b.diff", buggyDiff)
+	r := runCheckCmd(t, "", b, "--format", "json")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if out, _ := decodeJSON(t, r.stdout); len(out.Patches) != 1 {
+		t.Errorf("%d patches, want 1", len(out.Patches))
+	}
+	// After "--" everything is a file, even a name that looks like a flag.
+	r = runCheckCmd(t, "", "--", "--format")
+	if r.code != 2 || !strings.Contains(r.stderr, "--format: no such file") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 func TestCheckKernelVersion(t *testing.T) {
 	// PAGE_CACHE_SIZE is a build error from v4.6 and only a warning before.
 	diff := `--- a/fs/xfoo/file.c
