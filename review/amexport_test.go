@@ -180,3 +180,27 @@ func TestWriteMboxRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func FuzzAmReady(f *testing.F) {
+	for _, m := range mboxMessagesF(f, "testdata/amexport/trailers-followup-single.mbox") {
+		f.Add(m, "Reviewed-by", "A <a@x>")
+	}
+	f.Add([]byte("Subject: x\nContent-Transfer-Encoding: base64\n\n!!!"), "Acked-by", "b")
+	f.Fuzz(func(t *testing.T, raw []byte, key, value string) {
+		out, err := AmReady(raw, []Trailer{{Key: key, Value: value}})
+		if err == nil && len(out) == 0 && len(raw) > 0 {
+			t.Error("no error and no output")
+		}
+	})
+}
+
+// mboxMessagesF splits an mbox for a fuzz seed corpus.
+func mboxMessagesF(f *testing.F, path string) [][]byte {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var out [][]byte
+	SplitMbox(bytes.NewReader(data), func(raw []byte) error { out = append(out, raw); return nil })
+	return out
+}

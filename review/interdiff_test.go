@@ -104,3 +104,26 @@ func TestInterdiffOddInput(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func FuzzInterdiff(f *testing.F) {
+	wrap := func(h ...string) string {
+		return "diff --git a/fs/a.c b/fs/a.c\n--- a/fs/a.c\n+++ b/fs/a.c\n" + strings.Join(h, "")
+	}
+	f.Add(wrap(hunkB5, hunkIns), wrap(hunkC5Moved, hunkX40))
+	f.Add(wrap(hunkB5, hunkX40), wrap(hunkC5Wider, hunkIns2))
+	f.Fuzz(func(t *testing.T, a, b string) {
+		v1, _ := ParseDiff(a)
+		v2, _ := ParseDiff(b)
+		res, err := Interdiff(v1, v2)
+		if err != nil || res == nil {
+			t.Fatalf("Interdiff failed: %v", err)
+		}
+		for _, f := range res.Files {
+			for _, h := range f.Hunks {
+				if len(h.Lines) == 0 {
+					t.Errorf("empty hunk in %s", f.Path())
+				}
+			}
+		}
+	})
+}
