@@ -2,6 +2,7 @@ package diffview
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,4 +219,35 @@ func TestCommentFormsAndLinks(t *testing.T) {
 	if none := Build(loadPatch(t), nil, nil, Options{CommentAt: "f1-n45"}); none.Form != nil || none.Files[0].Rows[1].CommentLink != "" {
 		t.Error("forms or links without a CommentURL")
 	}
+}
+
+func FuzzBuild(f *testing.F) {
+	data, err := os.ReadFile("testdata/shadowfs.diff")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(data), "fs/shadowfs/aops.c", 58, "\t\treturn err;")
+	f.Fuzz(func(t *testing.T, diff, path string, line int, code string) {
+		files, _ := review.ParseDiff(diff)
+		fs := []review.Finding{{Rule: "r", Severity: "error", Path: path, Line: line, Code: code}}
+		cs := []review.Comment{{Path: path, Line: line + 1, Code: code, Body: code}}
+		v := Build(files, fs, cs, Options{CommentURL: "/c", CommentAt: "f1-n" + strconv.Itoa(line)})
+		placed := len(v.Findings) + len(v.Unplaced)
+		for _, fv := range v.Files {
+			for _, r := range fv.Rows {
+				for _, n := range r.Notes {
+					if n.IsComment {
+						placed++
+					}
+				}
+			}
+		}
+		if placed != 2 {
+			t.Errorf("%d of 2 notes accounted for", placed)
+		}
+		out := render(t, "diffview", v)
+		if strings.Contains(out, "<script") {
+			t.Error("raw <script> on the page")
+		}
+	})
 }
