@@ -32,7 +32,7 @@ func testServer(t *testing.T) *httptest.Server {
 		if cookie != nil {
 			http.SetCookie(w, cookie)
 		}
-		opts := Options{PageURL: "/patches/7", Rules: ruleLookup, Split: split, ExpandAll: ExpandFromRequest(r),
+		opts := Options{PageURL: "/patches/7", Rules: CheckRules, Split: split, ExpandAll: ExpandFromRequest(r),
 			CommentURL: "/patches/7/comments", CommentAt: CommentAtFromRequest(r)}
 		findings, comments := xssNotes()
 		v := Build(xssFiles(t), findings, comments, opts)
@@ -122,6 +122,7 @@ func TestBrowserKeyboard(t *testing.T) {
 	if n := eval[int](b, hiddenRows); n != 13 {
 		t.Errorf("unfolding showed %d rows, want 13", n)
 	}
+	b.Do(chromedp.Click(chromedp.CSS("#finding-1 summary")))
 	b.Screenshot("unified-light")
 	screenshotDark(b, "unified-dark")
 }
