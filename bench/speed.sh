@@ -8,7 +8,8 @@
 # one shipped in linux-source-6.12, run as
 #   perl scripts/checkpatch.pl --no-tree --no-signoff -q PATCH
 # Both tools run once per patch as a fresh process (start-up included, which
-# is how an editor or a CI job runs them); patchreview is also timed checking
+# is how an editor or a CI job runs them, interleaved patch by patch so that
+# load from other processes hits both alike); patchreview is also timed checking
 # all patches in one process.
 #
 #   bench/speed.sh            # N=200
@@ -48,39 +49,40 @@ patches=("$work"/p/*.patch)
 npatch=${#patches[@]}
 lines=$(cat "${patches[@]}" | wc -l)
 
-now() { date +%s.%N; }
+ns() { date +%s%N; }
 
-t0=$(now)
+# Per-patch runs of the two tools (and of /bin/true, the cost of exec on this
+# machine) are interleaved, so that load from other processes hits all alike.
+pr_ns=0 cp_ns=0 true_ns=0
 for p in "${patches[@]}"; do
+	a=$(ns)
 	"$work/patchreview" check "$p" >/dev/null 2>&1 || true
-done
-t1=$(now)
-"$work/patchreview" check --format json "${patches[@]}" >"$work/batch.json" 2>/dev/null || true
-t2=$(now)
-for p in "${patches[@]}"; do
+	b=$(ns)
 	perl "$checkpatch" --no-tree --no-signoff -q "$p" >/dev/null 2>&1 || true
-done
-t3=$(now)
-for p in "${patches[@]}"; do
+	c=$(ns)
 	/bin/true "$p"
+	d=$(ns)
+	pr_ns=$((pr_ns + b - a)) cp_ns=$((cp_ns + c - b)) true_ns=$((true_ns + d - c))
 done
-t4=$(now)
+a=$(ns)
+"$work/patchreview" check --format json "${patches[@]}" >"$work/batch.json" 2>/dev/null || true
+batch_ns=$(($(ns) - a))
 # The checks API alone, on the same patches, in the same run.
 api_ns=$(cd "$root" && PATCHREVIEW_BENCH_PATCHES="$work/p" go test ./bench -run '^$' -bench '^BenchmarkCheckDiff$' -benchtime "${npatch}x" -count 3 |
 	awk '/^BenchmarkCheckDiff/ { if (min == "" || $3 < min) min = $3 } END { print min }')
 
 findings=$(jq '[.patches[].findings[]] | length' "$work/batch.json")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-awk -v n="$npatch" -v lines="$lines" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" \
+awk -v n="$npatch" -v lines="$lines" -v pr="$pr_ns" -v cp="$cp_ns" -v tr="$true_ns" -v batch="$batch_ns" \
 	-v cpu="$cpu" -v cores="$(nproc)" -v perl="$(perl -e 'print $^V')" -v go="$(go env GOVERSION)" \
-	-v findings="$findings" -v total="$total" -v e="$t4" -v api="$api_ns" 'BEGIN {
-	pr = (b - a) / n * 1000; batch = (c - b) / n * 1000; cp = (d - c) / n * 1000; exe = (e - d) / n * 1000; apims = api / 1e6
+	-v findings="$findings" -v total="$total" -v api="$api_ns" 'BEGIN {
 	printf "Linux 6.1 → 6.12, %d of the %d changed C files under fs/ and mm/ (%d diff lines in all); %d patchreview findings.\n", n, total, lines, findings
-	printf "Machine: %s, %d cores (shared), %s, perl %s. Wall time, same run.\n\n", cpu, cores, go, perl
+	printf "Machine: %s, %d cores (shared), %s, perl %s. Wall time, same run, per-patch runs interleaved.\n\n", cpu, cores, go, perl
 	printf "| Tool | Total (s) | Per patch (ms) | Ratio to checkpatch.pl |\n|---|---|---|---|\n"
-	printf "| checkpatch.pl (6.12), one process per patch | %.1f | %.1f | 1× |\n", d - c, cp
-	printf "| patchreview check, one process per patch | %.2f | %.2f | %.0f× faster |\n", b - a, pr, cp / pr
-	printf "| patchreview check, all patches in one process | %.2f | %.2f | %.0f× faster |\n", c - b, batch, cp / batch
-	printf "| checks.CheckDiff API (go test -bench, best of 3) | %.2f | %.2f | %.0f× faster |\n", apims * n / 1000, apims, cp / apims
-	printf "| (baseline: exec of /bin/true, one per patch) | %.2f | %.2f | |\n", e - d, exe
+	cpms = cp / n / 1e6
+	printf "| checkpatch.pl (6.12), one process per patch | %.1f | %.1f | 1× |\n", cp / 1e9, cpms
+	printf "| patchreview check, one process per patch | %.2f | %.2f | %.0f× faster |\n", pr / 1e9, pr / n / 1e6, cp / pr
+	printf "| patchreview check, all patches in one process | %.2f | %.2f | %.0f× faster |\n", batch / 1e9, batch / n / 1e6, cp / batch
+	printf "| checks.CheckDiff API (go test -bench, best of 3) | %.2f | %.2f | %.0f× faster |\n", api * n / 1e9, api / 1e6, cpms / (api / 1e6)
+	printf "| (baseline: exec of /bin/true, one per patch) | %.2f | %.2f | |\n", tr / 1e9, tr / n / 1e6
 }'
