@@ -134,6 +134,10 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	}
 	for i, c := range comments {
 		n := commentNote(c, i+1)
+		if c.Path == "" || c.Line <= 0 {
+			v.General = append(v.General, n)
+			continue
+		}
 		if r := p.place(c.Path, c.Line, c.Code); r != nil {
 			n.Target, n.Where = "#"+r.ID, where(c.Path, p.line[r])
 			r.Notes = append(r.Notes, n)
@@ -144,6 +148,7 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	}
 	v.HasFindings = len(v.Findings) > 0
 	v.HasUnplaced = len(v.Unplaced) > 0
+	v.HasGeneral = len(v.General) > 0
 	v.Summary = severitySummary(findings)
 	for _, fv := range v.Files {
 		fv.NoteCount = noteCount(fv)

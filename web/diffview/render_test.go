@@ -55,6 +55,7 @@ func TestRenderUnified(t *testing.T) {
 		`href="/patches/7?view=split"`, `action="/patches/7/comments"`, `data-comment-url="/patches/7/comments"`,
 		`<a href="/rules/writepage-unlock-all-paths" class="dv-rule">`,
 		`<span class="cm">/*</span>`, `<span class="k">return</span>`,
+		`<section class="dv-general">`, `general remark`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("unified page lacks %s", want)

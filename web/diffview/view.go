@@ -76,7 +76,9 @@ type Rule struct {
 type View struct {
 	Files       []*FileView
 	Findings    []*Note // every placed finding, in file and line order
-	Unplaced    []*Note // findings and comments with no line in the diff
+	Unplaced    []*Note // findings and line comments whose line is not in the diff
+	General     []*Note // comments on the patch as a whole (no path or line)
+	HasGeneral  bool
 	HasFindings bool
 	HasUnplaced bool
 	Split       bool // render diffview-split first

@@ -105,8 +105,11 @@ func TestBuildPlacesNotes(t *testing.T) {
 	for _, n := range v.Unplaced {
 		unplaced = append(unplaced, n.Where)
 	}
-	if strings.Join(unplaced, ",") != "fs/shadowfs/aops.c:999," {
-		t.Errorf("unplaced = %q, want the line-999 finding and the general comment", unplaced)
+	if strings.Join(unplaced, ",") != "fs/shadowfs/aops.c:999" {
+		t.Errorf("unplaced = %q, want the line-999 finding", unplaced)
+	}
+	if len(v.General) != 1 || v.General[0].Body != "general remark" || !v.HasGeneral {
+		t.Errorf("general comments = %+v", v.General)
 	}
 	if v.Findings[1].Where != "fs/shadowfs/aops.c:60" {
 		t.Errorf("a finding placed by its code says %q, want the line it sits on", v.Findings[1].Where)
@@ -191,8 +194,8 @@ func TestBuildNeverPanics(t *testing.T) {
 		{OldName: "gone.c", IsDelete: true}, {NewName: "bin", IsBinary: true}}
 	f := []review.Finding{{Path: "", Line: -1}, {Path: "x.c", Line: 0, Code: ""}}
 	v := Build(files, f, []review.Comment{{}}, Options{})
-	if len(v.Unplaced) != 3 {
-		t.Errorf("unplaced = %d, want all 3 notes", len(v.Unplaced))
+	if len(v.Unplaced) != 2 || len(v.General) != 1 {
+		t.Errorf("unplaced = %d, general %d, want the 2 findings and the comment", len(v.Unplaced), len(v.General))
 	}
 }
 
@@ -232,7 +235,7 @@ func FuzzBuild(f *testing.F) {
 		fs := []review.Finding{{Rule: "r", Severity: "error", Path: path, Line: line, Code: code}}
 		cs := []review.Comment{{Path: path, Line: line + 1, Code: code, Body: code}}
 		v := Build(files, fs, cs, Options{CommentURL: "/c", CommentAt: "f1-n" + strconv.Itoa(line)})
-		placed := len(v.Findings) + len(v.Unplaced)
+		placed := len(v.Findings) + len(v.Unplaced) + len(v.General)
 		for _, fv := range v.Files {
 			for _, r := range fv.Rows {
 				for _, n := range r.Notes {
