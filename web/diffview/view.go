@@ -98,6 +98,7 @@ type FileView struct {
 	OldName   string // set for a rename or copy
 	Status    string // "modified", "new", "deleted", "renamed", "copied", "binary"
 	IsBinary  bool
+	NoText    bool   // no hunks: a pure rename, copy, mode change or empty deletion
 	Adds      string // "+12"
 	Dels      string // "-3"
 	Rows      []*Row
@@ -221,6 +222,7 @@ func buildFile(f *review.File, index int, opts Options) *FileView {
 		prevOldEnd = h.OldStart + h.OldLines
 	}
 	fv.Adds, fv.Dels = "+"+strconv.Itoa(adds), "-"+strconv.Itoa(dels)
+	fv.NoText = !f.IsBinary && len(fv.Rows) == 0
 	return fv
 }
 

@@ -194,6 +194,9 @@ func TestBuildNeverPanics(t *testing.T) {
 		{OldName: "gone.c", IsDelete: true}, {NewName: "bin", IsBinary: true}}
 	f := []review.Finding{{Path: "", Line: -1}, {Path: "x.c", Line: 0, Code: ""}}
 	v := Build(files, f, []review.Comment{{}}, Options{})
+	if out := render(t, "diffview", v); !strings.Contains(out, "No changes to the text.") || !strings.Contains(out, "Binary file, not shown.") {
+		t.Error("the deleted file without hunks or the binary file is not labelled")
+	}
 	if len(v.Unplaced) != 2 || len(v.General) != 1 {
 		t.Errorf("unplaced = %d, general %d, want the 2 findings and the comment", len(v.Unplaced), len(v.General))
 	}
