@@ -2,9 +2,6 @@ package diffview
 
 import "strconv"
 
-// rowText returns a row's plain line text.
-func rowText(r *Row) string { return r.Text }
-
 // foldable reports whether a row may be folded away: plain context with
 // nothing attached and no open form.
 func foldable(r *Row) bool { return r.Kind == KindCtx && !r.HasNotes && r.Form == nil }

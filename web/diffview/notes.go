@@ -78,6 +78,9 @@ func newPlacer(files []*FileView) *placer {
 		}
 		p.files[fv.Name] = fv
 		p.rows[fv.Name] = m
+		if fv.OldName != "" && p.files[fv.OldName] == nil { // a note may name a renamed file by its old name
+			p.files[fv.OldName], p.rows[fv.OldName], p.order[fv.OldName] = fv, m, i+1
+		}
 	}
 	return p
 }
@@ -95,7 +98,7 @@ func (p *placer) place(path string, line int, code string) *Row {
 	}
 	var found *Row
 	for _, r := range fv.Rows {
-		if r.NewNum != "" && r.Kind != KindDel && rowText(r) == code {
+		if r.NewNum != "" && r.Kind != KindDel && r.Text == code {
 			if found != nil {
 				return nil
 			}

@@ -257,3 +257,13 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+func TestNotesOnRenamedFileByOldName(t *testing.T) {
+	files := []*review.File{{OldName: "fs/old.c", NewName: "fs/new.c", IsRename: true, Hunks: []*review.Hunk{{
+		OldStart: 1, OldLines: 1, NewStart: 1, NewLines: 1, Lines: []review.Line{{Kind: review.LineContext, Old: 1, New: 1, Text: "x"}},
+	}}}}
+	v := Build(files, []review.Finding{{Path: "fs/old.c", Line: 1, Severity: "info"}}, nil, Options{})
+	if len(v.Findings) != 1 || v.Findings[0].Target != "#f1-n1" || v.Files[0].OldName != "fs/old.c" || v.Files[0].Status != "renamed" {
+		t.Errorf("finding on the old name: %+v, file %+v", v.Findings, v.Files[0])
+	}
+}
