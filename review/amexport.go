@@ -43,8 +43,9 @@ func WriteMbox(w io.Writer, raws [][]byte) error {
 	return bw.Flush()
 }
 
-// ErrMultipart says AmReady cannot rewrite a multipart mail; the original
-// can still be exported with WriteMbox.
+// ErrMultipart says AmReady cannot rewrite a multipart mail of this shape
+// (nested multiparts, or no text part); the original can still be
+// exported with WriteMbox.
 var ErrMultipart = errors.New("multipart patch mail: trailers not applied")
 
 // AmReady returns the patch mail with the collected trailers applied the
@@ -63,8 +64,8 @@ func AmReady(raw []byte, extra []Trailer) ([]byte, error) {
 	if message.IsUnknownEncoding(err) {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if e.MultipartReader() != nil {
-		return nil, ErrMultipart
+	if mr := e.MultipartReader(); mr != nil {
+		return amReadyMultipart(e.Header, mr, extra)
 	}
 	body, err := io.ReadAll(io.LimitReader(e.Body, maxBody))
 	if err != nil {
@@ -78,9 +79,79 @@ func AmReady(raw []byte, extra []Trailer) ([]byte, error) {
 	return rewriteBody(e.Header, applied)
 }
 
+// amReadyMultipart applies the trailers in the first inline text/plain
+// part, where git am takes the commit message from, and copies the other
+// parts, re-encoded as their headers say.
+func amReadyMultipart(h message.Header, mr message.MultipartReader, extra []Trailer) ([]byte, error) {
+	var b bytes.Buffer
+	w, err := message.CreateWriter(&b, h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	done := false
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil && p == nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		t, _, _ := p.Header.ContentType()
+		if strings.HasPrefix(t, "multipart/") {
+			return nil, ErrMultipart
+		}
+		body, err := io.ReadAll(io.LimitReader(p.Body, maxBody))
+		if err != nil {
+			return nil, fmt.Errorf("%w: part: %v", ErrInvalid, err)
+		}
+		if strings.HasPrefix(t, "text/") {
+			setUTF8(&p.Header, string(body)) // go-message decoded the text to UTF-8
+		}
+		if !done && (t == "text/plain" || t == "") && !isAttachment(p.Header) {
+			body, done = []byte(ApplyTrailers(normalizeNewlines(string(body)), extra)), true
+			setUTF8(&p.Header, string(body))
+		}
+		pw, err := w.CreatePart(p.Header)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		pw.Write(body)
+		pw.Close()
+	}
+	if !done {
+		return nil, ErrMultipart
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), nil
+}
+
+func isAttachment(h message.Header) bool {
+	d, _, _ := h.ContentDisposition()
+	return d == "attachment"
+}
+
 // rewriteBody writes the header and a new text body, encoded as the header
 // says; the charset becomes UTF-8 (go-message decoded the body to UTF-8).
 func rewriteBody(h message.Header, body string) ([]byte, error) {
+	setUTF8(&h, body)
+	var b bytes.Buffer
+	w, err := message.CreateWriter(&b, h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	io.WriteString(w, body)
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), nil
+}
+
+// setUTF8 declares a text entity's charset UTF-8 and, when a 7-bit
+// encoding can no longer carry the body, 8bit.
+func setUTF8(h *message.Header, body string) {
 	if t, params, err := h.ContentType(); err == nil || t != "" {
 		if t == "" {
 			t = "text/plain"
@@ -98,16 +169,6 @@ func rewriteBody(h message.Header, body string) ([]byte, error) {
 			h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
 		}
 	}
-	var b bytes.Buffer
-	w, err := message.CreateWriter(&b, h)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	io.WriteString(w, body)
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), nil
 }
 
 func isASCII(s string) bool {

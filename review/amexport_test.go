@@ -2,9 +2,13 @@ package review
 
 import (
 	"bytes"
+	"encoding/base64"
+	"io"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/emersion/go-message"
 )
 
 // mboxMessages splits an mbox file into raw mails.
@@ -138,10 +142,40 @@ func TestAmReadyReencodes(t *testing.T) {
 	}
 }
 
+// TestAmReadyMultipart: a patch sent as an attachment gets the trailers in
+// the message part; the attachment comes out byte for byte, base64 again.
+func TestAmReadyMultipart(t *testing.T) {
+	patch := "From 1 Mon Sep 17 00:00:00 2001\nSubject: x\n\ndiff --git a/f b/f\n"
+	raw := "From: a@x\nSubject: [PATCH] f\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=BB\n\npreamble\n--BB\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nFix caf=E9.\n\nSigned-off-by: A <a@x>\n--BB\nContent-Type: text/x-patch\nContent-Disposition: attachment; filename=f.patch\nContent-Transfer-Encoding: base64\n\n" +
+		base64.StdEncoding.EncodeToString([]byte(patch)) + "\n--BB--\n"
+	out, err := AmReady([]byte(raw), []Trailer{{Key: "Reviewed-by", Value: "R <r@x>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := message.Read(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	e.Walk(func(path []int, p *message.Entity, err error) error {
+		if len(path) > 0 {
+			b, _ := io.ReadAll(p.Body)
+			parts = append(parts, string(b))
+		}
+		return nil
+	})
+	if len(parts) != 2 || parts[0] != "Fix café.\n\nSigned-off-by: A <a@x>\nReviewed-by: R <r@x>" || parts[1] != patch {
+		t.Errorf("parts = %q", parts)
+	}
+	if !bytes.Contains(out, []byte("Content-Transfer-Encoding: base64")) || !bytes.Contains(out, []byte("Fix caf=C3=A9.")) {
+		t.Errorf("encodings not kept:\n%s", out)
+	}
+}
+
 func TestAmReadyErrors(t *testing.T) {
-	multi := "From: a@x\nSubject: s\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n--b--\n"
-	if _, err := AmReady([]byte(multi), []Trailer{{Key: "Acked-by", Value: "a"}}); err != ErrMultipart {
-		t.Errorf("multipart: err = %v, want ErrMultipart", err)
+	nested := "From: a@x\nSubject: s\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/alternative; boundary=c\n\n--c\nContent-Type: text/plain\n\nx\n--c--\n--b--\n"
+	if _, err := AmReady([]byte(nested), []Trailer{{Key: "Acked-by", Value: "a"}}); err != ErrMultipart {
+		t.Errorf("nested multipart: err = %v, want ErrMultipart", err)
 	}
 	raw := []byte("From: a@x\nSubject: s\n\nbody\n")
 	if out, err := AmReady(raw, nil); err != nil || !bytes.Equal(out, raw) {
