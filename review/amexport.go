@@ -52,9 +52,10 @@ var ErrMultipart = errors.New("multipart patch mail: trailers not applied")
 // way `b4 am` applies them: appended after the commit message's trailer
 // block (before the "---" line), each at most once, Signed-off-by lines of
 // the applier last. Headers are kept; a quoted-printable or base64 body is
-// re-encoded the same way, an 8-bit one is declared UTF-8. Line endings
-// become LF, as in an mbox. With nothing to add the mail is returned as it
-// came (envelope line dropped).
+// re-encoded the same way, an 8-bit one is declared UTF-8. In a multipart
+// mail the first inline text/plain part is the one changed (ErrMultipart
+// for nested multiparts). Line endings become LF, as in an mbox. With
+// nothing to add the mail is returned as it came (envelope line dropped).
 func AmReady(raw []byte, extra []Trailer) ([]byte, error) {
 	raw = dropEnvelope(raw)
 	e, err := message.Read(bytes.NewReader(raw))
