@@ -76,7 +76,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 awk -v n="$npatch" -v lines="$lines" -v pr="$pr_ns" -v cp="$cp_ns" -v tr="$true_ns" -v batch="$batch_ns" \
 	-v cpu="$cpu" -v cores="$(nproc)" -v perl="$(perl -e 'print $^V')" -v go="$(go env GOVERSION)" \
 	-v findings="$findings" -v total="$total" -v api="$api_ns" 'BEGIN {
-	printf "Linux 6.1 → 6.12, %d of the %d changed C files under fs/ and mm/ (%d diff lines in all); %d patchreview findings.\n", n, total, lines, findings
+	printf "Linux 6.1 → 6.12, %d of the %d changed C files under fs/ and mm/ (%d diff lines in all); patchreview findings on them: %d.\n", n, total, lines, findings
 	printf "Machine: %s, %d cores (shared), %s, perl %s. Wall time, same run, per-patch runs interleaved.\n\n", cpu, cores, go, perl
 	printf "| Tool | Total (s) | Per patch (ms) | Ratio to checkpatch.pl |\n|---|---|---|---|\n"
 	cpms = cp / n / 1e6
