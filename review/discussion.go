@@ -1,0 +1,170 @@
+package review
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Reply is a list reply split the way a reader sees it: the quoted blocks
+// and the writer's own blocks, in order, without the attribution line and
+// the signature.
+type Reply struct {
+	Attribution string       // "On Sun, 28 Oct 2007, Erez Zadok wrote:"
+	Blocks      []ReplyBlock // quoted and own blocks, in order
+	Trailers    []Trailer    // Reviewed-by and the like, from the writer's own text
+}
+
+// ReplyBlock is a run of quoted lines or of the writer's own lines.
+type ReplyBlock struct {
+	Quote bool
+	Lines []string // for quotes: the text with every ">" level removed
+	Line  int      // 1-based body line where the block starts
+}
+
+// Text returns the block's lines joined, trimmed of blank edges.
+func (b ReplyBlock) Text() string {
+	return strings.Trim(strings.Join(b.Lines, "\n"), "\n")
+}
+
+var (
+	attributionRe = regexp.MustCompile(`(?i)(\bwrote:|\bwrites:|\bschrieb:|a écrit ?:|\bscripsit:)\s*$|^quoting .*:\s*$|^\* .*\[.*\]:\s*$`)
+	quotePrefix   = regexp.MustCompile(`^(\s?>)+ ?`)
+	trimMarker    = regexp.MustCompile(`^\s*(\[\s*(\.\.\.|…|snip|snipped|trimmed)\s*\]|<\s*snip\s*>|\.\.\.|…)\s*$`)
+	reviewTrailer = regexp.MustCompile(`^(Reviewed-by|Acked-by|Tested-by|Nacked-by|NACKed-by|Reported-by|Suggested-by):\s*(\S.*)$`)
+	listFooter    = regexp.MustCompile(`^(To unsubscribe\b|_{10,}$)`)
+)
+
+// ParseReply splits a reply body. Lines quoted with ">" (at any depth)
+// form quote blocks; "[...]", "<snip>" and "..." trims inside quotes are
+// dropped; the attribution line (possibly wrapped over two lines), the
+// "-- " signature and list footers are left out.
+func ParseReply(body string) *Reply {
+	r := &Reply{}
+	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if l == "-- " || listFooter.MatchString(l) ||
+			(l == "-" || l == "--") && i+1 < len(lines) && listFooter.MatchString(lines[i+1]) {
+			break // signature, or a list footer ("-\nTo unsubscribe from this list…")
+		}
+		if isQuoted(l) {
+			text := quotePrefix.ReplaceAllString(l, "")
+			if trimMarker.MatchString(text) {
+				continue
+			}
+			r.add(true, text, i+1)
+			continue
+		}
+		if r.Attribution == "" && isAttribution(lines, i) {
+			r.Attribution = strings.TrimSpace(l)
+			// A wrapped attribution: "On Mon, 12 Jan 2026, Ravi Iyer\nwrote:".
+			if prev := strings.TrimSpace(lines[max(i-1, 0)]); i > 0 && hasPrefixFold(prev, "on ") && !hasPrefixFold(r.Attribution, "on ") &&
+				len(r.Blocks) > 0 && !r.Blocks[len(r.Blocks)-1].Quote {
+				r.Attribution = prev + " " + r.Attribution
+				r.dropLastOwnLine()
+			}
+			continue
+		}
+		if m := reviewTrailer.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+			r.Trailers = append(r.Trailers, Trailer{Key: canonicalKey(m[1]), Value: strings.TrimSpace(m[2])})
+		}
+		r.add(false, l, i+1)
+	}
+	r.trim()
+	return r
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+func isQuoted(l string) bool {
+	t := strings.TrimLeft(l, " ")
+	return strings.HasPrefix(t, ">") && len(l)-len(t) <= 1
+}
+
+// isAttribution reports whether line i introduces the quote that follows.
+func isAttribution(lines []string, i int) bool {
+	if !attributionRe.MatchString(lines[i]) {
+		return false
+	}
+	for j := i + 1; j < len(lines) && j <= i+2; j++ {
+		if isQuoted(lines[j]) {
+			return true
+		}
+		if strings.TrimSpace(lines[j]) != "" {
+			return false
+		}
+	}
+	return false
+}
+
+func (r *Reply) add(quote bool, text string, line int) {
+	if n := len(r.Blocks); n > 0 && r.Blocks[n-1].Quote == quote {
+		r.Blocks[n-1].Lines = append(r.Blocks[n-1].Lines, text)
+		return
+	}
+	if !quote && strings.TrimSpace(text) == "" {
+		return // own blocks start at their first non-blank line
+	}
+	r.Blocks = append(r.Blocks, ReplyBlock{Quote: quote, Lines: []string{text}, Line: line})
+}
+
+func (r *Reply) dropLastOwnLine() {
+	b := &r.Blocks[len(r.Blocks)-1]
+	b.Lines = b.Lines[:len(b.Lines)-1]
+	if strings.TrimSpace(b.Text()) == "" {
+		r.Blocks = r.Blocks[:len(r.Blocks)-1]
+	}
+}
+
+// trim drops own blocks that hold only blank lines.
+func (r *Reply) trim() {
+	out := r.Blocks[:0]
+	for _, b := range r.Blocks {
+		if b.Quote || strings.TrimSpace(b.Text()) != "" {
+			out = append(out, b)
+		}
+	}
+	r.Blocks = out
+}
+
+// AnchorLine is one line a reply can quote: a line of a diff (its new-side
+// number; a deleted line takes the new-side position it was removed at) or
+// a line of pasted code (its body line).
+type AnchorLine struct {
+	Path string
+	Line int
+	Text string
+	diff bool // the text came from a diff: quotes of it carry a +/-/space marker
+}
+
+// DiffTargets lists the lines of a diff that a reply may quote.
+func DiffTargets(files []*File) []AnchorLine {
+	var out []AnchorLine
+	for _, f := range files {
+		for _, h := range f.Hunks {
+			next := h.NewStart
+			for _, l := range h.Lines {
+				n := l.New
+				if l.Kind == LineDel {
+					n = next
+				} else {
+					next = l.New + 1
+				}
+				out = append(out, AnchorLine{Path: f.Path(), Line: n, Text: l.Text, diff: true})
+			}
+		}
+	}
+	return out
+}
+
+// CodeTargets lists the lines of a body with pasted code, numbered by
+// body line.
+func CodeTargets(path, body string) []AnchorLine {
+	var out []AnchorLine
+	for i, l := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
+		out = append(out, AnchorLine{Path: path, Line: i + 1, Text: l})
+	}
+	return out
+}
