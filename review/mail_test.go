@@ -242,3 +242,22 @@ func FuzzParseMessage(f *testing.F) {
 		ParseMessage(raw)
 	})
 }
+
+// TestDiffKeepsTrailingBlankContext is a regression test: a diff whose last
+// context line is a lone space (an empty line of the file) must keep it, or
+// go-gitdiff miscounts the hunk and the patch loses its parsed files. The
+// real cifs patches end that way.
+func TestDiffKeepsTrailingBlankContext(t *testing.T) {
+	body := "Fix it.\n---\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,3 +1,4 @@\n int a;\n+int b;\n int c;\n \n-- \n2.43.0\n"
+	p := SplitPatch(body)
+	if p == nil || len(p.Files) != 1 || len(p.Files[0].Hunks[0].Lines) != 4 {
+		t.Fatalf("trailing blank context line lost: %+v", p)
+	}
+	for _, f := range []string{"cifs-remove-writepage-rfc-2022.mbox", "ext4-stop-using-writepage-v4.mbox"} {
+		for _, m := range splitAll(t, "real-mail/"+f) {
+			if m.Kind == KindPatch && len(m.Patch.Files) == 0 {
+				t.Errorf("%s: %q has a diff but no parsed files", f, m.Subject.Raw)
+			}
+		}
+	}
+}

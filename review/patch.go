@@ -64,8 +64,8 @@ func SplitPatch(body string) *Patch {
 }
 
 // diffEnd finds where the diff stops: a "-- " signature line, or a list
-// footer ("____" rule) outside a hunk, or the end; trailing blank lines are
-// dropped.
+// footer ("____" rule) outside a hunk, or the end; trailing empty lines are
+// dropped, but not a lone space, which is an empty context line.
 func diffEnd(lines []string, start int) int {
 	end := len(lines)
 	for i := start; i < len(lines); i++ {
@@ -75,7 +75,7 @@ func diffEnd(lines []string, start int) int {
 			break
 		}
 	}
-	for end > start && strings.TrimSpace(lines[end-1]) == "" {
+	for end > start && strings.TrimRight(lines[end-1], "\r\t") == "" {
 		end--
 	}
 	return end
