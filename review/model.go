@@ -22,6 +22,10 @@ const (
 	KindOther Kind = "other" // anything else (announcements, bug reports)
 )
 
+// BodyPath is the path that findings and comments use for code pasted in
+// a mail body (lines numbered within the decoded body).
+const BodyPath = "<mail body>"
+
 // Subject is a parsed subject line such as "[PATCH v2 3/7] mm: fix foo".
 type Subject struct {
 	Raw       string   // decoded, unfolded subject as sent

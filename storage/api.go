@@ -90,4 +90,5 @@ type Patch struct {
 	Comments []review.Comment `json:"comments"`
 	Replies  []StoredMessage  `json:"replies"` // list replies to this patch
 	Verdicts []review.Verdict `json:"verdicts"`
+	Trailers []review.Trailer `json:"trailers"` // collected from list replies
 }

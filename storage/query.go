@@ -162,7 +162,10 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 	if p.Replies, err = s.replies(ctx, msgID); err != nil {
 		return nil, err
 	}
-	p.Verdicts, err = s.Verdicts(ctx, p.SeriesID, id)
+	if p.Verdicts, err = s.Verdicts(ctx, p.SeriesID, id); err != nil {
+		return nil, err
+	}
+	p.Trailers, err = s.collectedTrailers(ctx, id)
 	return p, err
 }
 

@@ -199,8 +199,10 @@ func attachReply(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) e
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?, series_id = ? WHERE id = ?`, parent, series, id)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?, series_id = ? WHERE id = ?`, parent, series, id); err != nil {
+			return err
+		}
+		return anchorReply(ctx, tx, id, m)
 	}
 	return nil
 }
@@ -209,10 +211,34 @@ func attachReply(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) e
 // those attached to nothing yet that reference it, and those that answer it
 // directly (In-Reply-To) but were attached to an ancestor meanwhile.
 func adoptOrphans(ctx context.Context, tx *sql.Tx, id int64, messageID string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
+	rows, err := tx.QueryContext(ctx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
 		WHERE kind IN ('reply', 'other') AND id != ?1 AND (in_reply_to = ?2
-			OR parent_id IS NULL AND id IN (SELECT message FROM message_refs WHERE ref = ?2))`, id, messageID)
-	return err
+			OR parent_id IS NULL AND id IN (SELECT message FROM message_refs WHERE ref = ?2)) RETURNING id, raw`, id, messageID)
+	if err != nil {
+		return err
+	}
+	type adopted struct {
+		id  int64
+		raw []byte
+	}
+	var all []adopted
+	for rows.Next() {
+		var a adopted
+		if err := rows.Scan(&a.id, &a.raw); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, a)
+	}
+	rows.Close()
+	for _, a := range all {
+		if m, err := review.ParseMessage(a.raw); err == nil {
+			if err := anchorReply(ctx, tx, a.id, m); err != nil {
+				return err
+			}
+		}
+	}
+	return rows.Err()
 }
 
 func reversedRefs(s []string) []string {

@@ -86,9 +86,6 @@ func newPatchView(p *storage.Patch, reviewer review.Address, commentAt string) *
 	}
 	for _, f := range p.Findings {
 		key := f.Path + ":" + fmt.Sprint(f.Line)
-		if m.Patch == nil {
-			key = codeName + ":" + fmt.Sprint(f.Line)
-		}
 		fv := findingView{Finding: f}
 		if row, ok := placed[key]; ok {
 			fv.Anchor = row.Anchor
@@ -111,7 +108,7 @@ func newPatchView(p *storage.Patch, reviewer review.Address, commentAt string) *
 }
 
 // codeName is the file name shown for code pasted into a mail body.
-const codeName = "mail body"
+const codeName = review.BodyPath
 
 func diffFile(i int, f *review.File) fileView {
 	fv := fileView{Name: f.Path(), Anchor: fmt.Sprintf("f%d", i)}

@@ -17,7 +17,7 @@ func newChecker(kernelVersion string) storage.Checker {
 		case m.Patch != nil:
 			fs = checks.CheckDiff(m.Patch.Diff, opts)
 		case m.Kind == review.KindCode:
-			fs = checks.CheckCode(codePath(m), m.Body, opts)
+			fs = checks.CheckCode(review.BodyPath, m.Body, opts)
 		}
 		out := make([]review.Finding, 0, len(fs))
 		for _, f := range fs {
@@ -26,9 +26,4 @@ func newChecker(kernelVersion string) storage.Checker {
 		}
 		return out
 	}
-}
-
-// codePath names pasted code in findings: the mail body.
-func codePath(m *review.Message) string {
-	return "<mail body>"
 }

@@ -1,0 +1,90 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"patchreview/review"
+)
+
+// anchorReply turns a list reply attached to a patch, code mail or cover
+// letter into comments anchored on the lines it quotes, replacing those an
+// earlier anchoring made, and collects the trailers it gives.
+func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Message) error {
+	var parentRaw []byte
+	var seriesID int64
+	var parentKind string
+	var patchID sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT p.raw, p.kind, p.series_id, pa.id FROM messages r
+		JOIN messages p ON p.id = r.parent_id LEFT JOIN patches pa ON pa.message_id = p.id
+		WHERE r.id = ? AND p.series_id IS NOT NULL`, replyID).Scan(&parentRaw, &parentKind, &seriesID, &patchID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // not attached (yet)
+	}
+	if err != nil {
+		return err
+	}
+	parent, err := review.ParseMessage(parentRaw)
+	if err != nil {
+		return nil // a parent that no longer parses: keep the reply as it is
+	}
+	var target []review.AnchorLine
+	switch {
+	case parent.Patch != nil:
+		target = review.DiffTargets(parent.Patch.Files)
+	case parent.Kind == review.KindCode:
+		target = review.CodeTargets(review.BodyPath, parent.Body)
+	}
+	reply := review.ParseReply(m.Body)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM comments WHERE source = 'list' AND message_id = ?`, m.MessageID); err != nil {
+		return err
+	}
+	var patch any
+	if patchID.Valid {
+		patch = patchID.Int64
+	}
+	for _, c := range review.Anchor(reply, target) {
+		_, err := tx.ExecContext(ctx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at)
+			VALUES (?, ?, 'list', ?, ?, ?, ?, ?, ?, ?, ?)`, patch, seriesID, m.MessageID, m.From.Name, m.From.Email,
+			c.Path, c.Line, c.Code, c.Body, m.Date.UnixNano())
+		if err != nil {
+			return err
+		}
+	}
+	return collectTrailers(ctx, tx, reply.Trailers, m.MessageID, seriesID, patchID)
+}
+
+// collectTrailers records trailers on the patch answered, or on every
+// patch of the series when the reply answers the cover letter.
+func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, msgID string, seriesID int64, patchID sql.NullInt64) error {
+	for _, t := range ts {
+		q := `INSERT OR IGNORE INTO collected_trailers (patch_id, key, value, message_id) SELECT id, ?, ?, ? FROM patches WHERE series_id = ?`
+		args := []any{t.Key, t.Value, msgID, seriesID}
+		if patchID.Valid {
+			q, args = q+` AND id = ?`, append(args, patchID.Int64)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// collectedTrailers returns the trailers collected on a patch from replies.
+func (s *Store) collectedTrailers(ctx context.Context, patchID int64) ([]review.Trailer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM collected_trailers WHERE patch_id = ? ORDER BY rowid`, patchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []review.Trailer{}
+	for rows.Next() {
+		var t review.Trailer
+		if err := rows.Scan(&t.Key, &t.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
