@@ -103,7 +103,9 @@ func TestKilledMidQueueResumesOnRestart(t *testing.T) {
 	if st.Queue.Pending != 0 || st.Queue.Done != n {
 		t.Fatalf("after restart: %+v, want all %d done", st.Queue, n)
 	}
-	var list struct{ Series []struct{ ID, Version, Patches, Errors int } }
+	var list struct {
+		Series []struct{ ID, Version, Patches, Errors int }
+	}
 	getJSON(t, base+"api/v1/series", &list)
 	if len(list.Series) != 2 || list.Series[0].Version != 2 || list.Series[0].Patches != 2 || list.Series[0].Errors == 0 {
 		t.Fatalf("after restart the series are %+v; want v2 with 2 patches, checked (errors found)", list.Series)
