@@ -80,7 +80,7 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/patches/%d#c%d", patchID, id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/patches/%d#comment-%d", patchID, id), http.StatusSeeOther)
 	return nil
 }
 
@@ -113,7 +113,7 @@ func (s *Server) changeComment(w http.ResponseWriter, r *http.Request, change fu
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/patches/%d#c%d", c.PatchID, id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/patches/%d#comment-%d", c.PatchID, id), http.StatusSeeOther)
 	return nil
 }
 

@@ -44,18 +44,18 @@ func TestCommentFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Without JS: the line number links to ?comment=anchor, which opens the form there.
-	page := get(t, s, "/patches/4?comment=f0-n26").Body.String()
-	if !strings.Contains(page, `name="line" value="26"`) || !strings.Contains(page, "comment on line 26") {
+	page := get(t, s, "/patches/4?comment=f1-n26").Body.String()
+	if !strings.Contains(page, `name="line" value="26"`) || !strings.Contains(page, "Comment on fs/shadowfs/aops.c:26") {
 		t.Fatalf("no comment form under line 26")
 	}
 	w := postForm(t, s, "/patches/4/comments", url.Values{"name": {"Hugh Dickins"}, "email": {"hughd@example.org"},
 		"path": {"fs/shadowfs/aops.c"}, "line": {"26"}, "code": {"\t\tset_page_dirty(page);"},
 		"body": {"You need to `unlock_page`, don't you?\r\n\r\n<script>alert(1)</script>"}}, nil)
-	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/patches/4#c") {
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/patches/4#comment-") {
 		t.Fatalf("comment post: %d %s", w.Code, w.Body)
 	}
 	cookie := reviewerCookieFrom(t, w)
-	cid := strings.TrimPrefix(w.Header().Get("Location"), "/patches/4#c")
+	cid := strings.TrimPrefix(w.Header().Get("Location"), "/patches/4#comment-")
 	page = getWith(t, s, "/patches/4", cookie)
 	if !strings.Contains(page, "<code>unlock_page</code>") || strings.Contains(page, "<script>alert(1)") {
 		t.Errorf("comment not rendered as safe Markdown")
@@ -108,7 +108,7 @@ func TestDismissAndVerdict(t *testing.T) {
 		t.Fatalf("dismiss: %d %s", w.Code, w.Body)
 	}
 	page := get(t, s, "/patches/4").Body.String()
-	if !strings.Contains(page, "Dismissed as intended by Jan Kara") || !strings.Contains(page, `class="finding sev-error dismissed"`) {
+	if !strings.Contains(page, "Dismissed as intended by Jan Kara") || !strings.Contains(page, `dv-sev-error dv-dismissed" id="finding-1"`) {
 		t.Errorf("dismissed finding not shown muted with its reason")
 	}
 	if w := postForm(t, s, "/findings/1/dismiss", form(url.Values{"reason": {"dunno"}}), nil); w.Code != http.StatusBadRequest {

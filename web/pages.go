@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"patchreview/storage"
+	"patchreview/web/diffview"
 )
 
 // pathID reads the {id} URL parameter, or fails with 400.
@@ -82,7 +83,10 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, "patch", newPatchView(p, cookieReviewer(r), r.URL.Query().Get("comment")))
+	if _, cookie := diffview.SplitFromRequest(r); cookie != nil {
+		http.SetCookie(w, cookie) // remember ?view= without JavaScript
+	}
+	return s.render(w, "patch", newPatchView(p, r, cookieReviewer(r)))
 }
 
 func (s *Server) handleMessageRaw(w http.ResponseWriter, r *http.Request) error {
@@ -139,4 +143,8 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+func splitLines(s string) []string {
+	return strings.Split(strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n"), "\n")
 }

@@ -5,12 +5,15 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"patchreview/web/diffview"
 )
 
 // routes lists every route in one place.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger)
+	r.Handle("/static/diffview/*", http.StripPrefix("/static/diffview/", http.FileServerFS(diffview.Static())))
 	r.Handle("/static/*", staticHandler())
 
 	// Browser forms are protected from cross-site posts; the API and the

@@ -20,6 +20,7 @@ import (
 	"patchreview/review"
 	"patchreview/storage"
 	"patchreview/templates"
+	"patchreview/web/diffview"
 	"patchreview/web/inbound"
 )
 
@@ -70,7 +71,10 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 		if n == "base.html" || n == "partials.html" {
 			continue
 		}
-		t, err := template.New(n).Funcs(funcs).ParseFS(fsys, "base.html", "partials.html", n)
+		t, err := diffview.ParseTemplates(template.New(n).Funcs(funcs))
+		if err == nil {
+			t, err = t.ParseFS(fsys, "base.html", "partials.html", n)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
 		}
@@ -79,18 +83,7 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-var funcs = template.FuncMap{
-	"commentForm": func(p *patchView, path, line, code string) commentFormData {
-		return commentFormData{PatchID: p.ID, Reviewer: p.Reviewer, Path: path, Line: line, Code: code}
-	},
-}
-
-// commentFormData fills the comment form partial.
-type commentFormData struct {
-	PatchID          int64
-	Reviewer         review.Address
-	Path, Line, Code string
-}
+var funcs = template.FuncMap{}
 
 // httpError is an error with a status and a message safe to show.
 type httpError struct {

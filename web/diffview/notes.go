@@ -30,12 +30,20 @@ type Note struct {
 	Function  string
 	Message   string
 	Doc       template.HTML // the rule's Markdown, raw HTML escaped
+	FindingID int64         // storage id, for the dismiss and restore forms
+	Dismissed bool          // a reviewer dismissed it: shown muted
+	Dismissal string        // "intended by Jan Kara <jack@…>: note"
 
 	// Comments.
 	Author string
 	Source string // "list" or "web"
 	Body   string
-	Date   string // "2026-11-25 07:44"
+	HTML   template.HTML // the body rendered from Markdown, raw HTML escaped
+	Date   string        // "2026-11-25 07:44"
+	// CommentID is the storage id; Mine says the page's reviewer wrote it
+	// (a web comment), so the page may offer edit and delete.
+	CommentID int64
+	Mine      bool
 }
 
 // md renders rule docs. goldmark's defaults escape raw HTML (it prints
@@ -126,17 +134,17 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	}
 	sort.SliceStable(placed, func(i, j int) bool { return placed[i].less(placed[j]) })
 	for i, pn := range placed {
-		pn.note.ID = "finding-" + strconv.Itoa(i+1)
+		pn.note.ID = noteID("finding-", pn.note.FindingID, i+1)
 		pn.row.Notes = append(pn.row.Notes, pn.note)
 		pn.row.HasNotes = true
 		v.Findings = append(v.Findings, pn.note)
 	}
 	for i, n := range unplaced {
-		n.ID = "finding-" + strconv.Itoa(len(placed)+i+1)
+		n.ID = noteID("finding-", n.FindingID, len(placed)+i+1)
 		v.Unplaced = append(v.Unplaced, n)
 	}
 	for i, c := range comments {
-		n := commentNote(c, i+1)
+		n := commentNote(c, i+1, opts.Reviewer)
 		if c.Path == "" || c.Line <= 0 {
 			v.General = append(v.General, n)
 			continue
@@ -180,7 +188,14 @@ func findingNote(f review.Finding, rules func(string) *Rule, docs map[string]tem
 	n := &Note{
 		IsFinding: true, Where: where(f.Path, f.Line), Code: f.Code,
 		Severity: f.Severity, RuleID: f.Rule, RuleTitle: f.Rule, RuleURL: "/rules/" + f.Rule,
-		Function: f.Function, Message: f.Message,
+		Function: f.Function, Message: f.Message, FindingID: f.ID,
+	}
+	if d := f.Dismissal; d != nil {
+		n.Dismissed = true
+		n.Dismissal = d.Reason + " by " + d.Author.String()
+		if d.Note != "" {
+			n.Dismissal += ": " + d.Note
+		}
 	}
 	if rules == nil {
 		return n
@@ -199,15 +214,25 @@ func findingNote(f review.Finding, rules func(string) *Rule, docs map[string]tem
 	return n
 }
 
-func commentNote(c review.Comment, i int) *Note {
+func commentNote(c review.Comment, i int, reviewer string) *Note {
 	n := &Note{
-		IsComment: true, ID: "comment-" + strconv.Itoa(i), Where: where(c.Path, c.Line), Code: c.Code,
-		Author: c.Author.String(), Source: c.Source, Body: c.Body,
+		IsComment: true, ID: noteID("comment-", c.ID, i), Where: where(c.Path, c.Line), Code: c.Code,
+		Author: c.Author.String(), Source: c.Source, Body: c.Body, HTML: renderDoc(c.Body), CommentID: c.ID,
+		Mine: c.Source == "web" && reviewer != "" && strings.EqualFold(c.Author.Email, reviewer),
 	}
 	if !c.Created.IsZero() {
 		n.Date = c.Created.UTC().Format("2006-01-02 15:04")
 	}
 	return n
+}
+
+// noteID names a note's anchor by its storage id, so that links to it stay
+// valid as others are added, or by its position when it has none.
+func noteID(prefix string, id int64, pos int) string {
+	if id > 0 {
+		return prefix + strconv.FormatInt(id, 10)
+	}
+	return prefix + strconv.Itoa(pos)
 }
 
 func where(path string, line int) string {

@@ -48,6 +48,9 @@ type Options struct {
 	// CommentAt is the anchor of the line whose comment form is open
 	// without JavaScript ("f1-n58", from ?comment=; see CommentAtFromRequest).
 	CommentAt string
+	// Reviewer is the email of the person reading, to mark their own
+	// comments (Note.Mine); "" marks none.
+	Reviewer string
 	// FormData is handed to the forms as CommentForm.Data, for a
 	// "diffview-comment-extra" template the web layer defines (author
 	// fields, CSRF token).
