@@ -50,6 +50,11 @@ func ParseReply(body string) *Reply {
 		if isQuoted(l) {
 			text := quotePrefix.ReplaceAllString(l, "")
 			if trimMarker.MatchString(text) {
+				// A trim inside a quote is dropped; one standing alone ends
+				// the writer's block: what follows answers nothing quoted.
+				if n := len(r.Blocks); n == 0 || !r.Blocks[n-1].Quote {
+					r.Blocks = append(r.Blocks, ReplyBlock{Quote: true, Line: i + 1})
+				}
 				continue
 			}
 			r.add(true, text, i+1)
@@ -118,7 +123,8 @@ func (r *Reply) dropLastOwnLine() {
 	}
 }
 
-// trim drops own blocks that hold only blank lines.
+// trim drops own blocks that hold only blank lines (quote blocks, even
+// empty ones, stay: they separate the writer's blocks).
 func (r *Reply) trim() {
 	out := r.Blocks[:0]
 	for _, b := range r.Blocks {

@@ -1,0 +1,274 @@
+package review
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+)
+
+// ReplyInput is what a review reply is made of.
+type ReplyInput struct {
+	Original  *Message  // the patch or code mail being answered
+	Reviewer  Address   // who sends the reply
+	Comments  []Comment // the reviewer's comments, on lines (Line > 0) or general
+	Findings  []Finding // findings to raise (dismissed ones left out by the caller)
+	Verdicts  []Verdict // become trailers at the end
+	Date      time.Time // the reply's date
+	MessageID string    // the reply's Message-ID, without brackets
+}
+
+// contextLines is how many lines are quoted above the line a remark is on.
+const contextLines = 3
+
+// replyWidth is where prose is wrapped.
+const replyWidth = 72
+
+// remark is one comment or finding placed on a quoted line.
+type remark struct {
+	at   int // index into the quotable lines
+	text string
+}
+
+// FormatReply writes the review as a list reply: the mail (.eml, LF line
+// endings) and its body alone, for copying into a mail client.
+func FormatReply(in ReplyInput) (eml []byte, body string, err error) {
+	body = replyBody(in)
+	var buf bytes.Buffer
+	w, err := mail.CreateSingleInlineWriter(&buf, replyHeader(in))
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := io.WriteString(w, body); err != nil {
+		return nil, "", err
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return bytes.ReplaceAll(buf.Bytes(), []byte("\r\n"), []byte("\n")), body, nil
+}
+
+// replyHeader answers the original: To its author, Cc everyone else it
+// went to, Subject "Re: …", threaded by In-Reply-To and References.
+func replyHeader(in ReplyInput) mail.Header {
+	o := in.Original
+	var h mail.Header
+	// go-message writes fields last-set first: set them bottom-up.
+	h.Set("Content-Transfer-Encoding", "8bit")
+	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	h.Set("MIME-Version", "1.0")
+	if o.MessageID != "" {
+		h.SetMsgIDList("References", append(append([]string{}, o.References...), o.MessageID))
+		h.SetMsgIDList("In-Reply-To", []string{o.MessageID})
+	}
+	h.SetMessageID(in.MessageID)
+	h.SetDate(in.Date)
+	subject := o.Subject.Raw
+	if !o.Subject.IsReply {
+		subject = "Re: " + subject
+	}
+	h.SetSubject(subject)
+	var cc []*mail.Address
+	seen := map[string]bool{strings.ToLower(in.Reviewer.Email): true, strings.ToLower(o.From.Email): true}
+	for _, a := range append(append([]Address{}, o.To...), o.Cc...) {
+		if k := strings.ToLower(a.Email); a.Email != "" && !seen[k] {
+			seen[k] = true
+			cc = append(cc, &mail.Address{Name: a.Name, Address: a.Email})
+		}
+	}
+	if len(cc) > 0 {
+		h.SetAddressList("Cc", cc)
+	}
+	h.SetAddressList("To", []*mail.Address{{Name: o.From.Name, Address: o.From.Email}})
+	h.SetAddressList("From", []*mail.Address{{Name: in.Reviewer.Name, Address: in.Reviewer.Email}})
+	return h
+}
+
+// replyBody is the attribution, the quoted lines with the remarks under
+// them, the general comments, and the verdict trailers.
+func replyBody(in ReplyInput) string {
+	o := in.Original
+	var b strings.Builder
+	fmt.Fprintf(&b, "On %s, %s wrote:\n", o.Date.Format("Mon, 2 Jan 2006 15:04:05 -0700"), nameOr(o.From))
+	var lines []AnchorLine
+	var headers []string // the quoted file header of each line's file
+	if o.Patch != nil {
+		for _, f := range o.Patch.Files {
+			for _, l := range DiffTargets([]*File{f}) {
+				lines = append(lines, l)
+				headers = append(headers, "diff --git a/"+f.OldName+" b/"+f.NewName)
+			}
+		}
+	} else {
+		lines = CodeTargets(BodyPath, o.Body)
+		headers = make([]string, len(lines))
+	}
+	quoted := quoteSource(o)
+	remarks, general := placeRemarks(in, lines)
+	last, lastHeader := -1, ""
+	for _, r := range remarks {
+		from := max(r.at-contextLines, last+1)
+		if headers[r.at] != lastHeader && headers[r.at] != "" {
+			b.WriteString("> " + headers[r.at] + "\n")
+			lastHeader = headers[r.at]
+		}
+		if from > last+1 || last == -1 && from > 0 {
+			b.WriteString("> [...]\n")
+		}
+		for i := from; i <= r.at; i++ {
+			b.WriteString(strings.TrimRight("> "+quoted[i], " ") + "\n")
+		}
+		if r.at > last {
+			last = r.at
+		}
+		b.WriteString("\n" + wrapProse(r.text, replyWidth) + "\n\n")
+	}
+	if len(remarks) > 0 && last < len(lines)-1 {
+		b.WriteString("> [...]\n\n")
+	}
+	for _, g := range general {
+		b.WriteString(wrapProse(g, replyWidth) + "\n\n")
+	}
+	var trailers []string
+	for _, v := range in.Verdicts {
+		if t := v.Trailer(); t != "" {
+			trailers = append(trailers, t)
+		}
+	}
+	if len(trailers) > 0 {
+		b.WriteString(strings.Join(trailers, "\n") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// quoteSource is each quotable line as quoted: a diff line with its
+// +/-/space marker, a code line as it is.
+func quoteSource(o *Message) []string {
+	var out []string
+	if o.Patch == nil {
+		for _, l := range CodeTargets(BodyPath, o.Body) {
+			out = append(out, l.Text)
+		}
+		return out
+	}
+	for _, f := range o.Patch.Files {
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				marker := " "
+				switch l.Kind {
+				case LineAdd:
+					marker = "+"
+				case LineDel:
+					marker = "-"
+				}
+				out = append(out, marker+l.Text)
+			}
+		}
+	}
+	return out
+}
+
+// placeRemarks puts each comment and finding on the quotable line it is
+// about, in order; what has no line becomes general text.
+func placeRemarks(in ReplyInput, lines []AnchorLine) (placed []remark, general []string) {
+	src := quoteSource(in.Original)
+	deleted := func(i int) bool { return lines[i].diff && strings.HasPrefix(src[i], "-") }
+	index := map[string]int{}
+	for i, l := range lines {
+		key := fmt.Sprintf("%s:%d", l.Path, l.Line)
+		if j, dup := index[key]; !dup || deleted(j) && !deleted(i) {
+			index[key] = i // a deleted line shares its new-side number; prefer the kept line
+		}
+	}
+	add := func(path string, line int, text string) {
+		if i, ok := index[fmt.Sprintf("%s:%d", path, line)]; ok && line > 0 {
+			placed = append(placed, remark{at: i, text: text})
+		} else if strings.TrimSpace(text) != "" {
+			general = append(general, text)
+		}
+	}
+	for _, c := range in.Comments {
+		add(c.Path, c.Line, c.Body)
+	}
+	for _, f := range in.Findings {
+		add(f.Path, f.Line, findingProse(f))
+	}
+	sort.SliceStable(placed, func(i, j int) bool { return placed[i].at < placed[j].at })
+	return placed, general
+}
+
+// findingProse phrases a finding as a reviewer would write it, naming the
+// rule so the sender can look it up.
+func findingProse(f Finding) string {
+	msg := strings.TrimSpace(f.Message)
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+		if !strings.HasSuffix(msg, ".") {
+			msg += "."
+		}
+	}
+	return msg + " [" + f.Rule + "]"
+}
+
+func nameOr(a Address) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.Email
+}
+
+// wrapProse wraps paragraphs at width. Lines that start with white space,
+// ">" or a list marker, and fenced code, are kept as they are.
+func wrapProse(text string, width int) string {
+	var out []string
+	fenced := false
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		var lines []string
+		var words []string
+		flush := func() {
+			if len(words) > 0 {
+				lines = append(lines, fill(words, width)...)
+				words = nil
+			}
+		}
+		for _, l := range strings.Split(para, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "```") {
+				fenced = !fenced
+				flush()
+				lines = append(lines, l)
+				continue
+			}
+			if fenced || l == "" || l[0] == ' ' || l[0] == '\t' || l[0] == '>' || strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "* ") {
+				flush()
+				lines = append(lines, l)
+				continue
+			}
+			words = append(words, strings.Fields(l)...)
+		}
+		flush()
+		out = append(out, strings.Join(lines, "\n"))
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// fill lays words out in lines of at most width (a longer word stands alone).
+func fill(words []string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		switch {
+		case cur == "":
+			cur = w
+		case len(cur)+1+len(w) <= width:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
+		}
+	}
+	return append(lines, cur)
+}
