@@ -271,3 +271,43 @@ func (s *Store) FindingsByRule(ctx context.Context, rule string, limit int) ([]R
 	}
 	return out, rows.Err()
 }
+
+// SeriesMessages returns the message row ids of a series for an mbox: the
+// cover letter, then the patches by number.
+func (s *Store) SeriesMessages(ctx context.Context, seriesID int64) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM (
+		SELECT cover_id AS id, -1 AS n FROM series WHERE id = ?1 AND cover_id IS NOT NULL
+		UNION ALL SELECT message_id, number FROM patches WHERE series_id = ?1) ORDER BY n, id`, seriesID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// PreviousPatch returns the patch with the same number in the series'
+// previous version, or ErrNotFound.
+func (s *Store) PreviousPatch(ctx context.Context, patchID int64) (int64, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, `SELECT p2.id FROM patches p JOIN series s ON s.id = p.series_id
+		JOIN patches p2 ON p2.series_id = s.prev_id AND p2.number = p.number WHERE p.id = ?`, patchID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("patch %d has no earlier version: %w", patchID, ErrNotFound)
+	}
+	return id, err
+}
+
+// PatchIDByMessage returns the patch row of a message, or ErrNotFound.
+func (s *Store) PatchIDByMessage(ctx context.Context, msgID int64) (int64, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, `SELECT id FROM patches WHERE message_id = ?`, msgID).Scan(&id)
+	return id, notFound(err, "message %d", msgID)
+}
