@@ -2,8 +2,8 @@ package web
 
 import (
 	"bytes"
-	"html"
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
