@@ -30,7 +30,7 @@ func TestReviewInBrowser(t *testing.T) {
 		t.Helper()
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 			// The page may be between two loads: an error means not yet.
-			if browsertest.Get(b, chromedp.Evaluate[bool]("(() => { try { return !!(" + js + "); } catch (e) { return false; } })()")) {
+			if browsertest.Get(b, chromedp.Evaluate[bool]("(() => { try { return !!("+js+"); } catch (e) { return false; } })()")) {
 				return
 			}
 		}
