@@ -1,7 +1,6 @@
 package review
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
@@ -50,10 +49,7 @@ func postImageLines(files []*File) map[string]map[int]string {
 // shows must be the line the earlier version leaves (Old) or the later one
 // leaves (New) at that number, wherever that version's hunks show it.
 func TestInterdiffRealVersions(t *testing.T) {
-	dir := "../../shared/corpora/real-mail/cifs-fix-pagecache-leak-writepages-"
-	if _, err := os.Stat(dir + "v2.mbox"); err != nil {
-		t.Skip("corpus not present:", err)
-	}
+	dir := "testdata/real-mail/cifs-fix-pagecache-leak-writepages-"
 	versions := []string{"v1-6.6", "v2", "v3", "v4"}
 	for i := 1; i < len(versions); i++ {
 		v1, v2 := firstPatch(t, dir+versions[i-1]+".mbox"), firstPatch(t, dir+versions[i]+".mbox")
