@@ -562,7 +562,7 @@ func TestCheckRealMail(t *testing.T) {
 
 	mbox, err := os.ReadFile("../../storage/testdata/shadowfs-v1-v2.mbox")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	r = runCheckCmd(t, string(mbox))
 	if r.code != 1 || !strings.Contains(r.stdout, "lower-writepage-double-unlock") {
