@@ -69,16 +69,19 @@ type PatchSummary struct {
 	Errors   int    `json:"errors"`
 	Warnings int    `json:"warnings"`
 	Infos    int    `json:"infos"`
+	// Verdicts given on this patch, as trailers or "changes requested by …".
+	Verdicts []string `json:"verdicts"`
 }
 
 // Series is one version of a series with its parts.
 type Series struct {
 	SeriesSummary
-	Cover       *StoredMessage  `json:"cover,omitempty"`
-	PatchList   []PatchSummary  `json:"patches"`
-	Replies     []StoredMessage `json:"replies"` // replies to the cover letter
-	PrevVersion int64           `json:"prev_version,omitempty"`
-	NextVersion int64           `json:"next_version,omitempty"`
+	Cover       *StoredMessage   `json:"cover,omitempty"`
+	PatchList   []PatchSummary   `json:"patches"`
+	Replies     []StoredMessage  `json:"replies"` // replies to the cover letter
+	PrevVersion int64            `json:"prev_version,omitempty"`
+	NextVersion int64            `json:"next_version,omitempty"`
+	Verdicts    []review.Verdict `json:"verdicts"` // given on the whole series
 }
 
 // Patch is one patch with everything shown on its page.

@@ -113,7 +113,40 @@ func (s *Store) SeriesByID(ctx context.Context, id int64) (*Series, error) {
 		}
 		se.PatchList = append(se.PatchList, ps)
 	}
-	return se, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return se, s.seriesVerdicts(ctx, se)
+}
+
+// seriesVerdicts fills the series' own verdicts and each patch's.
+func (s *Store) seriesVerdicts(ctx context.Context, se *Series) error {
+	all, err := s.Verdicts(ctx, se.ID, -1) // -1 matches no patch: series verdicts only
+	if err != nil {
+		return err
+	}
+	se.Verdicts = all
+	for i := range se.PatchList {
+		vs, err := s.r.QueryContext(ctx, `SELECT kind, author_name, author_email FROM verdicts WHERE patch_id = ? ORDER BY id`, se.PatchList[i].ID)
+		if err != nil {
+			return err
+		}
+		se.PatchList[i].Verdicts = []string{}
+		for vs.Next() {
+			var v review.Verdict
+			if err := vs.Scan(&v.Kind, &v.Author.Name, &v.Author.Email); err != nil {
+				vs.Close()
+				return err
+			}
+			t := v.Trailer()
+			if t == "" {
+				t = "changes requested by " + v.Author.String()
+			}
+			se.PatchList[i].Verdicts = append(se.PatchList[i].Verdicts, t)
+		}
+		vs.Close()
+	}
+	return nil
 }
 
 // PatchByID returns one patch with its message, findings, comments and the
@@ -253,7 +286,7 @@ type RuleFinding struct {
 
 // FindingsByRule lists a rule's findings, newest patches first.
 func (s *Store) FindingsByRule(ctx context.Context, rule string, limit int) ([]RuleFinding, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT f.patch_id, m.subject, f.severity, f.path, f.line FROM findings f
+	rows, err := s.r.QueryContext(ctx, `SELECT f.id, f.patch_id, m.subject, f.severity, f.path, f.line FROM findings f
 		JOIN patches p ON p.id = f.patch_id JOIN messages m ON m.id = p.message_id
 		WHERE f.rule = ? ORDER BY f.patch_id DESC, f.line LIMIT ?`, rule, limit)
 	if err != nil {
@@ -263,7 +296,7 @@ func (s *Store) FindingsByRule(ctx context.Context, rule string, limit int) ([]R
 	var out []RuleFinding
 	for rows.Next() {
 		var f RuleFinding
-		if err := rows.Scan(&f.PatchID, &f.Subject, &f.Severity, &f.Path, &f.Line); err != nil {
+		if err := rows.Scan(&f.ID, &f.PatchID, &f.Subject, &f.Severity, &f.Path, &f.Line); err != nil {
 			return nil, err
 		}
 		f.Rule = rule

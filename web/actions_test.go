@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -131,6 +132,13 @@ func TestDismissAndVerdict(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("patch page lacks verdict %q", want)
 		}
+	}
+	series := html.UnescapeString(get(t, s, "/series/2").Body.String())
+	if !strings.Contains(series, "<code>Acked-by: Jan Kara <jack@example.org></code>") || !strings.Contains(series, "<code>Reviewed-by: Jan Kara <jack@example.org></code><br>") {
+		t.Errorf("series page lacks the series verdict or the patch's verdict")
+	}
+	if rule := get(t, s, "/rules/lower-writepage-double-unlock").Body.String(); !strings.Contains(rule, `href="/patches/4#finding-1"`) {
+		t.Errorf("rule page does not link to the finding's anchor")
 	}
 	if w := postForm(t, s, "/patches/4/verdict", form(url.Values{"kind": {"Liked-by"}}), nil); w.Code != http.StatusBadRequest {
 		t.Errorf("bad verdict kind: %d", w.Code)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"patchreview/review"
 	"patchreview/storage"
 	"patchreview/web/diffview"
 )
@@ -60,7 +61,11 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 	return s.render(w, "list", p)
 }
 
-type seriesPage struct{ Series *storage.Series }
+type seriesPage struct {
+	Series       *storage.Series
+	Reviewer     review.Address
+	VerdictKinds []string
+}
 
 func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
@@ -71,7 +76,7 @@ func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, "series", seriesPage{se})
+	return s.render(w, "series", seriesPage{Series: se, Reviewer: cookieReviewer(r), VerdictKinds: review.VerdictKinds})
 }
 
 func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 
@@ -63,7 +64,7 @@ func (s *Server) handleRuleShow(w http.ResponseWriter, r *http.Request) error {
 	p := rulePage{Rule: rule, Doc: template.HTML(buf.String())}
 	for _, f := range fs {
 		p.Findings = append(p.Findings, ruleFinding{PatchID: f.PatchID, Subject: f.Subject, Path: f.Path, Severity: f.Severity,
-			Line: f.Line, Anchor: ""})
+			Line: f.Line, Anchor: fmt.Sprintf("finding-%d", f.ID)})
 	}
 	return s.render(w, "rule", p)
 }
