@@ -96,3 +96,37 @@ func TestTrailersCollected(t *testing.T) {
 		t.Errorf("cover reply not attached to the series: %d", len(se.Replies))
 	}
 }
+
+// TestRealThreadAnchors checks anchors verified by hand on real list
+// threads: David Howells' question in the cifs v3 thread follows a nested
+// quote ending on the second of two "goto search_again;" lines (new line
+// 3064, after the added folio_put); Ritesh Harjani's question on ext4
+// 10/13 follows a quote of the commit message, not code, so it is general.
+func TestRealThreadAnchors(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	for _, f := range []string{"cifs-fix-pagecache-leak-writepages-v3.mbox", "ext4-stop-using-writepage-v4.mbox"} {
+		fh, err := os.Open(filepath.Join("../review/testdata/real-mail", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.IngestMbox(context.Background(), fh, "test", nil); err != nil {
+			t.Fatal(err)
+		}
+		fh.Close()
+	}
+	type got struct {
+		path, code string
+		line       int
+	}
+	find := func(prefix string) (got, bool) {
+		var g got
+		err := s.r.QueryRow(`SELECT path, line, code FROM comments WHERE body LIKE ? || '%' AND source = 'list'`, prefix).Scan(&g.path, &g.line, &g.code)
+		return g, err == nil
+	}
+	if g, ok := find("I wonder if the put should be prior to the unlock"); !ok || g != (got{"fs/smb/client/file.c", "\t\tgoto search_again;", 3064}) {
+		t.Errorf("David Howells' question: %+v (found %v)", g, ok)
+	}
+	if g, ok := find("Ok. Just one quick query."); !ok || g.line != 0 {
+		t.Errorf("Ritesh Harjani's question should be general: %+v (found %v)", g, ok)
+	}
+}
