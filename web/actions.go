@@ -21,7 +21,13 @@ const reviewerCookie = "reviewer"
 // reviewerFrom reads the reviewer from the form (name, email), falling back
 // to the cookie, and remembers a form-given reviewer in the cookie.
 func reviewerFrom(w http.ResponseWriter, r *http.Request) (review.Address, error) {
-	a := review.Address{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email"))}
+	return rememberReviewer(w, r, r.PostFormValue("name"), r.PostFormValue("email"))
+}
+
+// rememberReviewer validates a reviewer given in a form, falling back to the
+// cookie when none is given, and sets the cookie.
+func rememberReviewer(w http.ResponseWriter, r *http.Request, name, email string) (review.Address, error) {
+	a := review.Address{Name: strings.TrimSpace(name), Email: strings.TrimSpace(email)}
 	if a.Email == "" {
 		a = cookieReviewer(r)
 	} else if _, err := mail.ParseAddress(a.Email); err != nil {

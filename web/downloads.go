@@ -154,10 +154,8 @@ func mailDomain(email string) string {
 // replyReviewer is the reviewer from the cookie, or ?name=&email= (which
 // sets the cookie), or a 400 asking for them.
 func replyReviewer(w http.ResponseWriter, r *http.Request) (review.Address, error) {
-	if r.URL.Query().Get("email") != "" {
-		r.Form = r.URL.Query()
-		r.PostForm = r.URL.Query()
-		return reviewerFrom(w, r)
+	if q := r.URL.Query(); q.Get("email") != "" {
+		return rememberReviewer(w, r, q.Get("name"), q.Get("email"))
 	}
 	if who := cookieReviewer(r); who.Email != "" {
 		return who, nil

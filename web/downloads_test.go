@@ -95,3 +95,18 @@ func TestInterdiffPage(t *testing.T) {
 		t.Errorf("v1 has no previous version: %d", w.Code)
 	}
 }
+
+func TestReplyAsksWhoSends(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	w := get(t, s, "/patches/4/reply?name=Jan+Kara&email=jack%40example.org")
+	if w.Code != 200 || !strings.Contains(html.UnescapeString(w.Body.String()), "from Jan Kara <jack@example.org>") {
+		t.Errorf("reply with the reviewer in the query: %d", w.Code)
+	}
+	if c := reviewerCookieFrom(t, w); c.Value == "" {
+		t.Error("the reviewer given in the query is not remembered")
+	}
+	if w := get(t, s, "/patches/4/reply?name=Jan&email=not-an-address"); w.Code != http.StatusBadRequest {
+		t.Errorf("bad email in the query: %d", w.Code)
+	}
+}
