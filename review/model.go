@@ -77,6 +77,11 @@ type Message struct {
 
 // Patch is the part of a patch mail that git am would use.
 type Patch struct {
+	// Author and Subject come from "From:" and "Subject:" lines at the top
+	// of the body, as git am reads them when one person sends another's
+	// patch; zero when the mail's own headers apply.
+	Author        Address
+	Subject       string
 	CommitMessage string    // the log message, trailers included, as git am would commit it
 	Trailers      []Trailer // parsed from the end of the commit message
 	Notes         string    // between the "---" line and the diff (diffstat, changelog)

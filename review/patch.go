@@ -1,6 +1,7 @@
 package review
 
 import (
+	netmail "net/mail"
 	"regexp"
 	"strings"
 )
@@ -58,9 +59,40 @@ func SplitPatch(body string) *Patch {
 	if strings.TrimSpace(p.CommitMessage) == "" {
 		p.CommitMessage = ""
 	}
+	p.inBodyHeaders()
 	p.Trailers = ParseTrailers(p.CommitMessage)
 	p.Files, _ = ParseDiff(p.Diff)
 	return p
+}
+
+var inBodyHeader = regexp.MustCompile(`^(From|Subject|Date):\s*(.*)$`)
+
+// inBodyHeaders takes "From:", "Subject:" and "Date:" lines (folded lines
+// joined) off the top of the commit message, as git am does: the first
+// paragraph counts only when every line of it is such a header.
+func (p *Patch) inBodyHeaders() {
+	para, rest, _ := strings.Cut(p.CommitMessage, "\n\n")
+	fields := map[string]string{}
+	var key string
+	for _, l := range strings.Split(para, "\n") {
+		if m := inBodyHeader.FindStringSubmatch(l); m != nil {
+			key = m[1]
+			fields[key] = m[2]
+		} else if key != "" && l != "" && (l[0] == ' ' || l[0] == '\t') {
+			fields[key] += " " + strings.TrimSpace(l)
+		} else {
+			return
+		}
+	}
+	if from := fields["From"]; from != "" {
+		if a, err := netmail.ParseAddress(decodeHeader(from)); err == nil {
+			p.Author = Address{Name: a.Name, Email: a.Address}
+		} else {
+			return
+		}
+	}
+	p.Subject = decodeHeader(fields["Subject"])
+	p.CommitMessage = strings.TrimLeft(rest, "\n")
 }
 
 // diffEnd finds where the diff stops: a "-- " signature line, or a list
