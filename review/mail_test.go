@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,10 +77,7 @@ func TestGitMailinfoAuthors(t *testing.T) {
 	}
 }
 
-func twoDigits(n int) string {
-	s := "0" + strings.TrimLeft(string(rune('0'+n/10))+string(rune('0'+n%10)), "")
-	return s[len(s)-2:]
-}
+func twoDigits(n int) string { return fmt.Sprintf("%02d", n) }
 
 func TestPatchworkMail(t *testing.T) {
 	tests := []struct {

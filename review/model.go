@@ -190,3 +190,12 @@ func (v Verdict) Trailer() string {
 	}
 	return v.Kind + ": " + v.Author.String()
 }
+
+// Author returns who wrote the change: the in-body "From:" of a patch sent
+// on someone's behalf, else the sender.
+func (m *Message) Author() Address {
+	if m.Patch != nil && m.Patch.Author.Email != "" {
+		return m.Patch.Author
+	}
+	return m.From
+}

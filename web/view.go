@@ -31,7 +31,10 @@ func newPatchView(p *storage.Patch, r *http.Request, reviewer review.Address) *p
 	if m := p.Message.Message; m == nil {
 		v.Subject = "message could not be parsed: " + p.Message.ParseError
 	} else {
-		v.Subject, v.Author, v.Date = m.Subject.Raw, m.From.String(), m.Date.Format("Mon, 2 Jan 2006 15:04 -0700")
+		v.Subject, v.Author, v.Date = m.Subject.Raw, m.Author().String(), m.Date.Format("Mon, 2 Jan 2006 15:04 -0700")
+		if m.Author() != m.From {
+			v.Author += " (sent by " + m.From.String() + ")"
+		}
 		if m.Patch != nil {
 			v.CommitMessage, v.Notes, files = m.Patch.CommitMessage, m.Patch.Notes, m.Patch.Files
 		} else {

@@ -314,7 +314,7 @@ func checkMail(codePath string, raw []byte, opts checks.Options) (p checkedPatch
 	}
 	p = checkedPatch{
 		Subject: m.Subject.Raw,
-		Author:  m.From.String(),
+		Author:  m.Author().String(),
 	}
 	if m.MessageID != "" {
 		p.MessageID = "<" + m.MessageID + ">"
