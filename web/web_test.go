@@ -302,3 +302,20 @@ func splitFixture(t *testing.T) [][]byte {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestPatchSentOnBehalf(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	raw := "From: Andrew Morton <akpm@example.org>\nSubject: [PATCH] mm: fix writeback\nMessage-ID: <akpm.1@example.org>\nDate: Thu, 1 Jan 2026 10:00:00 +0000\n\n" +
+		"From: Hugh Dickins <hughd@example.org>\n\nFix it.\n\nSigned-off-by: Hugh Dickins <hughd@example.org>\n---\n" +
+		"diff --git a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n+++ b/mm/x.c\n@@ -1,2 +1,3 @@\n int a;\n+int b;\n int c;\n"
+	if _, err := st.IngestMessage(context.Background(), []byte(raw), "test"); err != nil {
+		t.Fatal(err)
+	}
+	page := get(t, s, "/patches/1").Body.String()
+	if !strings.Contains(page, "Hugh Dickins &lt;hughd@example.org&gt; (sent by Andrew Morton &lt;akpm@example.org&gt;)") {
+		t.Errorf("the patch page does not show the in-body author and the sender")
+	}
+	if strings.Contains(page, "From: Hugh Dickins") {
+		t.Errorf("the in-body From: line is left in the commit message")
+	}
+}
