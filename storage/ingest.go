@@ -98,8 +98,8 @@ func (s *Store) store(ctx context.Context, tx *sql.Tx, id int64, m *review.Messa
 	switch {
 	case m.Kind == review.KindPatch || m.Kind == review.KindCover || m.Kind == review.KindCode:
 		return s.storeSeriesMember(ctx, tx, id, m, findings)
-	case m.Kind == review.KindPull && m.Patch != nil:
-		return s.storeSeriesMember(ctx, tx, id, m, findings)
+	case m.Kind == review.KindPull:
+		return s.storeSeriesMember(ctx, tx, id, m, findings) // its own series, listed as a pull request
 	default:
 		return 0, attachReply(ctx, tx, id, m)
 	}

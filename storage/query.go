@@ -15,16 +15,20 @@ const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.
 	(SELECT count(*) FROM patches p WHERE p.series_id = s.id),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'error'),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'warning'),
-	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = s.id)`
+	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = s.id),
+	coalesce((SELECT kind FROM messages c WHERE c.id = s.cover_id), '') = 'pull'`
 
 func scanSummary(sc interface{ Scan(...any) error }) (SeriesSummary, error) {
 	var ss SeriesSummary
 	var created int64
-	var superseded bool
+	var superseded, pull bool
 	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.Total, &created,
-		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded)
+		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &pull)
 	ss.Received = time.Unix(0, created).UTC()
 	ss.State = seriesState(ss, superseded)
+	if pull {
+		ss.State = "pull request"
+	}
 	return ss, err
 }
 

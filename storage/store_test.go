@@ -184,3 +184,22 @@ func TestListSeriesQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestPullRequestListed(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	raw, err := os.ReadFile("../review/testdata/patchwork/mail/0001-git-pull-request.mbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IngestBytes(context.Background(), raw, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := s.ListSeries(context.Background(), SeriesFilter{})
+	if len(list) != 1 || list[0].State != "pull request" || list[0].Patches != 0 {
+		t.Fatalf("pull request not listed as such: %+v", list)
+	}
+	se, _ := s.SeriesByID(context.Background(), list[0].ID)
+	if se.Cover == nil || se.Cover.Message.PullURL == "" {
+		t.Errorf("the pull request mail is not shown on its series page")
+	}
+}

@@ -122,7 +122,7 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	if _, err := tx.ExecContext(ctx, `UPDATE messages SET series_id = ? WHERE id = ?`, seriesID, id); err != nil {
 		return 0, err
 	}
-	if m.Kind == review.KindCover {
+	if m.Kind == review.KindCover || m.Kind == review.KindPull && m.Patch == nil {
 		_, err = tx.ExecContext(ctx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, id, seriesTitle(m), seriesID)
 	} else {
 		err = insertPatch(ctx, tx, seriesID, id, m, findings)
