@@ -40,6 +40,13 @@ func toMessageJSON(sm storage.StoredMessage, withBody bool) messageJSON {
 	return j
 }
 
+// seriesSummaryJSON is a series list entry, its author written as
+// "Name <email>" like everywhere else in the API.
+type seriesSummaryJSON struct {
+	storage.SeriesSummary
+	Author string `json:"author"`
+}
+
 type seriesJSON struct {
 	storage.SeriesSummary
 	Author      string                 `json:"author"`
@@ -110,7 +117,11 @@ func (s *Server) handleAPISeriesList(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"series": list})
+	out := make([]seriesSummaryJSON, 0, len(list))
+	for _, se := range list {
+		out = append(out, seriesSummaryJSON{SeriesSummary: se, Author: se.Author.String()})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"series": out})
 	return nil
 }
 

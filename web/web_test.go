@@ -95,6 +95,9 @@ func TestAcceptanceAPI(t *testing.T) {
 	if len(list.Series) != 2 || list.Series[0]["version"] != 2.0 || list.Series[0]["patches"] != 2.0 {
 		t.Fatalf("series list %v", list.Series)
 	}
+	if a := list.Series[0]["author"]; a != "Ravi Iyer <ravi@example.org>" {
+		t.Errorf("series list author = %#v, want \"Name <email>\" as in every other author field", a)
+	}
 	id := int(list.Series[0]["id"].(float64))
 	var se struct {
 		Version     int
