@@ -19,6 +19,9 @@ func (s *Server) routes() http.Handler {
 	// Browser forms are protected from cross-site posts; the API and the
 	// webhook are not browser targets (the webhook has its own secret).
 	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusForbidden, "cross-origin POST refused: post from this site's own pages, or from a client that sends neither Origin nor Sec-Fetch-Site (curl does not)")
+	}))
 	r.Group(func(r chi.Router) {
 		r.Use(csrf.Handler)
 		r.Get("/", s.handle(s.handleSeriesList))

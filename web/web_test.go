@@ -220,6 +220,20 @@ func TestCrossOriginFormRejected(t *testing.T) {
 	if w := do(t, s, req); w.Code != http.StatusForbidden {
 		t.Errorf("cross-origin upload: %d, want 403", w.Code)
 	}
+	req = httptest.NewRequest("POST", "/api/v1/mbox", bytes.NewReader(readFixture(t, fixture)))
+	req.Header.Set("Content-Type", "application/mbox")
+	req.Header.Set("Origin", "https://evil.example")
+	w := do(t, s, req)
+	var e struct{ Error string }
+	decode(t, w, &e)
+	if w.Code != http.StatusForbidden || !strings.Contains(e.Error, "cross-origin") {
+		t.Errorf("cross-origin API POST: %d %q, want 403 with a JSON reason", w.Code, e.Error)
+	}
+	req = httptest.NewRequest("POST", "/api/v1/mbox", bytes.NewReader(readFixture(t, fixture)))
+	req.Header.Set("Content-Type", "application/mbox")
+	if w := do(t, s, req); w.Code != http.StatusOK {
+		t.Errorf("API POST without Origin (curl): %d, want 200", w.Code)
+	}
 }
 
 func TestHostileTextIsEscaped(t *testing.T) {
