@@ -54,7 +54,7 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p := listPage{Query: f.Query, Flash: r.URL.Query().Get("flash"), Series: list}
+	p := listPage{Query: f.Query, Flash: takeFlash(w, r), Series: list}
 	if len(list) == f.Limit {
 		p.Series, p.More, p.NextOffset = list[:f.Limit-1], true, f.Offset+f.Limit-1
 	}
@@ -129,7 +129,8 @@ func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error 
 	}
 	flash := fmt.Sprintf("Read %d messages: %d new, %d duplicates, %d failed to parse; %d patches in %d series.",
 		st.Messages, st.New, st.Duplicates, st.Failed, st.Patches, st.Series)
-	http.Redirect(w, r, "/?flash="+urlQueryEscape(flash), http.StatusSeeOther)
+	setFlash(w, flash)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
 

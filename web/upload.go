@@ -55,4 +55,26 @@ func readUpload(r *http.Request) ([]byte, error) {
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+// flashCookie carries a one-time message from a form POST to the page it
+// redirects to. A cookie, not a query parameter, so that nobody can put
+// words on the page with a crafted link.
+const flashCookie = "patchreview_flash"
+
+func setFlash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/",
+		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// takeFlash returns the pending flash message, if any, and clears it.
+func takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	msg, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return ""
+	}
+	return msg
+}

@@ -137,10 +137,18 @@ func TestAcceptanceBrowserForm(t *testing.T) {
 	req := httptest.NewRequest("POST", "/upload", body)
 	req.Header.Set("Content-Type", ct)
 	w := do(t, s, req)
-	if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Location"), "flash=") {
-		t.Fatalf("POST /upload: %d %s", w.Code, w.Body)
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/" || len(w.Result().Cookies()) != 1 {
+		t.Fatalf("POST /upload: %d %v %s", w.Code, w.Header(), w.Body)
 	}
-	list := get(t, s, "/").Body.String()
+	req = httptest.NewRequest("GET", "/", nil)
+	req.AddCookie(w.Result().Cookies()[0])
+	list := do(t, s, req).Body.String()
+	if !strings.Contains(list, "Read 6 messages: 6 new") || !strings.Contains(list, "4 patches in 2 series") {
+		t.Errorf("list page after upload shows no flash of counts:\n%s", list)
+	}
+	if spoof := get(t, s, "/?flash=Your+session+expired").Body.String(); strings.Contains(spoof, "session expired") {
+		t.Error("a flash message can be put on the page through the URL")
+	}
 	if strings.Count(list, `href="/series/`) != 2 || !strings.Contains(list, "shadowfs: writepage support") || !strings.Contains(list, "v2") {
 		t.Fatalf("list page:\n%s", list)
 	}
