@@ -122,8 +122,7 @@ func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		var he *httpError
 		if errorsAs(err, &he) && he.status == http.StatusBadRequest {
-			w.WriteHeader(http.StatusBadRequest)
-			return s.render(w, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.msg})
+			return s.renderStatus(w, http.StatusBadRequest, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.msg})
 		}
 		return err
 	}

@@ -146,11 +146,18 @@ type errorPage struct {
 
 // render executes a page into a buffer first, so a template error is a clean 500.
 func (s *Server) render(w http.ResponseWriter, page string, data any) error {
+	return s.renderStatus(w, http.StatusOK, page, data)
+}
+
+// renderStatus renders a page into a buffer and, only once that worked,
+// writes it with the given status.
+func (s *Server) renderStatus(w http.ResponseWriter, status int, page string, data any) error {
 	var buf bytes.Buffer
 	if err := s.pages[page].ExecuteTemplate(&buf, "base", data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	return err
 }

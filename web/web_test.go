@@ -344,3 +344,19 @@ func TestPatchSentOnBehalf(t *testing.T) {
 		t.Errorf("the in-body From: line is left in the commit message")
 	}
 }
+
+// TestUploadFormBadRequest posts a form without the "mbox" field and gets
+// the upload page back with a 400, the reason, and an HTML content type.
+func TestUploadFormBadRequest(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	body, ct := multipartBody(t, "file", readFixture(t, fixture))
+	req := httptest.NewRequest("POST", "/upload", body)
+	req.Header.Set("Content-Type", ct)
+	w := do(t, s, req)
+	if w.Code != http.StatusBadRequest || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("POST /upload without mbox field: %d %q", w.Code, w.Header().Get("Content-Type"))
+	}
+	if b := w.Body.String(); !strings.Contains(b, `no &#34;mbox&#34; file field`) || !strings.Contains(b, `name="mbox"`) {
+		t.Errorf("upload page lacks the reason or the form:\n%s", b)
+	}
+}
