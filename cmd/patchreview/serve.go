@@ -23,7 +23,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	db := fs.String("db", envOr(e.getenv, "PATCHREVIEW_DB", "patchreview.db"), "SQLite database file, created on first start (env PATCHREVIEW_DB)")
 	maxUpload := fs.Int64("max-upload", 50<<20, "largest accepted upload or webhook body, in bytes")
 	insecure := fs.Bool("insecure-webhook", false, "accept unauthenticated webhook posts (local testing only)")
-	noWorker := fs.Bool("no-worker", false, "accept mail but do not process the queue (run a separate processor)")
+	noWorker := fs.Bool("no-worker", false, "accept mail into the queue but do not process it; a server without this flag on the same database processes what is pending")
 	kv := fs.String("kernel-version", e.getenv("PATCHREVIEW_KERNEL_VERSION"), "kernel version for era-dependent checks (default: infer)")
 	debug := fs.Bool("debug", false, "log every request")
 	if err := fs.Parse(args); err != nil {
