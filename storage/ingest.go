@@ -32,6 +32,9 @@ func (s *Store) Accept(ctx context.Context, raw []byte, source string) (id int64
 	return id, isNew, nil
 }
 
+// errProcessed says another caller processed the message first.
+var errProcessed = errors.New("already processed")
+
 // processed is what Process did with one message.
 type processed struct {
 	kind     review.Kind
@@ -58,7 +61,7 @@ func (s *Store) process(ctx context.Context, id int64) (processed, error) {
 	}
 	m, perr := review.ParseMessage(raw)
 	if perr != nil {
-		_, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'failed', attempts = attempts + 1, error = ? WHERE id = ?`, perr.Error(), id)
+		_, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'failed', attempts = attempts + 1, error = ? WHERE id = ? AND state = 'pending'`, perr.Error(), id)
 		return processed{failed: true}, err
 	}
 	var findings []review.Finding
@@ -71,6 +74,9 @@ func (s *Store) process(ctx context.Context, id int64) (processed, error) {
 		p.seriesID, err = s.store(ctx, tx, id, m, findings)
 		return err
 	})
+	if errors.Is(err, errProcessed) {
+		return processed{}, nil // another caller stored it first
+	}
 	if err != nil {
 		_, _ = s.w.ExecContext(ctx, `UPDATE messages SET attempts = attempts + 1, error = ?,
 			state = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE state END WHERE id = ?`, err.Error(), maxAttempts, id)
@@ -82,11 +88,18 @@ func (s *Store) process(ctx context.Context, id int64) (processed, error) {
 // store writes a parsed message: its fields, its series and patch, its
 // findings, and the links between replies and what they answer.
 func (s *Store) store(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, findings []review.Finding) (int64, error) {
-	_, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'done', attempts = attempts + 1, error = '', kind = ?,
-		subject = ?, from_name = ?, from_email = ?, sent_at = ?, in_reply_to = ? WHERE id = ?`,
+	// Claim the message: an upload and the queue worker may process the
+	// same one at once, and only the first may store it.
+	res, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'done', attempts = attempts + 1, error = '', kind = ?,
+		subject = ?, from_name = ?, from_email = ?, sent_at = ?, in_reply_to = ? WHERE id = ? AND state = 'pending'`,
 		m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.Date.UnixNano(), m.InReplyTo, id)
 	if err != nil {
 		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 0 {
+		return 0, errProcessed
 	}
 	for _, ref := range append([]string{m.InReplyTo}, m.References...) {
 		if ref != "" {
