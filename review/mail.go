@@ -69,7 +69,11 @@ func dropEnvelope(raw []byte) []byte {
 	return raw
 }
 
-var msgIDRe = regexp.MustCompile(`<([^<>\s]+)>`)
+var (
+	msgIDRe  = regexp.MustCompile(`<([^<>\s]+)>`)
+	nameAddr = regexp.MustCompile(`^\s*"?([^"<]*?)"?\s*<([^>]+)>`) // what is left of a broken address list
+	bareAddr = regexp.MustCompile(`[^\s<>()"]+@[^\s<>()"]+`)
+)
 
 // msgIDs returns the message ids in a References/In-Reply-To value, in order,
 // without angle brackets and duplicates; comments and junk are ignored.
@@ -170,10 +174,10 @@ func addresses(h mail.Header, key string) []Address {
 		return out
 	}
 	text := decodeHeader(v)
-	if m := regexp.MustCompile(`^\s*"?([^"<]*?)"?\s*<([^>]+)>`).FindStringSubmatch(text); m != nil {
+	if m := nameAddr.FindStringSubmatch(text); m != nil {
 		return []Address{{Name: strings.TrimSpace(m[1]), Email: m[2]}}
 	}
-	if m := regexp.MustCompile(`[^\s<>()"]+@[^\s<>()"]+`).FindString(text); m != "" {
+	if m := bareAddr.FindString(text); m != "" {
 		return []Address{{Email: m}}
 	}
 	return []Address{{Name: strings.TrimSpace(text)}}
