@@ -93,10 +93,13 @@ type patchJSON struct {
 	SeriesID      int64            `json:"series_id"`
 	CommitMessage string           `json:"commit_message"`
 	Trailers      []review.Trailer `json:"trailers"`
-	Diff          string           `json:"diff"`
-	Findings      []findingJSON    `json:"findings"`
-	Comments      []commentJSON    `json:"comments"`
-	Replies       []messageJSON    `json:"replies"`
+	// Collected are the trailers given in list replies and verdicts here,
+	// what an am-ready mbox adds.
+	Collected []review.Trailer `json:"collected_trailers"`
+	Diff      string           `json:"diff"`
+	Findings  []findingJSON    `json:"findings"`
+	Comments  []commentJSON    `json:"comments"`
+	Replies   []messageJSON    `json:"replies"`
 }
 
 func (s *Server) handleAPIMbox(w http.ResponseWriter, r *http.Request) error {
@@ -157,7 +160,7 @@ func (s *Server) handleAPIPatchShow(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	j := patchJSON{messageJSON: toMessageJSON(p.Message, false), ID: p.ID, SeriesID: p.SeriesID,
-		Trailers: []review.Trailer{}, Findings: []findingJSON{}, Comments: []commentJSON{}, Replies: []messageJSON{}}
+		Trailers: []review.Trailer{}, Collected: trailersFor(p), Findings: []findingJSON{}, Comments: []commentJSON{}, Replies: []messageJSON{}}
 	if m := p.Message.Message; m != nil && m.Patch != nil {
 		j.CommitMessage, j.Diff = m.Patch.CommitMessage, m.Patch.Diff
 		if m.Patch.Trailers != nil {

@@ -68,6 +68,13 @@ func TestMboxDownloads(t *testing.T) {
 	if w.Code != 200 || w.Header().Get("Content-Type") != "application/mbox" || n != 3 {
 		t.Errorf("series mbox: %d, %d messages (want cover + 2 patches)", w.Code, n)
 	}
+	var api struct {
+		Collected []review.Trailer `json:"collected_trailers"`
+	}
+	decode(t, get(t, s, "/api/v1/patches/3"), &api)
+	if len(api.Collected) != 1 || api.Collected[0].Value != "Jan Kara <jack@example.org>" {
+		t.Errorf("API collected_trailers %+v", api.Collected)
+	}
 	plain := get(t, s, "/patches/3/mbox").Body.String()
 	am := get(t, s, "/patches/3/mbox?trailers=1").Body.String()
 	if strings.Contains(plain, "Reviewed-by: Jan Kara") || !strings.Contains(am, "Reviewed-by: Jan Kara <jack@example.org>") {
