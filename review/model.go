@@ -148,9 +148,11 @@ type Comment struct {
 	Author    Address
 	Path      string // "" for a general comment
 	Line      int    // new-side line it anchors on; 0 for a general comment
+	Side      string // "old" when Line numbers the old (removed) side; "" or "new" otherwise
 	Code      string // text of the anchored line
 	Body      string
 	Created   time.Time
+	UserID    int64 // the account that wrote a web comment; 0 for list comments
 }
 
 // Dismissal reasons.
@@ -166,6 +168,7 @@ type Dismissal struct {
 	Note    string
 	Author  Address
 	Created time.Time
+	UserID  int64 // the account that dismissed it
 }
 
 // Verdict kinds: the trailers a reviewer gives, and "changes-requested".
@@ -180,6 +183,7 @@ type Verdict struct {
 	Author   Address
 	Note     string
 	Created  time.Time
+	UserID   int64 // the account that gave it
 }
 
 // Trailer returns the verdict as a trailer line ("Reviewed-by: A <a@b>"),

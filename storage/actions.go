@@ -12,11 +12,13 @@ import (
 	"patchreview/review"
 )
 
-// ErrForbidden is returned when a reviewer changes what another wrote.
+// ErrForbidden is returned when an account changes what another wrote.
 var ErrForbidden = errors.New("not yours to change")
 
 // AddComment stores a comment typed in the web page on a patch line (or a
-// general comment, Line 0) and returns its id. The body must not be empty.
+// general comment, Line 0) by the account c.UserID and returns its id. The
+// body must not be empty. c.Side "old" anchors it on a removed line,
+// numbered on the old side.
 func (s *Store) AddComment(ctx context.Context, c review.Comment) (int64, error) {
 	if strings.TrimSpace(c.Body) == "" {
 		return 0, fmt.Errorf("%w: empty comment", review.ErrInvalid)
@@ -24,47 +26,62 @@ func (s *Store) AddComment(ctx context.Context, c review.Comment) (int64, error)
 	if c.Author.Email == "" {
 		return 0, fmt.Errorf("%w: a comment needs the reviewer's email", review.ErrInvalid)
 	}
+	side := c.Side
+	switch side {
+	case "":
+		side = "new"
+	case "new", "old":
+	default:
+		return 0, fmt.Errorf("%w: side %q: want old or new", review.ErrInvalid, c.Side)
+	}
+	var user any
+	if c.UserID != 0 {
+		user = c.UserID
+	}
 	var id int64
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var seriesID int64
 		if err := tx.QueryRowContext(ctx, `SELECT series_id FROM patches WHERE id = ?`, c.PatchID).Scan(&seriesID); err != nil {
 			return notFound(err, "patch %d", c.PatchID)
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO comments (patch_id, series_id, source, author_name, author_email, path, line, code, body, created_at)
-			VALUES (?, ?, 'web', ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.PatchID, seriesID, c.Author.Name, c.Author.Email,
-			c.Path, c.Line, c.Code, c.Body, s.now().UnixNano()).Scan(&id)
+		return tx.QueryRowContext(ctx, `INSERT INTO comments (patch_id, series_id, source, author_name, author_email, path, line, side, code, body, created_at, user_id)
+			VALUES (?, ?, 'web', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.PatchID, seriesID, c.Author.Name, c.Author.Email,
+			c.Path, c.Line, side, c.Code, c.Body, s.now().UnixNano(), user).Scan(&id)
 	})
 	return id, err
 }
 
-// EditComment replaces a web comment's body. Only its author (by email)
-// may edit it: ErrForbidden otherwise, ErrNotFound when it does not exist.
-func (s *Store) EditComment(ctx context.Context, id int64, author, body string) error {
+// EditComment replaces a web comment's body. Only the account that wrote
+// it, or an admin, may: ErrForbidden otherwise, ErrNotFound when it does
+// not exist.
+func (s *Store) EditComment(ctx context.Context, id int64, by *User, body string) error {
 	if strings.TrimSpace(body) == "" {
 		return fmt.Errorf("%w: empty comment", review.ErrInvalid)
 	}
-	return s.ownComment(ctx, id, author, func(tx *sql.Tx) error {
+	return s.ownComment(ctx, id, by, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE comments SET body = ? WHERE id = ?`, body, id)
 		return err
 	})
 }
 
-// DeleteComment deletes a web comment; only its author may.
-func (s *Store) DeleteComment(ctx context.Context, id int64, author string) error {
-	return s.ownComment(ctx, id, author, func(tx *sql.Tx) error {
+// DeleteComment deletes a web comment; only its owner or an admin may.
+// Its id is never given to another comment.
+func (s *Store) DeleteComment(ctx context.Context, id int64, by *User) error {
+	return s.ownComment(ctx, id, by, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM comments WHERE id = ?`, id)
 		return err
 	})
 }
 
-func (s *Store) ownComment(ctx context.Context, id int64, author string, fn func(*sql.Tx) error) error {
+func (s *Store) ownComment(ctx context.Context, id int64, by *User, fn func(*sql.Tx) error) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		var email, source string
-		err := tx.QueryRowContext(ctx, `SELECT author_email, source FROM comments WHERE id = ?`, id).Scan(&email, &source)
+		var source string
+		var owner int64
+		err := tx.QueryRowContext(ctx, `SELECT source, coalesce(user_id, 0) FROM comments WHERE id = ?`, id).Scan(&source, &owner)
 		if err != nil {
 			return notFound(err, "comment %d", id)
 		}
-		if source != "web" || !strings.EqualFold(email, author) {
+		if source != "web" || !by.May(owner) {
 			return fmt.Errorf("comment %d: %w", id, ErrForbidden)
 		}
 		return fn(tx)
@@ -76,9 +93,9 @@ func (s *Store) CommentByID(ctx context.Context, id int64) (*review.Comment, err
 	c := &review.Comment{ID: id}
 	var patch sql.NullInt64
 	var created int64
-	err := s.r.QueryRowContext(ctx, `SELECT patch_id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at
+	err := s.r.QueryRowContext(ctx, `SELECT patch_id, series_id, source, message_id, author_name, author_email, path, line, side, code, body, created_at, coalesce(user_id, 0)
 		FROM comments WHERE id = ?`, id).Scan(&patch, &c.SeriesID, &c.Source, &c.MessageID, &c.Author.Name, &c.Author.Email,
-		&c.Path, &c.Line, &c.Code, &c.Body, &created)
+		&c.Path, &c.Line, &c.Side, &c.Code, &c.Body, &created, &c.UserID)
 	if err != nil {
 		return nil, notFound(err, "comment %d", id)
 	}
@@ -86,44 +103,70 @@ func (s *Store) CommentByID(ctx context.Context, id int64) (*review.Comment, err
 	return c, nil
 }
 
-// DismissFinding records a reviewer's dismissal of a finding (replacing an
-// earlier one) and returns the patch it is on.
-func (s *Store) DismissFinding(ctx context.Context, findingID int64, d review.Dismissal) (patchID int64, err error) {
+// DismissFinding records the dismissal of a finding by the account
+// d.UserID and returns the patch it is on. A finding dismissed by another
+// account is theirs: only they or an admin replace it (ErrForbidden).
+func (s *Store) DismissFinding(ctx context.Context, findingID int64, d review.Dismissal, by *User) (patchID int64, err error) {
 	if !slices.Contains([]string{review.DismissFalsePositive, review.DismissIntended, review.DismissPreExisting}, d.Reason) {
 		return 0, fmt.Errorf("%w: dismissal reason %q: want false-positive, intended or pre-existing", review.ErrInvalid, d.Reason)
+	}
+	if by == nil {
+		return 0, fmt.Errorf("finding %d: %w", findingID, ErrForbidden)
 	}
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT patch_id FROM findings WHERE id = ?`, findingID).Scan(&patchID); err != nil {
 			return notFound(err, "finding %d", findingID)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO dismissals (finding_id, reason, note, author_name, author_email, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, findingID, d.Reason, d.Note, d.Author.Name, d.Author.Email, s.now().UnixNano())
+		var owner int64
+		err := tx.QueryRowContext(ctx, `SELECT coalesce(user_id, 0) FROM dismissals WHERE finding_id = ?`, findingID).Scan(&owner)
+		if err == nil && !by.May(owner) {
+			return fmt.Errorf("finding %d: %w", findingID, ErrForbidden)
+		} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO dismissals (finding_id, reason, note, author_name, author_email, created_at, user_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, findingID, d.Reason, d.Note, by.Name, by.Email, s.now().UnixNano(), by.ID)
 		return err
 	})
 	return patchID, err
 }
 
-// RestoreFinding undoes a dismissal and returns the patch it is on.
-func (s *Store) RestoreFinding(ctx context.Context, findingID int64) (patchID int64, err error) {
+// RestoreFinding undoes a dismissal and returns the patch it is on; only
+// the account that dismissed it or an admin may (ErrForbidden).
+func (s *Store) RestoreFinding(ctx context.Context, findingID int64, by *User) (patchID int64, err error) {
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT patch_id FROM findings WHERE id = ?`, findingID).Scan(&patchID); err != nil {
 			return notFound(err, "finding %d", findingID)
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM dismissals WHERE finding_id = ?`, findingID)
+		var owner int64
+		err := tx.QueryRowContext(ctx, `SELECT coalesce(user_id, 0) FROM dismissals WHERE finding_id = ?`, findingID).Scan(&owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // not dismissed: nothing to restore
+		} else if err != nil {
+			return err
+		}
+		if !by.May(owner) {
+			return fmt.Errorf("finding %d: %w", findingID, ErrForbidden)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM dismissals WHERE finding_id = ?`, findingID)
 		return err
 	})
 	return patchID, err
 }
 
-// AddVerdict records a reviewer's verdict on a patch, or on the whole
-// series when v.PatchID is 0; the same reviewer giving the same kind again
-// replaces the note.
+// AddVerdict records the verdict of the account v.UserID (named v.Author)
+// on a patch, or on the whole series when v.PatchID is 0; the same
+// reviewer giving the same kind again replaces the note.
 func (s *Store) AddVerdict(ctx context.Context, v review.Verdict) error {
 	if !slices.Contains(review.VerdictKinds, v.Kind) {
 		return fmt.Errorf("%w: verdict %q: want one of %s", review.ErrInvalid, v.Kind, strings.Join(review.VerdictKinds, ", "))
 	}
 	if v.Author.Email == "" || v.Author.Name == "" {
 		return fmt.Errorf("%w: a verdict needs the reviewer's name and email", review.ErrInvalid)
+	}
+	var user any
+	if v.UserID != 0 {
+		user = v.UserID
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		var patch any
@@ -135,17 +178,39 @@ func (s *Store) AddVerdict(ctx context.Context, v review.Verdict) error {
 		} else if err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE id = ?`, v.SeriesID).Scan(&v.SeriesID); err != nil {
 			return notFound(err, "series %d", v.SeriesID)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO verdicts (series_id, patch_id, kind, author_name, author_email, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_id, patch_id, author_email, kind) DO UPDATE SET note = excluded.note`,
-			v.SeriesID, patch, v.Kind, v.Author.Name, v.Author.Email, v.Note, s.now().UnixNano())
+		_, err := tx.ExecContext(ctx, `INSERT INTO verdicts (series_id, patch_id, kind, author_name, author_email, note, created_at, user_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_id, patch_id, author_email, kind) DO UPDATE SET note = excluded.note`,
+			v.SeriesID, patch, v.Kind, v.Author.Name, v.Author.Email, v.Note, s.now().UnixNano(), user)
 		return err
 	})
+}
+
+// DeleteVerdict withdraws a verdict; only the account that gave it or an
+// admin may. It returns the verdict as it was.
+func (s *Store) DeleteVerdict(ctx context.Context, id int64, by *User) (*review.Verdict, error) {
+	v := &review.Verdict{ID: id}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT series_id, coalesce(patch_id, 0), kind, coalesce(user_id, 0) FROM verdicts WHERE id = ?`, id).
+			Scan(&v.SeriesID, &v.PatchID, &v.Kind, &v.UserID)
+		if err != nil {
+			return notFound(err, "verdict %d", id)
+		}
+		if !by.May(v.UserID) {
+			return fmt.Errorf("verdict %d: %w", id, ErrForbidden)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM verdicts WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // Verdicts returns the verdicts that apply to a patch: its own and those
 // given on its whole series. With patchID 0, those of the series only.
 func (s *Store) Verdicts(ctx context.Context, seriesID, patchID int64) ([]review.Verdict, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, series_id, coalesce(patch_id, 0), kind, author_name, author_email, note, created_at
+	rows, err := s.r.QueryContext(ctx, `SELECT id, series_id, coalesce(patch_id, 0), kind, author_name, author_email, note, created_at, coalesce(user_id, 0)
 		FROM verdicts WHERE series_id = ? AND (patch_id IS NULL OR patch_id = ?) ORDER BY created_at, id`, seriesID, patchID)
 	if err != nil {
 		return nil, err
@@ -155,7 +220,7 @@ func (s *Store) Verdicts(ctx context.Context, seriesID, patchID int64) ([]review
 	for rows.Next() {
 		var v review.Verdict
 		var created int64
-		if err := rows.Scan(&v.ID, &v.SeriesID, &v.PatchID, &v.Kind, &v.Author.Name, &v.Author.Email, &v.Note, &created); err != nil {
+		if err := rows.Scan(&v.ID, &v.SeriesID, &v.PatchID, &v.Kind, &v.Author.Name, &v.Author.Email, &v.Note, &created, &v.UserID); err != nil {
 			return nil, err
 		}
 		v.Created = time.Unix(0, created).UTC()

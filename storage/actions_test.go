@@ -21,10 +21,28 @@ func checkedStore(t *testing.T) *Store {
 	return s
 }
 
+// accounts makes Hugh's account, another reviewer's and an admin's.
+func accounts(t *testing.T, s *Store) (hughU, other, admin *User) {
+	t.Helper()
+	ctx := context.Background()
+	var err error
+	if hughU, err = s.AddUser(ctx, hugh.Name, hugh.Email, false); err != nil {
+		t.Fatal(err)
+	}
+	if other, err = s.AddUser(ctx, "Mallory", "mallory@example.org", false); err != nil {
+		t.Fatal(err)
+	}
+	if admin, err = s.AddUser(ctx, "Admin", "admin@example.org", true); err != nil {
+		t.Fatal(err)
+	}
+	return hughU, other, admin
+}
+
 func TestComments(t *testing.T) {
 	s := checkedStore(t)
 	ctx := context.Background()
-	id, err := s.AddComment(ctx, review.Comment{PatchID: 4, Author: hugh, Path: "fs/shadowfs/aops.c", Line: 26,
+	hughU, other, admin := accounts(t, s)
+	id, err := s.AddComment(ctx, review.Comment{PatchID: 4, Author: hugh, UserID: hughU.ID, Path: "fs/shadowfs/aops.c", Line: 26,
 		Code: "\t\tset_page_dirty(page);", Body: "You need to *unlock_page*, don't you?"})
 	if err != nil {
 		t.Fatal(err)
@@ -39,20 +57,45 @@ func TestComments(t *testing.T) {
 	if len(web) != 1 || web[0].Line != 26 || web[0].SeriesID != p.SeriesID {
 		t.Fatalf("web comments %+v", web)
 	}
-	if err := s.EditComment(ctx, id, "someone@else.org", "mine now"); !errors.Is(err, ErrForbidden) {
-		t.Errorf("edit by another reviewer: %v", err)
+	// Another account, even one with the same email in a cookie, or nobody.
+	for _, by := range []*User{other, {ID: other.ID, Name: hugh.Name, Email: hugh.Email}, nil} {
+		if err := s.EditComment(ctx, id, by, "mine now"); !errors.Is(err, ErrForbidden) {
+			t.Errorf("edit by %+v: %v", by, err)
+		}
+		if err := s.DeleteComment(ctx, id, by); !errors.Is(err, ErrForbidden) {
+			t.Errorf("delete by %+v: %v", by, err)
+		}
 	}
-	if err := s.EditComment(ctx, id, "HUGHD@example.org", "Or move the out label up."); err != nil {
+	if err := s.EditComment(ctx, id, hughU, "Or move the out label up."); err != nil {
 		t.Errorf("edit by its author: %v", err)
 	}
-	if c, _ := s.CommentByID(ctx, id); c.Body != "Or move the out label up." {
-		t.Errorf("edited body %q", c.Body)
+	if c, _ := s.CommentByID(ctx, id); c.Body != "Or move the out label up." || c.UserID != hughU.ID {
+		t.Errorf("edited comment %+v", c)
 	}
-	if err := s.DeleteComment(ctx, id, hugh.Email); err != nil {
+	if err := s.EditComment(ctx, id, admin, "Edited by the admin."); err != nil {
+		t.Errorf("edit by an admin: %v", err)
+	}
+	if err := s.DeleteComment(ctx, id, hughU); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CommentByID(ctx, id); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleted comment still there: %v", err)
+	}
+	// The deleted comment's id is never reused: an old #comment-N link
+	// does not point at a later comment.
+	next, err := s.AddComment(ctx, review.Comment{PatchID: 4, Author: hugh, UserID: hughU.ID, Body: "later"})
+	if err != nil || next <= id {
+		t.Errorf("comment after deleting %d got id %d (%v)", id, next, err)
+	}
+	old, err := s.AddComment(ctx, review.Comment{PatchID: 4, Author: hugh, UserID: hughU.ID, Path: "fs/shadowfs/aops.c", Line: 20, Side: "old", Body: "on a removed line"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.CommentByID(ctx, old); c.Side != "old" || c.Line != 20 {
+		t.Errorf("old-side comment %+v", c)
+	}
+	if _, err := s.AddComment(ctx, review.Comment{PatchID: 4, Author: hugh, Side: "left", Body: "x"}); !errors.Is(err, review.ErrInvalid) {
+		t.Errorf("bad side: %v", err)
 	}
 	for _, bad := range []review.Comment{{PatchID: 4, Author: hugh, Body: "  "}, {PatchID: 4, Body: "x"}} {
 		if _, err := s.AddComment(ctx, bad); !errors.Is(err, review.ErrInvalid) {
@@ -67,29 +110,41 @@ func TestComments(t *testing.T) {
 func TestDismissals(t *testing.T) {
 	s := checkedStore(t)
 	ctx := context.Background()
+	hughU, other, admin := accounts(t, s)
 	p, _ := s.PatchByID(ctx, 4)
 	f := p.Findings[0]
-	if _, err := s.DismissFinding(ctx, f.ID, review.Dismissal{Reason: "because"}); !errors.Is(err, review.ErrInvalid) {
+	if _, err := s.DismissFinding(ctx, f.ID, review.Dismissal{Reason: "because"}, hughU); !errors.Is(err, review.ErrInvalid) {
 		t.Errorf("bad reason: %v", err)
 	}
-	if pid, err := s.DismissFinding(ctx, f.ID, review.Dismissal{Reason: review.DismissIntended, Note: "AOP path", Author: hugh}); err != nil || pid != 4 {
+	if pid, err := s.DismissFinding(ctx, f.ID, review.Dismissal{Reason: review.DismissIntended, Note: "AOP path"}, hughU); err != nil || pid != 4 {
 		t.Fatalf("dismiss: %v %d", err, pid)
 	}
 	p, _ = s.PatchByID(ctx, 4)
-	if d := p.Findings[0].Dismissal; d == nil || d.Reason != "intended" || d.Author != hugh {
+	if d := p.Findings[0].Dismissal; d == nil || d.Reason != "intended" || d.Author != hugh || d.UserID != hughU.ID {
 		t.Fatalf("dismissal %+v", d)
+	}
+	for _, by := range []*User{other, nil} {
+		if _, err := s.RestoreFinding(ctx, f.ID, by); !errors.Is(err, ErrForbidden) {
+			t.Errorf("restore by %+v: %v", by, err)
+		}
+		if _, err := s.DismissFinding(ctx, f.ID, review.Dismissal{Reason: review.DismissFalsePositive}, by); !errors.Is(err, ErrForbidden) {
+			t.Errorf("re-dismiss by %+v: %v", by, err)
+		}
+	}
+	if _, err := s.DismissFinding(ctx, f.ID, review.Dismissal{Reason: review.DismissIntended, Note: "AOP path"}, admin); err != nil {
+		t.Errorf("admin re-dismisses: %v", err)
 	}
 	stats, _ := s.RuleStats(ctx)
 	if st := stats["writepage-unlock-all-paths"]; st.Fired != 4 || st.Dismissed != 1 {
 		t.Errorf("rule stats %+v", st)
 	}
-	if _, err := s.RestoreFinding(ctx, f.ID); err != nil {
+	if _, err := s.RestoreFinding(ctx, f.ID, admin); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ = s.PatchByID(ctx, 4); p.Findings[0].Dismissal != nil {
 		t.Error("restored finding still dismissed")
 	}
-	if _, err := s.DismissFinding(ctx, 999, review.Dismissal{Reason: review.DismissIntended}); !errors.Is(err, ErrNotFound) {
+	if _, err := s.DismissFinding(ctx, 999, review.Dismissal{Reason: review.DismissIntended}, hughU); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing finding: %v", err)
 	}
 }
@@ -118,5 +173,31 @@ func TestVerdicts(t *testing.T) {
 	}
 	if err := s.AddVerdict(ctx, review.Verdict{SeriesID: 77, Kind: "Acked-by", Author: hugh}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("verdict on a missing series: %v", err)
+	}
+	hughU, other, admin := accounts(t, s)
+	if err := s.AddVerdict(ctx, review.Verdict{PatchID: 3, Kind: "Tested-by", Author: hugh, UserID: hughU.ID}); err != nil {
+		t.Fatal(err)
+	}
+	p3, _ = s.PatchByID(ctx, 3)
+	var mine review.Verdict
+	for _, v := range p3.Verdicts {
+		if v.UserID == hughU.ID {
+			mine = v
+		}
+	}
+	if mine.Kind != "Tested-by" {
+		t.Fatalf("Hugh's verdict not found in %+v", p3.Verdicts)
+	}
+	if _, err := s.DeleteVerdict(ctx, mine.ID, other); !errors.Is(err, ErrForbidden) {
+		t.Errorf("withdraw by another: %v", err)
+	}
+	if _, err := s.DeleteVerdict(ctx, p3.Verdicts[0].ID, hughU); !errors.Is(err, ErrForbidden) {
+		t.Errorf("withdraw a verdict from before accounts by a non-admin: %v", err)
+	}
+	if v, err := s.DeleteVerdict(ctx, mine.ID, hughU); err != nil || v.PatchID != 3 {
+		t.Errorf("withdraw own: %+v %v", v, err)
+	}
+	if _, err := s.DeleteVerdict(ctx, p3.Verdicts[0].ID, admin); err != nil {
+		t.Errorf("admin withdraws: %v", err)
 	}
 }

@@ -171,7 +171,7 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 	}
 	p.Message = *m
 	rows, err := s.r.QueryContext(ctx, `SELECT f.id, f.rule, f.severity, f.path, f.line, f.function, f.code, f.message,
-		d.reason, d.note, d.author_name, d.author_email, d.created_at
+		d.reason, d.note, d.author_name, d.author_email, d.created_at, d.user_id
 		FROM findings f LEFT JOIN dismissals d ON d.finding_id = f.id
 		WHERE f.patch_id = ? ORDER BY f.path, f.line, f.rule`, id)
 	if err != nil {
@@ -180,15 +180,15 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 	for rows.Next() {
 		var f review.Finding
 		var reason, note, name, email sql.NullString
-		var created sql.NullInt64
+		var created, user sql.NullInt64
 		if err := rows.Scan(&f.ID, &f.Rule, &f.Severity, &f.Path, &f.Line, &f.Function, &f.Code, &f.Message,
-			&reason, &note, &name, &email, &created); err != nil {
+			&reason, &note, &name, &email, &created, &user); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		if reason.Valid {
 			f.Dismissal = &review.Dismissal{Reason: reason.String, Note: note.String,
-				Author: review.Address{Name: name.String, Email: email.String}, Created: time.Unix(0, created.Int64).UTC()}
+				Author: review.Address{Name: name.String, Email: email.String}, Created: time.Unix(0, created.Int64).UTC(), UserID: user.Int64}
 		}
 		p.Findings = append(p.Findings, f)
 	}
@@ -207,7 +207,7 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 }
 
 func (s *Store) comments(ctx context.Context, patchID int64) ([]review.Comment, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at
+	rows, err := s.r.QueryContext(ctx, `SELECT id, series_id, source, message_id, author_name, author_email, path, line, side, code, body, created_at, coalesce(user_id, 0)
 		FROM comments WHERE patch_id = ? ORDER BY path, line, id`, patchID)
 	if err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (s *Store) comments(ctx context.Context, patchID int64) ([]review.Comment, 
 		c := review.Comment{PatchID: patchID}
 		var created int64
 		if err := rows.Scan(&c.ID, &c.SeriesID, &c.Source, &c.MessageID, &c.Author.Name, &c.Author.Email,
-			&c.Path, &c.Line, &c.Code, &c.Body, &created); err != nil {
+			&c.Path, &c.Line, &c.Side, &c.Code, &c.Body, &created, &c.UserID); err != nil {
 			return nil, err
 		}
 		c.Created = time.Unix(0, created).UTC()

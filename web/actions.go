@@ -6,54 +6,12 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/mail"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"patchreview/review"
 	"patchreview/storage"
 )
-
-// reviewerCookie remembers the reviewer's name and email until accounts exist.
-const reviewerCookie = "reviewer"
-
-// reviewerFrom reads the reviewer from the form (name, email), falling back
-// to the cookie, and remembers a form-given reviewer in the cookie.
-func reviewerFrom(w http.ResponseWriter, r *http.Request) (review.Address, error) {
-	return rememberReviewer(w, r, r.PostFormValue("name"), r.PostFormValue("email"))
-}
-
-// rememberReviewer validates a reviewer given in a form, falling back to the
-// cookie when none is given, and sets the cookie.
-func rememberReviewer(w http.ResponseWriter, r *http.Request, name, email string) (review.Address, error) {
-	a := review.Address{Name: strings.TrimSpace(name), Email: strings.TrimSpace(email)}
-	if a.Email == "" {
-		a = cookieReviewer(r)
-	} else if _, err := mail.ParseAddress(a.Email); err != nil {
-		return a, errorf(http.StatusBadRequest, "bad email address %q", a.Email)
-	}
-	if a.Email == "" || a.Name == "" {
-		return a, errorf(http.StatusBadRequest, "give your name and email: they sign your comments and trailers")
-	}
-	http.SetCookie(w, &http.Cookie{Name: reviewerCookie, Value: url.QueryEscape(a.String()), Path: "/",
-		MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	return a, nil
-}
-
-// cookieReviewer returns the remembered reviewer, or a zero Address.
-func cookieReviewer(r *http.Request) review.Address {
-	c, err := r.Cookie(reviewerCookie)
-	if err != nil {
-		return review.Address{}
-	}
-	v, _ := url.QueryUnescape(c.Value)
-	a, err := mail.ParseAddress(v)
-	if err != nil {
-		return review.Address{}
-	}
-	return review.Address{Name: a.Name, Email: a.Address}
-}
 
 func formID(r *http.Request, key string) (int64, error) {
 	v := r.PostFormValue(key)
@@ -67,13 +25,14 @@ func formID(r *http.Request, key string) (int64, error) {
 	return n, nil
 }
 
-// handleCommentCreate adds a comment on a line (path, line) or a general one.
+// handleCommentCreate adds the signed-in reviewer's comment on a line
+// (path, line; side "old" for a removed line) or a general one.
 func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) error {
 	patchID, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	who, err := reviewerFrom(w, r)
+	u, err := signedIn(r, "comment")
 	if err != nil {
 		return err
 	}
@@ -81,8 +40,8 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	id, err := s.store.AddComment(r.Context(), review.Comment{PatchID: patchID, Author: who, Path: r.PostFormValue("path"),
-		Line: int(line), Code: r.PostFormValue("code"), Body: normalizeBody(r.PostFormValue("body"))})
+	id, err := s.store.AddComment(r.Context(), review.Comment{PatchID: patchID, Author: u.Address(), UserID: u.ID, Path: r.PostFormValue("path"),
+		Line: int(line), Side: r.PostFormValue("side"), Code: r.PostFormValue("code"), Body: normalizeBody(r.PostFormValue("body"))})
 	if err != nil {
 		return err
 	}
@@ -91,21 +50,25 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request) error {
-	return s.changeComment(w, r, func(id int64, who review.Address) error {
-		return s.store.EditComment(r.Context(), id, who.Email, normalizeBody(r.PostFormValue("body")))
+	return s.changeComment(w, r, "edit a comment", func(id int64, u *storage.User) error {
+		return s.store.EditComment(r.Context(), id, u, normalizeBody(r.PostFormValue("body")))
 	})
 }
 
 func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) error {
-	return s.changeComment(w, r, func(id int64, who review.Address) error {
-		return s.store.DeleteComment(r.Context(), id, who.Email)
+	return s.changeComment(w, r, "delete a comment", func(id int64, u *storage.User) error {
+		return s.store.DeleteComment(r.Context(), id, u)
 	})
 }
 
-// changeComment applies an edit or delete by the remembered reviewer and
+// changeComment applies an edit or delete by the signed-in account and
 // returns to the patch.
-func (s *Server) changeComment(w http.ResponseWriter, r *http.Request, change func(int64, review.Address) error) error {
+func (s *Server) changeComment(w http.ResponseWriter, r *http.Request, what string, change func(int64, *storage.User) error) error {
 	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	u, err := signedIn(r, what)
 	if err != nil {
 		return err
 	}
@@ -113,9 +76,8 @@ func (s *Server) changeComment(w http.ResponseWriter, r *http.Request, change fu
 	if err != nil {
 		return err
 	}
-	who := cookieReviewer(r)
-	if err := change(id, who); errors.Is(err, storage.ErrForbidden) {
-		return errorf(http.StatusForbidden, "only %s can change this comment", c.Author.String())
+	if err := change(id, u); errors.Is(err, storage.ErrForbidden) {
+		return errorf(http.StatusForbidden, "this comment is %s's: only they or an admin can change it", c.Author.String())
 	} else if err != nil {
 		return err
 	}
@@ -128,12 +90,15 @@ func (s *Server) handleFindingDismiss(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	who, err := reviewerFrom(w, r)
+	u, err := signedIn(r, "dismiss a finding")
 	if err != nil {
 		return err
 	}
 	patchID, err := s.store.DismissFinding(r.Context(), id, review.Dismissal{Reason: r.PostFormValue("reason"),
-		Note: strings.TrimSpace(r.PostFormValue("note")), Author: who})
+		Note: strings.TrimSpace(r.PostFormValue("note"))}, u)
+	if errors.Is(err, storage.ErrForbidden) {
+		return errorf(http.StatusForbidden, "another reviewer dismissed this finding: only they or an admin can change that")
+	}
 	if err != nil {
 		return err
 	}
@@ -146,7 +111,14 @@ func (s *Server) handleFindingRestore(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	patchID, err := s.store.RestoreFinding(r.Context(), id)
+	u, err := signedIn(r, "restore a finding")
+	if err != nil {
+		return err
+	}
+	patchID, err := s.store.RestoreFinding(r.Context(), id, u)
+	if errors.Is(err, storage.ErrForbidden) {
+		return errorf(http.StatusForbidden, "another reviewer dismissed this finding: only they or an admin can restore it")
+	}
 	if err != nil {
 		return err
 	}
@@ -154,19 +126,20 @@ func (s *Server) handleFindingRestore(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-// handleVerdict records a verdict on a patch (/patches/{id}/verdict) or a
-// series (/series/{id}/verdict).
+// handleVerdict records the signed-in reviewer's verdict on a patch
+// (/patches/{id}/verdict) or a series (/series/{id}/verdict); the trailer
+// carries the account's name and email, never a form field.
 func (s *Server) handleVerdict(onSeries bool) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r)
 		if err != nil {
 			return err
 		}
-		who, err := reviewerFrom(w, r)
+		u, err := signedIn(r, "give a verdict")
 		if err != nil {
 			return err
 		}
-		v := review.Verdict{Kind: r.PostFormValue("kind"), Author: who, Note: strings.TrimSpace(r.PostFormValue("note"))}
+		v := review.Verdict{Kind: r.PostFormValue("kind"), Author: u.Address(), UserID: u.ID, Note: strings.TrimSpace(r.PostFormValue("note"))}
 		back := fmt.Sprintf("/patches/%d#verdicts", id)
 		if onSeries {
 			v.SeriesID, back = id, fmt.Sprintf("/series/%d#verdicts", id)
@@ -179,6 +152,31 @@ func (s *Server) handleVerdict(onSeries bool) func(http.ResponseWriter, *http.Re
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return nil
 	}
+}
+
+// handleVerdictDelete withdraws a verdict: its owner's or an admin's.
+func (s *Server) handleVerdictDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	u, err := signedIn(r, "withdraw a verdict")
+	if err != nil {
+		return err
+	}
+	v, err := s.store.DeleteVerdict(r.Context(), id, u)
+	if errors.Is(err, storage.ErrForbidden) {
+		return errorf(http.StatusForbidden, "another reviewer gave this verdict: only they or an admin can withdraw it")
+	}
+	if err != nil {
+		return err
+	}
+	back := fmt.Sprintf("/series/%d#verdicts", v.SeriesID)
+	if v.PatchID != 0 {
+		back = fmt.Sprintf("/patches/%d#verdicts", v.PatchID)
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
 }
 
 // normalizeBody turns CRLF from browsers into LF.

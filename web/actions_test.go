@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"patchreview/storage"
 )
 
 // postForm posts a form with an optional cookie and returns the response.
@@ -29,14 +31,19 @@ func getWith(t *testing.T, s *Server, path string, cookie *http.Cookie) string {
 	return do(t, s, req).Body.String()
 }
 
-func reviewerCookieFrom(t *testing.T, w *httptest.ResponseRecorder) *http.Cookie {
-	for _, c := range w.Result().Cookies() {
-		if c.Name == reviewerCookie {
-			return c
-		}
+// signIn makes an account and returns it with a session cookie for it.
+func signIn(t *testing.T, st *storage.Store, name, email string, admin bool) (*storage.User, *http.Cookie) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := st.AddUser(ctx, name, email, admin)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no reviewer cookie set")
-	return nil
+	tok, err := st.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, &http.Cookie{Name: sessionCookie, Value: tok}
 }
 
 func TestCommentFlow(t *testing.T) {
@@ -44,31 +51,56 @@ func TestCommentFlow(t *testing.T) {
 	if _, err := st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil); err != nil {
 		t.Fatal(err)
 	}
+	_, cookie := signIn(t, st, "Hugh Dickins", "hughd@example.org", false)
+	_, mallory := signIn(t, st, "Mallory", "mallory@example.org", false)
 	// Without JS: the line number links to ?comment=anchor, which opens the form there.
-	page := get(t, s, "/patches/4?comment=f1-n26").Body.String()
+	page := getWith(t, s, "/patches/4?comment=f1-n26", cookie)
 	if !strings.Contains(page, `name="line" value="26"`) || !strings.Contains(page, "Comment on fs/shadowfs/aops.c:26") {
 		t.Fatalf("no comment form under line 26")
 	}
-	w := postForm(t, s, "/patches/4/comments", url.Values{"name": {"Hugh Dickins"}, "email": {"hughd@example.org"},
-		"path": {"fs/shadowfs/aops.c"}, "line": {"26"}, "code": {"\t\tset_page_dirty(page);"},
-		"body": {"You need to `unlock_page`, don't you?\r\n\r\n<script>alert(1)</script>"}}, nil)
+	if strings.Contains(get(t, s, "/patches/4?comment=f1-n26").Body.String(), "Comment on fs/shadowfs/aops.c:26") {
+		t.Errorf("a signed-out reader gets a comment form")
+	}
+	form := url.Values{"path": {"fs/shadowfs/aops.c"}, "line": {"26"}, "code": {"\t\tset_page_dirty(page);"},
+		"body": {"You need to `unlock_page`, don't you?\r\n\r\n<script>alert(1)</script>"}}
+	if w := postForm(t, s, "/patches/4/comments", form, nil); w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "sign in") {
+		t.Errorf("comment without signing in: %d", w.Code)
+	}
+	// A name and email in the form sign nothing: the account does.
+	form.Set("name", "Linus Torvalds")
+	form.Set("email", "torvalds@example.org")
+	w := postForm(t, s, "/patches/4/comments", form, cookie)
 	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/patches/4#comment-") {
 		t.Fatalf("comment post: %d %s", w.Code, w.Body)
 	}
-	cookie := reviewerCookieFrom(t, w)
 	cid := strings.TrimPrefix(w.Header().Get("Location"), "/patches/4#comment-")
 	page = getWith(t, s, "/patches/4", cookie)
 	if !strings.Contains(page, "<code>unlock_page</code>") || strings.Contains(page, "<script>alert(1)") {
 		t.Errorf("comment not rendered as safe Markdown")
 	}
 	if !strings.Contains(page, "as Hugh Dickins &lt;hughd@example.org&gt;") || !strings.Contains(page, `action="/comments/`+cid+`/edit"`) {
-		t.Errorf("the remembered reviewer is not offered edit")
+		t.Errorf("the author is not offered edit")
 	}
-	if other := get(t, s, "/patches/4").Body.String(); strings.Contains(other, `action="/comments/`+cid+`/edit"`) {
-		t.Errorf("a stranger is offered edit")
+	if !strings.Contains(page, `action="/comments/`+cid+`/delete"`) || strings.Contains(page, "Linus") {
+		t.Errorf("delete hidden, or the form's name signed the comment")
 	}
-	if w := postForm(t, s, "/comments/"+cid+"/edit", url.Values{"body": {"hijacked"}}, nil); w.Code != http.StatusForbidden {
-		t.Errorf("edit without the author's cookie: %d", w.Code)
+	for _, other := range []*http.Cookie{nil, mallory} {
+		if page := getWith(t, s, "/patches/4", other); strings.Contains(page, `action="/comments/`+cid+`/edit"`) {
+			t.Errorf("a stranger (%v) is offered edit", other)
+		}
+	}
+	if w := postForm(t, s, "/comments/"+cid+"/edit", url.Values{"body": {"hijacked"}}, nil); w.Code != http.StatusUnauthorized {
+		t.Errorf("edit signed out: %d", w.Code)
+	}
+	// The old attack: another account (or a forged cookie naming the author) edits or deletes.
+	forged := &http.Cookie{Name: "reviewer", Value: url.QueryEscape("Hugh Dickins <hughd@example.org>")}
+	for _, c := range []*http.Cookie{mallory, forged} {
+		if w := postForm(t, s, "/comments/"+cid+"/edit", url.Values{"body": {"hijacked"}}, c); w.Code != http.StatusForbidden && w.Code != http.StatusUnauthorized {
+			t.Errorf("edit by %s: %d", c.Name, w.Code)
+		}
+		if w := postForm(t, s, "/comments/"+cid+"/delete", nil, c); w.Code != http.StatusForbidden && w.Code != http.StatusUnauthorized {
+			t.Errorf("delete by %s: %d", c.Name, w.Code)
+		}
 	}
 	if w := postForm(t, s, "/comments/"+cid+"/edit", url.Values{"body": {"Or move the out label up."}}, cookie); w.Code != http.StatusSeeOther {
 		t.Errorf("edit by the author: %d %s", w.Code, w.Body)
@@ -83,9 +115,8 @@ func TestCommentFlow(t *testing.T) {
 	if web := webComments(t, s, "/api/v1/patches/4"); len(web) != 0 {
 		t.Errorf("comment survived deletion")
 	}
-	for _, bad := range []url.Values{{"body": {"x"}}, {"name": {"A"}, "email": {"not-an-email"}, "body": {"x"}},
-		{"name": {"A"}, "email": {"a@b.org"}, "body": {" "}}, {"name": {"A"}, "email": {"a@b.org"}, "body": {"x"}, "line": {"x"}}} {
-		if w := postForm(t, s, "/patches/4/comments", bad, nil); w.Code != http.StatusBadRequest {
+	for _, bad := range []url.Values{{"body": {" "}}, {"body": {"x"}, "line": {"x"}}, {"body": {"x"}, "side": {"left"}}} {
+		if w := postForm(t, s, "/patches/4/comments", bad, cookie); w.Code != http.StatusBadRequest {
 			t.Errorf("bad comment %v: %d", bad, w.Code)
 		}
 	}
@@ -94,37 +125,43 @@ func TestCommentFlow(t *testing.T) {
 func TestDismissAndVerdict(t *testing.T) {
 	s, st := newTestServer(t, Options{})
 	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
-	me := url.Values{"name": {"Jan Kara"}, "email": {"jack@example.org"}}
-	form := func(extra url.Values) url.Values {
-		v := url.Values{}
-		for k, x := range me {
-			v[k] = x
-		}
-		for k, x := range extra {
-			v[k] = x
-		}
-		return v
+	_, me := signIn(t, st, "Jan Kara", "jack@example.org", false)
+	_, other := signIn(t, st, "Linus Torvalds", "torvalds@example.org", false)
+	_, admin := signIn(t, st, "Admin", "admin@example.org", true)
+	form := func(extra url.Values) url.Values { return extra }
+	if w := postForm(t, s, "/findings/1/dismiss", form(url.Values{"reason": {"intended"}, "note": {"ACTIVATE path"}}), nil); w.Code != http.StatusUnauthorized {
+		t.Errorf("dismiss signed out: %d", w.Code)
 	}
-	if w := postForm(t, s, "/findings/1/dismiss", form(url.Values{"reason": {"intended"}, "note": {"ACTIVATE path"}}), nil); w.Code != http.StatusSeeOther {
+	if w := postForm(t, s, "/findings/1/dismiss", form(url.Values{"reason": {"intended"}, "note": {"ACTIVATE path"}}), me); w.Code != http.StatusSeeOther {
 		t.Fatalf("dismiss: %d %s", w.Code, w.Body)
 	}
 	page := get(t, s, "/patches/4").Body.String()
 	if !strings.Contains(page, "Dismissed as intended by Jan Kara") || !strings.Contains(page, `dv-sev-error dv-dismissed" id="finding-1"`) {
 		t.Errorf("dismissed finding not shown muted with its reason")
 	}
-	if w := postForm(t, s, "/findings/1/dismiss", form(url.Values{"reason": {"dunno"}}), nil); w.Code != http.StatusBadRequest {
+	if w := postForm(t, s, "/findings/1/dismiss", form(url.Values{"reason": {"dunno"}}), me); w.Code != http.StatusBadRequest {
 		t.Errorf("bad reason: %d", w.Code)
 	}
-	if w := postForm(t, s, "/findings/1/restore", nil, nil); w.Code != http.StatusSeeOther {
-		t.Errorf("restore: %d", w.Code)
+	// Restoring someone else's dismissal: refused signed out and to another account.
+	if w := postForm(t, s, "/findings/1/restore", nil, nil); w.Code != http.StatusUnauthorized {
+		t.Errorf("restore signed out: %d", w.Code)
+	}
+	if w := postForm(t, s, "/findings/1/restore", nil, other); w.Code != http.StatusForbidden {
+		t.Errorf("restore by another account: %d", w.Code)
+	}
+	if !strings.Contains(get(t, s, "/patches/4").Body.String(), "Dismissed as intended by Jan Kara") {
+		t.Errorf("a refused restore restored")
+	}
+	if w := postForm(t, s, "/findings/1/restore", nil, admin); w.Code != http.StatusSeeOther {
+		t.Errorf("restore by an admin: %d", w.Code)
 	}
 	if strings.Contains(get(t, s, "/patches/4").Body.String(), "Dismissed as") {
 		t.Errorf("restored finding still dismissed")
 	}
-	if w := postForm(t, s, "/patches/4/verdict", form(url.Values{"kind": {"Reviewed-by"}}), nil); w.Code != http.StatusSeeOther {
+	if w := postForm(t, s, "/patches/4/verdict", form(url.Values{"kind": {"Reviewed-by"}}), me); w.Code != http.StatusSeeOther {
 		t.Fatalf("verdict: %d %s", w.Code, w.Body)
 	}
-	if w := postForm(t, s, "/series/2/verdict", form(url.Values{"kind": {"Acked-by"}}), nil); w.Code != http.StatusSeeOther {
+	if w := postForm(t, s, "/series/2/verdict", form(url.Values{"kind": {"Acked-by"}}), me); w.Code != http.StatusSeeOther {
 		t.Fatalf("series verdict: %d %s", w.Code, w.Body)
 	}
 	page = get(t, s, "/patches/4").Body.String()
@@ -140,10 +177,10 @@ func TestDismissAndVerdict(t *testing.T) {
 	if rule := get(t, s, "/rules/lower-writepage-double-unlock").Body.String(); !strings.Contains(rule, `href="/patches/4#finding-1"`) {
 		t.Errorf("rule page does not link to the finding's anchor")
 	}
-	if w := postForm(t, s, "/patches/4/verdict", form(url.Values{"kind": {"Liked-by"}}), nil); w.Code != http.StatusBadRequest {
+	if w := postForm(t, s, "/patches/4/verdict", form(url.Values{"kind": {"Liked-by"}}), me); w.Code != http.StatusBadRequest {
 		t.Errorf("bad verdict kind: %d", w.Code)
 	}
-	if w := postForm(t, s, "/findings/99/dismiss", form(url.Values{"reason": {"intended"}}), nil); w.Code != http.StatusNotFound {
+	if w := postForm(t, s, "/findings/99/dismiss", form(url.Values{"reason": {"intended"}}), me); w.Code != http.StatusNotFound {
 		t.Errorf("missing finding: %d", w.Code)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strings"
-	"time"
 
 	"patchreview/review"
 	"patchreview/storage"
@@ -103,104 +101,5 @@ func writeMbox(w http.ResponseWriter, name string, raws [][]byte) error {
 	w.Header().Set("Content-Type", "application/mbox")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	_, err := buf.WriteTo(w)
-	return err
-}
-
-type replyPage struct {
-	PatchID  int64
-	Subject  string
-	Reviewer review.Address
-	Body     string
-	EmlURL   string
-}
-
-// buildReply formats the reviewer's review of a patch: their comments, the
-// findings nobody dismissed (errors and warnings), their verdicts.
-func (s *Server) buildReply(r *http.Request, id int64, who review.Address) (eml []byte, body string, p *storage.Patch, err error) {
-	if p, err = s.store.PatchByID(r.Context(), id); err != nil {
-		return nil, "", nil, err
-	}
-	if p.Message.Message == nil {
-		return nil, "", nil, errorf(http.StatusConflict, "the patch mail could not be parsed: %s", p.Message.ParseError)
-	}
-	in := review.ReplyInput{Original: p.Message.Message, Reviewer: who, Date: time.Now(),
-		MessageID: fmt.Sprintf("patchreview.%d.%d@%s", id, time.Now().UnixNano(), mailDomain(who.Email))}
-	for _, c := range p.Comments {
-		if c.Source == "web" && strings.EqualFold(c.Author.Email, who.Email) {
-			in.Comments = append(in.Comments, c)
-		}
-	}
-	for _, f := range p.Findings {
-		if f.Dismissal == nil && f.Severity != "info" {
-			in.Findings = append(in.Findings, f)
-		}
-	}
-	for _, v := range p.Verdicts {
-		if strings.EqualFold(v.Author.Email, who.Email) {
-			in.Verdicts = append(in.Verdicts, v)
-		}
-	}
-	eml, body, err = review.FormatReply(in)
-	return eml, body, p, err
-}
-
-func mailDomain(email string) string {
-	if i := strings.LastIndexByte(email, '@'); i >= 0 {
-		return email[i+1:]
-	}
-	return "patchreview.invalid"
-}
-
-// replyReviewer is the reviewer from the cookie, or ?name=&email= (which
-// sets the cookie), or a 400 asking for them.
-func replyReviewer(w http.ResponseWriter, r *http.Request) (review.Address, error) {
-	if q := r.URL.Query(); q.Get("email") != "" {
-		return rememberReviewer(w, r, q.Get("name"), q.Get("email"))
-	}
-	if who := cookieReviewer(r); who.Email != "" {
-		return who, nil
-	}
-	return review.Address{}, nil
-}
-
-func (s *Server) handleReplyPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	who, err := replyReviewer(w, r)
-	if err != nil {
-		return err
-	}
-	page := replyPage{PatchID: id, Reviewer: who}
-	if who.Email != "" {
-		_, body, p, err := s.buildReply(r, id, who)
-		if err != nil {
-			return err
-		}
-		page.Body, page.Subject, page.EmlURL = body, p.Message.Message.Subject.Raw, fmt.Sprintf("/patches/%d/reply.eml", id)
-	}
-	return s.render(w, "reply", page)
-}
-
-func (s *Server) handleReplyEml(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	who, err := replyReviewer(w, r)
-	if err != nil {
-		return err
-	}
-	if who.Email == "" {
-		return errorf(http.StatusBadRequest, "who sends the reply? open /patches/%d/reply and give your name and email", id)
-	}
-	eml, _, _, err := s.buildReply(r, id, who)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "message/rfc822")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="re-patch-%d.eml"`, id))
-	_, err = w.Write(eml)
 	return err
 }

@@ -37,7 +37,25 @@ func TestReviewInBrowser(t *testing.T) {
 		t.Fatalf("timed out waiting for %s", what)
 	}
 
+	u, err := st.AddUser(context.Background(), "Jan Kara", "jack@example.org", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPassword(context.Background(), u.ID, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	// Signed out, the patch page offers sign-in; the sign-in page brings the reviewer back.
 	b.Do(chromedp.Navigate(srv.URL+"/patches/4"), chromedp.WaitReady(chromedp.CSS("#dv")))
+	if eval(`document.querySelectorAll('#dv-comment-form').length + ''`) != "0" {
+		t.Errorf("a signed-out reader gets a comment form")
+	}
+	b.Do(chromedp.Navigate(srv.URL+"/signin?next=/patches/4"), chromedp.WaitReady(chromedp.CSS("form.signin")))
+	b.Do(
+		chromedp.SetValue(chromedp.CSS("form.signin input[name=email]"), "jack@example.org"),
+		chromedp.SetValue(chromedp.CSS("form.signin input[name=password]"), "a long enough password"),
+		chromedp.Click(chromedp.CSS("form.signin button[type=submit]")),
+	)
+	waitFor("the patch page, signed in", `location.pathname === '/patches/4' && document.getElementById('account-link').innerText === 'Jan Kara'`)
 	b.Screenshot("patch")
 	// j walks the notes in page order: Hugh's list comment on line 28,
 	// then the finding on line 32.
@@ -54,8 +72,6 @@ func TestReviewInBrowser(t *testing.T) {
 		return !!f && f.elements.line.value !== '' && f.closest('.dv-general') === null; })()`)
 	line := eval(`document.getElementById('dv-comment-form').elements.line.value`)
 	b.Do(
-		chromedp.SetValue(chromedp.CSS("#dv-comment-form input[name=name]"), "Jan Kara"),
-		chromedp.SetValue(chromedp.CSS("#dv-comment-form input[name=email]"), "jack@example.org"),
 		chromedp.SetValue(chromedp.CSS("#dv-comment-form textarea[name=body]"), "Unlock the page before this return."),
 		chromedp.Click(chromedp.CSS("#dv-comment-form button[type=submit]")),
 	)

@@ -18,8 +18,9 @@ func TestPatchPageGolden(t *testing.T) {
 	if _, err := st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil); err != nil {
 		t.Fatal(err)
 	}
+	_, cookie := signIn(t, st, "Jan Kara", "jack@example.org", false)
 	for name, url := range map[string]string{"patch4.html": "/patches/4", "patch4-split.html": "/patches/4?view=split"} {
-		got := get(t, s, url).Body.String()
+		got := getWith(t, s, url, cookie) // signed in: with the comment forms
 		path := filepath.Join("testdata", name+".golden")
 		if *update {
 			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

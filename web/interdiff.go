@@ -51,5 +51,5 @@ func (s *Server) handleInterdiff(w http.ResponseWriter, r *http.Request) error {
 	page.Notes = res.Notes
 	page.View = diffview.Build(res.Files, nil, nil, diffview.Options{PageURL: r.URL.Path, Split: splitFrom(r),
 		ExpandAll: diffview.ExpandFromRequest(r)})
-	return s.render(w, "interdiff", page)
+	return s.render(w, r, "interdiff", page)
 }

@@ -58,12 +58,13 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 	if len(list) == f.Limit {
 		p.Series, p.More, p.NextOffset = list[:f.Limit-1], true, f.Offset+f.Limit-1
 	}
-	return s.render(w, "list", p)
+	return s.render(w, r, "list", p)
 }
 
 type seriesPage struct {
 	Series       *storage.Series
 	Reviewer     review.Address
+	Viewer       *storage.User
 	VerdictKinds []string
 }
 
@@ -76,7 +77,7 @@ func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, "series", seriesPage{Series: se, Reviewer: cookieReviewer(r), VerdictKinds: review.VerdictKinds})
+	return s.render(w, r, "series", seriesPage{Series: se, Reviewer: viewer(r).Address(), Viewer: viewer(r), VerdictKinds: review.VerdictKinds})
 }
 
 func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
@@ -91,7 +92,7 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 	if _, cookie := diffview.SplitFromRequest(r); cookie != nil {
 		http.SetCookie(w, cookie) // remember ?view= without JavaScript
 	}
-	return s.render(w, "patch", newPatchView(p, r, cookieReviewer(r)))
+	return s.render(w, r, "patch", newPatchView(p, r, viewer(r)))
 }
 
 func (s *Server) handleMessageRaw(w http.ResponseWriter, r *http.Request) error {
@@ -112,7 +113,7 @@ func (s *Server) handleMessageRaw(w http.ResponseWriter, r *http.Request) error 
 type uploadPage struct{ Limit, Error string }
 
 func (s *Server) handleUploadForm(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload)})
+	return s.render(w, r, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload)})
 }
 
 // handleUploadPost ingests the uploaded mbox and redirects to the list with
@@ -122,7 +123,7 @@ func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		var he *httpError
 		if errorsAs(err, &he) && he.status == http.StatusBadRequest {
-			return s.renderStatus(w, http.StatusBadRequest, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.msg})
+			return s.renderStatus(w, r, http.StatusBadRequest, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.msg})
 		}
 		return err
 	}
@@ -140,7 +141,7 @@ func (s *Server) handleStatusPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, "status", statusPage{q})
+	return s.render(w, r, "status", statusPage{q})
 }
 
 func humanBytes(n int64) string {

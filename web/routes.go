@@ -12,7 +12,7 @@ import (
 // routes lists every route in one place.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger)
+	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, s.identify, s.private)
 	r.Handle("/static/diffview/*", http.StripPrefix("/static/diffview/", http.FileServerFS(diffview.Static())))
 	r.Handle("/static/*", staticHandler())
 
@@ -45,6 +45,16 @@ func (s *Server) routes() http.Handler {
 		r.Post("/comments/{id}/delete", s.handle(s.handleCommentDelete))
 		r.Post("/findings/{id}/dismiss", s.handle(s.handleFindingDismiss))
 		r.Post("/findings/{id}/restore", s.handle(s.handleFindingRestore))
+		r.Post("/verdicts/{id}/delete", s.handle(s.handleVerdictDelete))
+		r.Get("/signin", s.handle(s.handleSigninForm))
+		r.Post("/signin", s.handle(s.handleSigninPost))
+		r.Post("/signout", s.handle(s.handleSignout))
+		r.Get("/invite/{token}", s.handle(s.handleInviteForm))
+		r.Post("/invite/{token}", s.handle(s.handleInvitePost))
+		r.Get("/account", s.handle(s.handleAccount))
+		r.Post("/account/tokens", s.handle(s.handleTokenCreate))
+		r.Post("/account/tokens/{id}/revoke", s.handle(s.handleTokenRevoke))
+		r.Post("/admin/invites", s.handle(s.handleInviteCreate))
 	})
 	r.Route("/api/v1", func(r chi.Router) {
 		r.With(csrf.Handler).Post("/mbox", s.handle(s.handleAPIMbox))

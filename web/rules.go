@@ -29,7 +29,7 @@ func (s *Server) handleRuleList(w http.ResponseWriter, r *http.Request) error {
 		st := stats[rule.ID]
 		p.Rules = append(p.Rules, ruleRow{rule, st.Fired, st.Dismissed})
 	}
-	return s.render(w, "rules", p)
+	return s.render(w, r, "rules", p)
 }
 
 type rulePage struct {
@@ -66,5 +66,5 @@ func (s *Server) handleRuleShow(w http.ResponseWriter, r *http.Request) error {
 		p.Findings = append(p.Findings, ruleFinding{PatchID: f.PatchID, Subject: f.Subject, Path: f.Path, Severity: f.Severity,
 			Line: f.Line, Anchor: fmt.Sprintf("finding-%d", f.ID)})
 	}
-	return s.render(w, "rule", p)
+	return s.render(w, r, "rule", p)
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -30,6 +31,11 @@ type Options struct {
 	WebhookSecret string        // PATCHREVIEW_WEBHOOK_SECRET
 	InsecureHook  bool          // accept unauthenticated webhook posts (local testing)
 	Kick          chan struct{} // signalled after the webhook accepts a message; may be nil
+	// Private requires signing in to read anything (--private).
+	Private bool
+	// BehindProxy says a TLS-terminating proxy is in front (--behind-proxy):
+	// cookies are Secure and the client address is the last X-Forwarded-For.
+	BehindProxy bool
 }
 
 // Server is the HTTP side of patchreview.
@@ -131,7 +137,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	var buf bytes.Buffer
-	if e := s.pages["error"].ExecuteTemplate(&buf, "base", errorPage{status, http.StatusText(status), msg}); e != nil {
+	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+		msg += " (/signin?next=" + url.QueryEscape(r.URL.RequestURI()) + ")"
+	}
+	if e := s.pages["error"].ExecuteTemplate(&buf, "base", pageData{Viewer: viewer(r), Page: errorPage{status, http.StatusText(status), msg}}); e != nil {
 		http.Error(w, msg, status)
 		return
 	}
@@ -144,16 +153,23 @@ type errorPage struct {
 	Title, Message string
 }
 
+// pageData is what the base layout gets: the signed-in account for the
+// header, and the page's own data, which the page's blocks get as ".".
+type pageData struct {
+	Viewer *storage.User
+	Page   any
+}
+
 // render executes a page into a buffer first, so a template error is a clean 500.
-func (s *Server) render(w http.ResponseWriter, page string, data any) error {
-	return s.renderStatus(w, http.StatusOK, page, data)
+func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, data any) error {
+	return s.renderStatus(w, r, http.StatusOK, page, data)
 }
 
 // renderStatus renders a page into a buffer and, only once that worked,
 // writes it with the given status.
-func (s *Server) renderStatus(w http.ResponseWriter, status int, page string, data any) error {
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
 	var buf bytes.Buffer
-	if err := s.pages[page].ExecuteTemplate(&buf, "base", data); err != nil {
+	if err := s.pages[page].ExecuteTemplate(&buf, "base", pageData{Viewer: viewer(r), Page: data}); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -15,6 +15,9 @@ import (
 // raw body (application/mbox, text/plain, message/rfc822), within the size
 // limit, and ingests it.
 func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (storage.IngestStats, error) {
+	if _, err := signedIn(r, "upload mail"); err != nil {
+		return storage.IngestStats{}, err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
 	data, err := readUpload(r)
 	if err != nil {

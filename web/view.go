@@ -14,7 +14,8 @@ type patchView struct {
 	Subject, Author, Date      string
 	CommitMessage, Notes       string
 	Collected                  []review.Trailer // from list replies
-	Reviewer                   review.Address   // remembered from the cookie
+	Reviewer                   review.Address   // the signed-in account
+	Viewer                     *storage.User
 	Verdicts                   []review.Verdict
 	VerdictKinds               []string
 	Replies                    []storage.StoredMessage
@@ -24,9 +25,14 @@ type patchView struct {
 // newPatchView builds the page model: the diff (or the pasted code, as one
 // file of context lines numbered by body line) with findings and comments
 // on their lines, through diffview.
-func newPatchView(p *storage.Patch, r *http.Request, reviewer review.Address) *patchView {
+func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView {
+	reviewer := u.Address()
 	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies, Collected: p.Trailers,
-		Reviewer: reviewer, Verdicts: p.Verdicts, VerdictKinds: review.VerdictKinds}
+		Reviewer: reviewer, Viewer: u, Verdicts: p.Verdicts, VerdictKinds: review.VerdictKinds}
+	commentURL := ""
+	if u != nil {
+		commentURL = r.URL.Path + "/comments" // signed out: no forms to lose text in
+	}
 	var files []*review.File
 	if m := p.Message.Message; m == nil {
 		v.Subject = "message could not be parsed: " + p.Message.ParseError
@@ -46,9 +52,10 @@ func newPatchView(p *storage.Patch, r *http.Request, reviewer review.Address) *p
 		Split:      splitFrom(r),
 		ExpandAll:  diffview.ExpandFromRequest(r),
 		Rules:      diffview.CheckRules,
-		CommentURL: r.URL.Path + "/comments",
+		CommentURL: commentURL,
 		CommentAt:  diffview.CommentAtFromRequest(r),
 		Reviewer:   reviewer.Email,
+		CanEdit:    func(c review.Comment) bool { return u.May(c.UserID) },
 		FormData:   reviewer,
 	})
 	return v

@@ -43,6 +43,33 @@ func newTestServer(t *testing.T, opts Options) (*Server, *storage.Store) {
 	return s, st
 }
 
+// authorize makes the request as a signed-in uploader: a session cookie for
+// pages, a personal API token for the API.
+func authorize(t *testing.T, st *storage.Store, req *http.Request) *http.Request {
+	t.Helper()
+	ctx := context.Background()
+	u, err := st.UserByEmail(ctx, "uploader@example.org")
+	if err != nil {
+		if u, err = st.AddUser(ctx, "Uploader", "uploader@example.org", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.HasPrefix(req.URL.Path, "/api/") {
+		tok, err := st.CreateAPIToken(ctx, u.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		return req
+	}
+	sess, err := st.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sess})
+	return req
+}
+
 func do(t *testing.T, s *Server, req *http.Request) *httptest.ResponseRecorder {
 	t.Helper()
 	w := httptest.NewRecorder()
@@ -81,9 +108,10 @@ func decode(t *testing.T, w *httptest.ResponseRecorder, v any) {
 // TestAcceptanceAPI: upload the v1+v2 fixture through the API and find one
 // v2 series with its cover, two patches with diffs, and the reply on 2/2.
 func TestAcceptanceAPI(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+	s, st := newTestServer(t, Options{})
 	req := httptest.NewRequest("POST", "/api/v1/mbox", bytes.NewReader(readFixture(t, fixture)))
 	req.Header.Set("Content-Type", "application/mbox")
+	authorize(t, st, req)
 	w := do(t, s, req)
 	var counts map[string]int
 	decode(t, w, &counts)
@@ -132,16 +160,18 @@ func TestAcceptanceAPI(t *testing.T) {
 
 // TestAcceptanceBrowserForm: the same through the upload form and pages.
 func TestAcceptanceBrowserForm(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+	s, st := newTestServer(t, Options{})
 	body, ct := multipartBody(t, "mbox", readFixture(t, fixture))
 	req := httptest.NewRequest("POST", "/upload", body)
 	req.Header.Set("Content-Type", ct)
+	authorize(t, st, req)
 	w := do(t, s, req)
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/" || len(w.Result().Cookies()) != 1 {
 		t.Fatalf("POST /upload: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 	req = httptest.NewRequest("GET", "/", nil)
 	req.AddCookie(w.Result().Cookies()[0])
+	authorize(t, st, req)
 	list := do(t, s, req).Body.String()
 	if !strings.Contains(list, "Read 6 messages: 6 new") || !strings.Contains(list, "4 patches in 2 series") {
 		t.Errorf("list page after upload shows no flash of counts:\n%s", list)
@@ -167,7 +197,7 @@ func TestAcceptanceBrowserForm(t *testing.T) {
 }
 
 func TestStatusCodes(t *testing.T) {
-	s, _ := newTestServer(t, Options{MaxUpload: 1024})
+	s, st := newTestServer(t, Options{MaxUpload: 1024})
 	tests := []struct {
 		method, url string
 		body        string
@@ -192,10 +222,18 @@ func TestStatusCodes(t *testing.T) {
 		{"GET", "/api/v1/status", "", 200},
 		{"POST", "/api/v1/mbox", "", 400},
 		{"POST", "/api/v1/mbox", strings.Repeat("x", 2048), 413},
+		{"POST", "/comments/1/delete", "", 404},
+		{"POST", "/verdicts/1/delete", "", 404},
+		{"GET", "/invite/nope", "", 404},
+		{"GET", "/signin", "", 200},
 		{"DELETE", "/api/v1/series", "", 405},
 	}
 	for _, tt := range tests {
-		w := do(t, s, httptest.NewRequest(tt.method, tt.url, strings.NewReader(tt.body)))
+		req := httptest.NewRequest(tt.method, tt.url, strings.NewReader(tt.body))
+		if tt.method == "POST" {
+			authorize(t, st, req)
+		}
+		w := do(t, s, req)
 		if w.Code != tt.want {
 			t.Errorf("%s %s: %d, want %d: %s", tt.method, tt.url, w.Code, tt.want, w.Body)
 		}
@@ -209,20 +247,22 @@ func TestStatusCodes(t *testing.T) {
 }
 
 func TestUploadTooLargeForm(t *testing.T) {
-	s, _ := newTestServer(t, Options{MaxUpload: 1024})
+	s, st := newTestServer(t, Options{MaxUpload: 1024})
 	body, ct := multipartBody(t, "mbox", bytes.Repeat([]byte("x"), 4096))
 	req := httptest.NewRequest("POST", "/upload", body)
 	req.Header.Set("Content-Type", ct)
+	authorize(t, st, req)
 	if w := do(t, s, req); w.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversize form upload: %d", w.Code)
 	}
 }
 
 func TestCrossOriginFormRejected(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+	s, st := newTestServer(t, Options{})
 	body, ct := multipartBody(t, "mbox", readFixture(t, fixture))
 	req := httptest.NewRequest("POST", "/upload", body)
 	req.Header.Set("Content-Type", ct)
+	authorize(t, st, req)
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.Header.Set("Origin", "https://evil.example")
 	if w := do(t, s, req); w.Code != http.StatusForbidden {
@@ -230,6 +270,7 @@ func TestCrossOriginFormRejected(t *testing.T) {
 	}
 	req = httptest.NewRequest("POST", "/api/v1/mbox", bytes.NewReader(readFixture(t, fixture)))
 	req.Header.Set("Content-Type", "application/mbox")
+	authorize(t, st, req)
 	req.Header.Set("Origin", "https://evil.example")
 	w := do(t, s, req)
 	var e struct{ Error string }
@@ -239,6 +280,7 @@ func TestCrossOriginFormRejected(t *testing.T) {
 	}
 	req = httptest.NewRequest("POST", "/api/v1/mbox", bytes.NewReader(readFixture(t, fixture)))
 	req.Header.Set("Content-Type", "application/mbox")
+	authorize(t, st, req)
 	if w := do(t, s, req); w.Code != http.StatusOK {
 		t.Errorf("API POST without Origin (curl): %d, want 200", w.Code)
 	}
@@ -348,10 +390,11 @@ func TestPatchSentOnBehalf(t *testing.T) {
 // TestUploadFormBadRequest posts a form without the "mbox" field and gets
 // the upload page back with a 400, the reason, and an HTML content type.
 func TestUploadFormBadRequest(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+	s, st := newTestServer(t, Options{})
 	body, ct := multipartBody(t, "file", readFixture(t, fixture))
 	req := httptest.NewRequest("POST", "/upload", body)
 	req.Header.Set("Content-Type", ct)
+	authorize(t, st, req)
 	w := do(t, s, req)
 	if w.Code != http.StatusBadRequest || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("POST /upload without mbox field: %d %q", w.Code, w.Header().Get("Content-Type"))

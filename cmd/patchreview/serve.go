@@ -26,6 +26,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 	noWorker := fs.Bool("no-worker", false, "accept mail into the queue but do not process it; a server without this flag on the same database processes what is pending")
 	kv := fs.String("kernel-version", e.getenv("PATCHREVIEW_KERNEL_VERSION"), "kernel version for era-dependent checks (default: infer)")
 	debug := fs.Bool("debug", false, "log every request")
+	private := fs.Bool("private", false, "require signing in to read anything (default: reading is public, writing needs an account)")
+	behindProxy := fs.Bool("behind-proxy", false, "a TLS-terminating proxy is in front: Secure cookies, client address from X-Forwarded-For")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -35,7 +37,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(ctx, log, serveConfig{addr: *addr, db: *db, maxUpload: *maxUpload, insecure: *insecure,
-		worker: !*noWorker, kernelVersion: *kv, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET")}); err != nil {
+		worker: !*noWorker, kernelVersion: *kv, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
+		private: *private, behindProxy: *behindProxy}); err != nil {
 		log.Error("serve", "error", err)
 		return 1
 	}
@@ -46,6 +49,7 @@ type serveConfig struct {
 	addr, db, secret, kernelVersion string
 	maxUpload                       int64
 	insecure, worker                bool
+	private, behindProxy            bool
 }
 
 func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
@@ -56,7 +60,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 	defer store.Close()
 	kick := make(chan struct{}, 1)
 	srv, err := web.NewServer(store, log, web.Options{MaxUpload: cfg.maxUpload, WebhookSecret: cfg.secret,
-		InsecureHook: cfg.insecure, Kick: kick})
+		InsecureHook: cfg.insecure, Kick: kick, Private: cfg.private, BehindProxy: cfg.behindProxy})
 	if err != nil {
 		return err
 	}
@@ -70,6 +74,9 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 		webhook = "on (secret set)"
 	case cfg.insecure:
 		webhook = "on, UNAUTHENTICATED (--insecure-webhook)"
+	}
+	if n, err := store.CountUsers(ctx); err == nil && n == 0 {
+		log.Warn("no accounts yet: nobody can comment or upload; run 'patchreview user add --admin NAME EMAIL'")
 	}
 	log.Info("patchreview serving", "url", "http://"+ln.Addr().String()+"/", "db", cfg.db, "webhook", webhook, "worker", cfg.worker)
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}

@@ -41,6 +41,16 @@ func TestServeInProcess(t *testing.T) {
 	getenv := func(k string) string {
 		return map[string]string{"PATCHREVIEW_DB": dbPath, "PATCHREVIEW_ADDR": "203.0.113.1:1"}[k]
 	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"user", "add", "--admin", "--password-stdin", "Admin", "admin@example.org"},
+		strings.NewReader("a long enough password\n"), &out, &errb, getenv); code != 0 {
+		t.Fatalf("user add: %d %s", code, errb.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"user", "token", "admin@example.org", "test"}, nil, &out, &errb, getenv); code != 0 {
+		t.Fatalf("user token: %d %s", code, errb.String())
+	}
+	token := strings.TrimSpace(out.String())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr lockedBuffer
@@ -73,7 +83,10 @@ func TestServeInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(base+"api/v1/mbox", "application/mbox", bytes.NewReader(mbox))
+	req, _ := http.NewRequest("POST", base+"api/v1/mbox", bytes.NewReader(mbox))
+	req.Header.Set("Content-Type", "application/mbox")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,6 +145,9 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	}
 	for i, c := range comments {
 		n := commentNote(c, i+1, opts.Reviewer)
+		if opts.CanEdit != nil {
+			n.Mine = c.Source == "web" && opts.CanEdit(c)
+		}
 		if c.Path == "" || c.Line <= 0 {
 			v.General = append(v.General, n)
 			continue

@@ -51,6 +51,9 @@ type Options struct {
 	// Reviewer is the email of the person reading, to mark their own
 	// comments (Note.Mine); "" marks none.
 	Reviewer string
+	// CanEdit, when set, decides which comments the reader may edit and
+	// delete (Note.Mine) instead of Reviewer.
+	CanEdit func(review.Comment) bool
 	// FormData is handed to the forms as CommentForm.Data, for a
 	// "diffview-comment-extra" template the web layer defines (author
 	// fields, CSRF token).

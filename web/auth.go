@@ -1,0 +1,341 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"patchreview/storage"
+)
+
+// sessionCookie holds the server-side session's secret; the database keeps
+// only its hash.
+const sessionCookie = "patchreview_session"
+
+type ctxKey int
+
+const userKey ctxKey = iota
+
+// viewer returns the signed-in account of the request, or nil.
+func viewer(r *http.Request) *storage.User {
+	u, _ := r.Context().Value(userKey).(*storage.User)
+	return u
+}
+
+// identify finds who is asking: a session cookie, or for the JSON API a
+// personal token in "Authorization: Bearer prt_…". A bad token on the API
+// is a 401 (so that a typo is not silently anonymous); a stale cookie is
+// dropped.
+func (s *Server) identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var u *storage.User
+		if auth := r.Header.Get("Authorization"); auth != "" && strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/v1/inbound" {
+			tok, ok := strings.CutPrefix(auth, "Bearer ")
+			if !ok {
+				s.renderError(w, r, errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>"`))
+				return
+			}
+			var err error
+			if u, err = s.store.APITokenUser(r.Context(), strings.TrimSpace(tok)); err != nil {
+				if errors.Is(err, storage.ErrBadToken) {
+					err = errorf(http.StatusUnauthorized, "unknown or revoked API token: make one on /account")
+				}
+				s.renderError(w, r, err)
+				return
+			}
+		} else if c, err := r.Cookie(sessionCookie); err == nil {
+			if u, err = s.store.SessionUser(r.Context(), c.Value); errors.Is(err, storage.ErrBadToken) {
+				s.clearSession(w, r)
+			} else if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+		}
+		if u != nil {
+			r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// publicPaths can be reached without signing in on a --private server.
+func publicPath(p string) bool {
+	switch {
+	case p == "/signin", p == "/signout", p == "/api/v1/inbound",
+		strings.HasPrefix(p, "/invite/"), strings.HasPrefix(p, "/static/"):
+		return true
+	}
+	return false
+}
+
+// private refuses everything but signing in to anonymous readers: pages
+// redirect to the sign-in page, the API answers 401.
+func (s *Server) private(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.opts.Private || viewer(r) != nil || publicPath(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.Method != http.MethodGet {
+			s.renderError(w, r, errorf(http.StatusUnauthorized, "this server is private: sign in (pages) or send a personal API token (API)"))
+			return
+		}
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	})
+}
+
+// signedIn returns the signed-in account or a 401 asking to sign in.
+func signedIn(r *http.Request, what string) (*storage.User, error) {
+	if u := viewer(r); u != nil {
+		return u, nil
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		return nil, errorf(http.StatusUnauthorized, "%s needs a personal API token: \"Authorization: Bearer prt_…\" (make one on /account)", what)
+	}
+	return nil, errorf(http.StatusUnauthorized, "sign in to %s: your account signs what you write (/signin)", what)
+}
+
+// secureCookies says whether cookies get the Secure attribute: on TLS, or
+// behind a TLS-terminating proxy (--behind-proxy).
+func (s *Server) secureCookies(r *http.Request) bool {
+	return r.TLS != nil || s.opts.BehindProxy
+}
+
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(storage.SessionTTL / time.Second),
+		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
+}
+
+// clientKey names the client for rate limiting: its IP address, or with
+// --behind-proxy the last address the proxy added to X-Forwarded-For.
+func (s *Server) clientKey(r *http.Request) string {
+	if s.opts.BehindProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// safeNext keeps a ?next= target on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+type signinPage struct {
+	Email, Next, Error string
+}
+
+func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, "signin", signinPage{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) handleSigninPost(w http.ResponseWriter, r *http.Request) error {
+	email, next := strings.TrimSpace(r.PostFormValue("email")), safeNext(r.PostFormValue("next"))
+	u, wait, err := s.store.Authenticate(r.Context(), email, r.PostFormValue("password"), s.clientKey(r))
+	switch {
+	case errors.Is(err, storage.ErrRateLimited):
+		secs := int(wait.Round(time.Second) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		return s.renderStatus(w, r, http.StatusTooManyRequests, "signin", signinPage{Email: email, Next: next,
+			Error: fmt.Sprintf("Too many wrong passwords: try again in %d minutes.", (secs+59)/60)})
+	case errors.Is(err, storage.ErrBadLogin):
+		return s.renderStatus(w, r, http.StatusUnauthorized, "signin", signinPage{Email: email, Next: next, Error: "Wrong email or password."})
+	case err != nil:
+		return err
+	}
+	token, err := s.store.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.setSession(w, r, token)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.store.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	s.clearSession(w, r)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+type invitePage struct {
+	Token string
+	User  *storage.User
+	Error string
+}
+
+func (s *Server) handleInviteForm(w http.ResponseWriter, r *http.Request) error {
+	tok := chi.URLParam(r, "token")
+	u, err := s.store.InviteUser(r.Context(), tok)
+	if errors.Is(err, storage.ErrBadToken) {
+		return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "invite", invitePage{Token: tok, User: u})
+}
+
+func (s *Server) handleInvitePost(w http.ResponseWriter, r *http.Request) error {
+	tok := chi.URLParam(r, "token")
+	pw := r.PostFormValue("password")
+	if pw != r.PostFormValue("password2") {
+		u, err := s.store.InviteUser(r.Context(), tok)
+		if err != nil {
+			return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+		}
+		return s.renderStatus(w, r, http.StatusBadRequest, "invite", invitePage{Token: tok, User: u, Error: "The two passwords differ."})
+	}
+	u, err := s.store.UseInvite(r.Context(), tok, pw)
+	switch {
+	case errors.Is(err, storage.ErrBadToken):
+		return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+	case errors.Is(err, storage.ErrWeakPassword):
+		iu, _ := s.store.InviteUser(r.Context(), tok)
+		return s.renderStatus(w, r, http.StatusBadRequest, "invite", invitePage{Token: tok, User: iu, Error: storage.ErrWeakPassword.Error()})
+	case err != nil:
+		return err
+	}
+	token, err := s.store.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.setSession(w, r, token)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+type accountPage struct {
+	User     *storage.User
+	Tokens   []storage.APIToken
+	NewToken string
+	Users    []*storage.User
+	Invite   string // a just-made invite link, shown once
+	Error    string
+}
+
+func (s *Server) accountPage(r *http.Request, u *storage.User) (accountPage, error) {
+	p := accountPage{User: u}
+	var err error
+	if p.Tokens, err = s.store.APITokens(r.Context(), u.ID); err != nil {
+		return p, err
+	}
+	if u.Admin {
+		p.Users, err = s.store.Users(r.Context())
+	}
+	return p, err
+}
+
+func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
+	u, err := signedIn(r, "see your account")
+	if err != nil {
+		return err
+	}
+	p, err := s.accountPage(r, u)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "account", p)
+}
+
+// handleTokenCreate makes a personal API token and shows it once.
+func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	u, err := signedIn(r, "make an API token")
+	if err != nil {
+		return err
+	}
+	tok, err := s.store.CreateAPIToken(r.Context(), u.ID, r.PostFormValue("name"))
+	if err != nil {
+		return err
+	}
+	p, err := s.accountPage(r, u)
+	if err != nil {
+		return err
+	}
+	p.NewToken = tok
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, "account", p)
+}
+
+func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	u, err := signedIn(r, "revoke an API token")
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.RevokeAPIToken(r.Context(), u.ID, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
+}
+
+// handleInviteCreate lets an admin add an account and get its one-time
+// invite link, to hand to the reviewer.
+func (s *Server) handleInviteCreate(w http.ResponseWriter, r *http.Request) error {
+	u, err := signedIn(r, "invite reviewers")
+	if err != nil {
+		return err
+	}
+	if !u.Admin {
+		return errorf(http.StatusForbidden, "only an admin invites reviewers")
+	}
+	p, err := s.accountPage(r, u)
+	if err != nil {
+		return err
+	}
+	nu, err := s.store.AddUser(r.Context(), r.PostFormValue("name"), r.PostFormValue("email"), r.PostFormValue("admin") == "on")
+	if errors.Is(err, storage.ErrUserExists) {
+		nu, err = s.store.UserByEmail(r.Context(), r.PostFormValue("email"))
+		if err == nil && nu.HasPassword {
+			p.Error = "That account exists and has a password."
+			return s.renderStatus(w, r, http.StatusConflict, "account", p)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	tok, err := s.store.CreateInvite(r.Context(), nu.ID)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if s.secureCookies(r) {
+		scheme = "https"
+	}
+	p.Invite = scheme + "://" + r.Host + "/invite/" + tok
+	if p.Users, err = s.store.Users(r.Context()); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, "account", p)
+}
