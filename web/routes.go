@@ -12,8 +12,8 @@ import (
 // routes lists every route in one place.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, s.identify, s.private)
-	r.Handle("/static/diffview/*", http.StripPrefix("/static/diffview/", http.FileServerFS(diffview.Static())))
+	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, securityHeaders, s.identify, s.private)
+	r.Handle("/static/diffview/*", staticFiles(diffview.Static()))
 	r.Handle("/static/*", staticHandler())
 
 	// Browser forms are protected from cross-site posts; the API and the

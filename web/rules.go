@@ -7,7 +7,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/yuin/goldmark"
+	"patchreview/web/diffview"
 
 	"patchreview/checks"
 )
@@ -45,8 +45,8 @@ type ruleFinding struct {
 	Anchor                  string
 }
 
-// markdown renders rule docs. goldmark escapes raw HTML unless told not to.
-var markdown = goldmark.New()
+// markdown renders rule docs and comments: raw HTML escaped, images as links.
+var markdown = diffview.NewMarkdown()
 
 func (s *Server) handleRuleShow(w http.ResponseWriter, r *http.Request) error {
 	rule := checks.RuleByID(chi.URLParam(r, "id"))

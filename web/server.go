@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -46,6 +47,10 @@ type Server struct {
 	pages   map[string]*template.Template
 	inbound *inbound.Receiver
 	mux     http.Handler
+	// draining is cancelled by Drain: in-flight uploads stop between two
+	// messages and answer 503 with what they stored.
+	draining context.Context
+	Drain    context.CancelFunc
 }
 
 // NewServer builds a Server. It fails only if a template does not parse.
@@ -58,7 +63,8 @@ func NewServer(store *storage.Store, log *slog.Logger, opts Options) (*Server, e
 		return nil, err
 	}
 	s := &Server{store: store, log: log, opts: opts, pages: pages,
-		inbound: inbound.NewReceiver(inbound.Config{Secret: opts.WebhookSecret, Insecure: opts.InsecureHook, MaxBytes: opts.MaxUpload})}
+		inbound: inbound.NewReceiver(inbound.Config{Secret: opts.WebhookSecret, Insecure: opts.InsecureHook, MaxBytes: opts.MaxUpload, Tokens: store})}
+	s.draining, s.Drain = context.WithCancel(context.Background())
 	s.mux = s.routes()
 	return s, nil
 }
@@ -118,7 +124,17 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	status, msg := http.StatusInternalServerError, "something went wrong; it has been logged"
 	var he *httpError
 	var tooBig *http.MaxBytesError
+	var drained *drainError
+	if errors.As(err, &drained) {
+		s.log.Warn("upload stopped by shutdown", "read", drained.stats.Messages, "new", drained.stats.New, "uri", r.RequestURI)
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": drained.Error(), "stored": drained.stats})
+			return
+		}
+		status, msg = http.StatusServiceUnavailable, drained.Error()
+	}
 	switch {
+	case drained != nil:
 	case errors.As(err, &he):
 		status, msg = he.status, he.msg
 	case errors.Is(err, storage.ErrNotFound):
@@ -189,12 +205,40 @@ func (s *Server) requestLogger(next http.Handler) http.Handler {
 	})
 }
 
-func staticHandler() http.Handler {
-	sub, _ := fs.Sub(templates.FS, "static")
-	fileServer := http.FileServerFS(sub)
+// contentSecurityPolicy allows only this site's own scripts, styles and
+// images: no inline script or style, no framing, no plugin, no <base>.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers every answer gets.
+func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// staticFiles serves the files of fsys under prefix, never a directory
+// listing: a directory is a 404.
+func staticFiles(fsys fs.FS) http.Handler {
+	fileServer := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+chi.URLParam(r, "*")), "/")
+		if st, err := fs.Stat(fsys, name); err != nil || st.IsDir() || name == "." {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=300")
-		r.URL.Path = "/" + path.Clean(chi.URLParam(r, "*"))
+		r.URL.Path = "/" + name
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(templates.FS, "static")
+	return staticFiles(sub)
 }

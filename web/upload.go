@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -26,7 +28,29 @@ func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (storage.I
 	if len(bytes.TrimSpace(data)) == 0 {
 		return storage.IngestStats{}, errorf(http.StatusBadRequest, "empty upload: send an mbox file")
 	}
-	return s.store.IngestBytes(r.Context(), data, "upload", nil)
+	// A shutdown that cannot wait for the upload stops it between two
+	// messages: what was stored stays, and the client is told how far it got.
+	ctx, cancel := context.WithCancelCause(r.Context())
+	defer cancel(nil)
+	defer context.AfterFunc(s.draining, func() { cancel(errDraining) })()
+	st, err := s.store.IngestBytes(ctx, data, "upload", nil)
+	if err != nil && errors.Is(context.Cause(ctx), errDraining) {
+		w.Header().Set("Retry-After", "30")
+		return st, &drainError{st}
+	}
+	return st, err
+}
+
+// errDraining cancels uploads when the server shuts down.
+var errDraining = errors.New("server shutting down")
+
+// drainError is an upload stopped by a shutdown, with what it stored.
+type drainError struct{ stats storage.IngestStats }
+
+func (e *drainError) Error() string {
+	return fmt.Sprintf("the server is shutting down: this upload was stopped after %d messages (%d new and stored, %d duplicates, %d stored unparsed); "+
+		"nothing after them was stored. Send the same mbox again when the server is back: stored messages are skipped as duplicates.",
+		e.stats.Messages, e.stats.New, e.stats.Duplicates, e.stats.Failed)
 }
 
 func readUpload(r *http.Request) ([]byte, error) {

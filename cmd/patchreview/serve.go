@@ -27,6 +27,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	kv := fs.String("kernel-version", e.getenv("PATCHREVIEW_KERNEL_VERSION"), "kernel version for era-dependent checks (default: infer)")
 	debug := fs.Bool("debug", false, "log every request")
 	private := fs.Bool("private", false, "require signing in to read anything (default: reading is public, writing needs an account)")
+	drain := fs.Duration("drain-timeout", 20*time.Second, "on SIGTERM, how long in-flight requests may finish before uploads are stopped with a 503 saying what was stored")
 	behindProxy := fs.Bool("behind-proxy", false, "a TLS-terminating proxy is in front: Secure cookies, client address from X-Forwarded-For")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -38,7 +39,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(ctx, log, serveConfig{addr: *addr, db: *db, maxUpload: *maxUpload, insecure: *insecure,
 		worker: !*noWorker, kernelVersion: *kv, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
-		private: *private, behindProxy: *behindProxy}); err != nil {
+		private: *private, behindProxy: *behindProxy, drain: *drain}); err != nil {
 		log.Error("serve", "error", err)
 		return 1
 	}
@@ -50,6 +51,7 @@ type serveConfig struct {
 	maxUpload                       int64
 	insecure, worker                bool
 	private, behindProxy            bool
+	drain                           time.Duration
 }
 
 func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
@@ -93,9 +95,18 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
-		shut, c := context.WithTimeout(context.Background(), 10*time.Second)
+		// Stop accepting, let in-flight requests finish for cfg.drain, then
+		// stop uploads between two messages (they answer 503 with what they
+		// stored) and give them a little longer to say so.
+		log.Info("shutting down: draining requests", "grace", cfg.drain)
+		t := time.AfterFunc(cfg.drain, srv.Drain)
+		defer t.Stop()
+		shut, c := context.WithTimeout(context.Background(), cfg.drain+10*time.Second)
 		defer c()
-		err = hs.Shutdown(shut)
+		if err = hs.Shutdown(shut); errors.Is(err, context.DeadlineExceeded) {
+			log.Error("requests still running after the drain; closing their connections")
+			err = hs.Close()
+		}
 	}
 	cancel()
 	<-done

@@ -1,13 +1,10 @@
 package diffview
 
 import (
-	"bytes"
 	"html/template"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/yuin/goldmark"
 
 	"patchreview/review"
 )
@@ -46,22 +43,8 @@ type Note struct {
 	Mine      bool
 }
 
-// md renders rule docs. goldmark's defaults escape raw HTML (it prints
-// "<!-- raw HTML omitted -->") and drop javascript: links; no options here
-// may weaken that.
-var md = goldmark.New()
-
 // renderDoc renders Markdown to HTML, or nothing when it is empty or fails.
-func renderDoc(doc string) template.HTML {
-	if strings.TrimSpace(doc) == "" {
-		return ""
-	}
-	var b bytes.Buffer
-	if err := md.Convert([]byte(doc), &b); err != nil {
-		return ""
-	}
-	return template.HTML(b.String())
-}
+func renderDoc(doc string) template.HTML { return RenderMarkdown(doc) }
 
 // placer finds a file's row for a new-side line, or by code when the line
 // number is stale.

@@ -21,6 +21,7 @@ package inbound
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -61,6 +62,15 @@ type Config struct {
 	MaxBytes int64         // body size limit; default 50 MiB
 	Window   time.Duration // replay window for timestamped signatures; default 5 minutes
 	Now      func() time.Time
+	// Tokens remembers one-time tokens across restarts (the database);
+	// nil keeps them in memory only.
+	Tokens TokenStore
+}
+
+// TokenStore records a one-time token and reports whether it was new,
+// forgetting those older than keep.
+type TokenStore interface {
+	UseWebhookToken(ctx context.Context, token string, now time.Time, keep time.Duration) (fresh bool, err error)
 }
 
 // Delivery is one authenticated inbound message.
@@ -128,7 +138,7 @@ func (rc *Receiver) authenticate(r *http.Request, body []byte, form map[string]s
 		return "hmac", nil
 	}
 	if form["signature"] != "" && rc.cfg.Secret != "" {
-		if err := rc.checkMailgun(form["timestamp"], form["token"], form["signature"]); err != nil {
+		if err := rc.checkMailgun(r.Context(), form["timestamp"], form["token"], form["signature"]); err != nil {
 			return "", err
 		}
 		return "mailgun", nil
@@ -164,7 +174,7 @@ func validHMAC(secret string, msg []byte, sigHex string) bool {
 
 // checkMailgun verifies Mailgun's signature, its freshness and that the token
 // was not seen before within the window.
-func (rc *Receiver) checkMailgun(ts, token, sig string) error {
+func (rc *Receiver) checkMailgun(ctx context.Context, ts, token, sig string) error {
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil || token == "" {
 		return fmt.Errorf("%w: Mailgun timestamp or token missing", ErrUnauthorized)
@@ -175,6 +185,16 @@ func (rc *Receiver) checkMailgun(ts, token, sig string) error {
 	now := rc.cfg.Now()
 	if age := now.Sub(time.Unix(sec, 0)); age > rc.cfg.Window || age < -rc.cfg.Window {
 		return fmt.Errorf("%w: Mailgun timestamp outside the %s replay window", ErrUnauthorized, rc.cfg.Window)
+	}
+	if rc.cfg.Tokens != nil {
+		fresh, err := rc.cfg.Tokens.UseWebhookToken(ctx, "mailgun:"+token, now, 2*rc.cfg.Window)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			return fmt.Errorf("%w: Mailgun token replayed", ErrUnauthorized)
+		}
+		return nil
 	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
@@ -197,6 +217,10 @@ func decode(contentType string, body []byte) (*Delivery, map[string]string, erro
 	switch mt {
 	case "multipart/form-data", "application/x-www-form-urlencoded":
 		form, err := readForm(mt, params["boundary"], body)
+		if err != nil && mt == "application/x-www-form-urlencoded" && looksLikeMail(stripEnvelope(body)) == nil {
+			// curl --data-binary sends a raw mail as a form by default.
+			return &Delivery{Raw: stripEnvelope(body), Provider: "raw"}, nil, nil
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: %v", ErrNotMail, err)
 		}
@@ -204,6 +228,9 @@ func decode(contentType string, body []byte) (*Delivery, map[string]string, erro
 			if raw := form[f.field]; raw != "" {
 				return &Delivery{Raw: []byte(raw), Provider: f.provider}, form, nil
 			}
+		}
+		if mt == "application/x-www-form-urlencoded" && looksLikeMail(stripEnvelope(body)) == nil {
+			return &Delivery{Raw: stripEnvelope(body), Provider: "raw"}, nil, nil
 		}
 		return nil, nil, fmt.Errorf("%w: form has no body-mime (Mailgun) or email (SendGrid) field", ErrNotMail)
 	case "application/json":

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -232,5 +233,56 @@ func TestMalformedMailStillAccepted(t *testing.T) {
 	body := "From: a@b\r\nSubject: x\r\nthis line is broken\r\n\r\nbody"
 	if _, err := read(newTestReceiver(Config{Secret: secret}), rawRequest(body, Sign(secret, []byte(body)))); err != nil {
 		t.Fatalf("malformed mail rejected: %v", err)
+	}
+}
+
+// TestRawMailWithoutContentType: curl --data-binary sends a raw mail as
+// application/x-www-form-urlencoded, and some clients send no type at all;
+// both are the raw mail, not a form (it used to be 400 "invalid semicolon
+// separator in query").
+func TestRawMailWithoutContentType(t *testing.T) {
+	body := mail + "a; b=c&d\r\n"
+	for _, ct := range []string{"", "application/x-www-form-urlencoded"} {
+		req := rawRequest(body, Sign(secret, []byte(body)))
+		if ct == "" {
+			req.Header.Del("Content-Type")
+		} else {
+			req.Header.Set("Content-Type", ct)
+		}
+		d, err := read(newTestReceiver(Config{Secret: secret}), req)
+		if err != nil || d.Provider != "raw" || string(d.Raw) != body {
+			t.Errorf("Content-Type %q: %v %+v", ct, err, d)
+		}
+	}
+	// A real form that is not mail still says why.
+	req := httptest.NewRequest("POST", "/api/v1/inbound", strings.NewReader("a=1&b=2"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("u", secret)
+	if _, err := read(newTestReceiver(Config{Secret: secret}), req); !errors.Is(err, ErrNotMail) {
+		t.Errorf("a form without mail: %v", err)
+	}
+}
+
+type memTokens map[string]bool
+
+func (m memTokens) UseWebhookToken(_ context.Context, tok string, _ time.Time, _ time.Duration) (bool, error) {
+	if m[tok] {
+		return false, nil
+	}
+	m[tok] = true
+	return true, nil
+}
+
+// TestMailgunReplayAfterRestart: with a TokenStore, a new Receiver (a
+// restarted server) still refuses a token seen before, even with another body.
+func TestMailgunReplayAfterRestart(t *testing.T) {
+	tokens := memTokens{}
+	fields := mailgunFields(now, "once", secret)
+	if _, err := read(newTestReceiver(Config{Secret: secret, Tokens: tokens}), multipartRequest(t, fields)); err != nil {
+		t.Fatal(err)
+	}
+	fields["body-mime"] = strings.Replace(mail, "body", "another body", 1)
+	if _, err := read(newTestReceiver(Config{Secret: secret, Tokens: tokens}), multipartRequest(t, fields)); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("replay after a restart: %v", err)
 	}
 }
