@@ -93,7 +93,9 @@ func TestSIGTERMDrainsUpload(t *testing.T) {
 			}()
 			// Wait until the upload is being stored, then SIGTERM.
 			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-				var q struct{ Queue struct{ Pending, Done, Failed int } }
+				var q struct {
+					Queue struct{ Pending, Done, Failed int }
+				}
 				if resp, err := http.Get(base + "api/v1/status"); err == nil {
 					json.NewDecoder(resp.Body).Decode(&q)
 					resp.Body.Close()
