@@ -118,8 +118,32 @@ func ReadMessageID(raw []byte) string {
 		if id := HeaderMessageID(message.Header{Header: h}); id != "" {
 			return id
 		}
+	} else if id := scanMessageID(dropEnvelope(raw)); id != "" {
+		return id // one malformed header line does not cost the real id
 	}
 	return SyntheticMessageID(raw)
+}
+
+// scanMessageID finds the Message-ID field in a header block that does not
+// parse as a whole, line by line (with folded continuations).
+func scanMessageID(raw []byte) string {
+	lines := strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		if l == "" {
+			break
+		}
+		name, value, ok := strings.Cut(l, ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(name), "Message-Id") {
+			continue
+		}
+		for j := i + 1; j < len(lines) && lines[j] != "" && (lines[j][0] == ' ' || lines[j][0] == '\t'); j++ {
+			value += " " + strings.TrimSpace(lines[j])
+		}
+		if ids := msgIDs(value); len(ids) > 0 {
+			return ids[0]
+		}
+	}
+	return ""
 }
 
 // SyntheticMessageID names a message that has no Message-ID, stably.

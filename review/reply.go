@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
 )
@@ -61,7 +65,7 @@ func replyHeader(in ReplyInput) mail.Header {
 	h.Set("Content-Transfer-Encoding", "8bit")
 	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
 	h.Set("MIME-Version", "1.0")
-	if o.MessageID != "" {
+	if o.MessageID != "" && !IsSyntheticMessageID(o.MessageID) {
 		h.SetMsgIDList("References", append(append([]string{}, o.References...), o.MessageID))
 		h.SetMsgIDList("In-Reply-To", []string{o.MessageID})
 	}
@@ -89,18 +93,19 @@ func replyHeader(in ReplyInput) mail.Header {
 }
 
 // replyBody is the attribution, the quoted lines with the remarks under
-// them, the general comments, and the verdict trailers.
+// them, the general comments, and the verdicts (note, then trailer) last.
+// Without a remark on a line nothing is quoted, and there is no
+// attribution either.
 func replyBody(in ReplyInput) string {
 	o := in.Original
 	var b strings.Builder
-	fmt.Fprintf(&b, "On %s, %s wrote:\n", o.Date.Format("Mon, 2 Jan 2006 15:04:05 -0700"), nameOr(o.From))
 	var lines []AnchorLine
 	var headers []string // the quoted file header of each line's file
 	if o.Patch != nil {
 		for _, f := range o.Patch.Files {
 			for _, l := range DiffTargets([]*File{f}) {
 				lines = append(lines, l)
-				headers = append(headers, "diff --git a/"+f.OldName+" b/"+f.NewName)
+				headers = append(headers, fileHeader(f))
 			}
 		}
 	} else {
@@ -109,6 +114,9 @@ func replyBody(in ReplyInput) string {
 	}
 	quoted := quoteSource(o)
 	remarks, general := placeRemarks(in, lines)
+	if len(remarks) > 0 {
+		fmt.Fprintf(&b, "On %s, %s wrote:\n", o.Date.Format("Mon, 2 Jan 2006 15:04:05 -0700"), nameOr(o.From))
+	}
 	last, lastHeader := -1, ""
 	for _, r := range remarks {
 		from := max(r.at-contextLines, last+1)
@@ -133,16 +141,45 @@ func replyBody(in ReplyInput) string {
 	for _, g := range general {
 		b.WriteString(wrapProse(g, replyWidth) + "\n\n")
 	}
+	// The verdict closes the mail: each note, then the trailers.
 	var trailers []string
+	changes := false
 	for _, v := range in.Verdicts {
+		if v.Note != "" {
+			b.WriteString(wrapProse(v.Note, replyWidth) + "\n\n")
+		}
 		if t := v.Trailer(); t != "" {
 			trailers = append(trailers, t)
+		} else if v.Kind == "changes-requested" && v.Note == "" {
+			changes = true
 		}
+	}
+	if changes {
+		b.WriteString("Please address these in the next version.\n\n")
 	}
 	if len(trailers) > 0 {
 		b.WriteString(strings.Join(trailers, "\n") + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// fileHeader is a file's "diff --git" line as git writes it: a new or
+// deleted file names its one path on both sides.
+func fileHeader(f *File) string {
+	oldName, newName := f.OldName, f.NewName
+	if oldName == "" || oldName == "/dev/null" {
+		oldName = newName
+	}
+	if newName == "" || newName == "/dev/null" {
+		newName = oldName
+	}
+	return "diff --git a/" + oldName + " b/" + newName
+}
+
+// IsSyntheticMessageID reports whether id was made up for a mail that had
+// none (SyntheticMessageID): nothing on the list knows it.
+func IsSyntheticMessageID(id string) bool {
+	return strings.HasSuffix(id, "@patchreview.invalid")
 }
 
 // quoteSource is each quotable line as quoted: a diff line with its
@@ -184,6 +221,21 @@ func placeRemarks(in ReplyInput, lines []AnchorLine) (placed []remark, general [
 			index[key] = i // a deleted line shares its new-side number; prefer the kept line
 		}
 	}
+	// Old-side numbers, for comments on removed lines (Side "old").
+	oldIndex := map[string]int{}
+	if o := in.Original; o.Patch != nil {
+		i := 0
+		for _, f := range o.Patch.Files {
+			for _, h := range f.Hunks {
+				for _, l := range h.Lines {
+					if l.Kind != LineAdd {
+						oldIndex[fmt.Sprintf("%s:%d", f.Path(), l.Old)] = i
+					}
+					i++
+				}
+			}
+		}
+	}
 	add := func(path string, line int, text string) {
 		if i, ok := index[fmt.Sprintf("%s:%d", path, line)]; ok && line > 0 {
 			placed = append(placed, remark{at: i, text: text})
@@ -192,26 +244,82 @@ func placeRemarks(in ReplyInput, lines []AnchorLine) (placed []remark, general [
 		}
 	}
 	for _, c := range in.Comments {
+		if i, ok := oldIndex[fmt.Sprintf("%s:%d", c.Path, c.Line)]; ok && c.Side == "old" && c.Line > 0 {
+			placed = append(placed, remark{at: i, text: c.Body})
+			continue
+		}
 		add(c.Path, c.Line, c.Body)
 	}
 	for _, f := range in.Findings {
-		add(f.Path, f.Line, findingProse(f))
+		add(f.Path, f.Line, findingProse(f, lines))
 	}
 	sort.SliceStable(placed, func(i, j int) bool { return placed[i].at < placed[j].at })
 	return placed, general
 }
 
 // findingProse phrases a finding as a reviewer would write it, naming the
-// rule so the sender can look it up.
-func findingProse(f Finding) string {
-	msg := strings.TrimSpace(f.Message)
-	if msg != "" {
-		msg = strings.ToUpper(msg[:1]) + msg[1:]
-		if !strings.HasSuffix(msg, ".") {
-			msg += "."
+// rule so the sender can look it up. An identifier starting the sentence
+// keeps its case, a "line N" is replaced by the code on that line (lines
+// is the quotable lines of the mail), and code in the fix is set on its
+// own indented line, kept as it is.
+func findingProse(f Finding, lines []AnchorLine) string {
+	prose, code := splitCode(strings.TrimSpace(f.Message))
+	prose = lineRef.ReplaceAllStringFunc(prose, func(m string) string {
+		n, _ := strconv.Atoi(lineRef.FindStringSubmatch(m)[1])
+		found := ""
+		for _, l := range lines { // the last of equal numbers: a removed line shares the next kept line's
+			if l.Path == f.Path && l.Line == n && strings.TrimSpace(l.Text) != "" {
+				found = "\"" + strings.TrimSpace(l.Text) + "\""
+			}
+		}
+		if found == "" {
+			return m
+		}
+		return found
+	})
+	if prose != "" && !startsWithIdentifier(prose, f.Code) {
+		r, size := utf8.DecodeRuneInString(prose)
+		prose = string(unicode.ToUpper(r)) + prose[size:]
+	}
+	if code != "" {
+		return prose + "\n\n\t" + code + "\n\n[" + f.Rule + "]"
+	}
+	if prose != "" && !strings.HasSuffix(prose, ".") {
+		prose += "."
+	}
+	return prose + " [" + f.Rule + "]"
+}
+
+// lineRef is a reference to a line of the patch in a finding's message.
+var lineRef = regexp.MustCompile(`\bline (\d+)\b`)
+
+// codeStart finds where C code begins in a finding's fix text.
+var codeStart = regexp.MustCompile(`\b(?:if|while|for|switch) \(|\{ `)
+
+// splitCode separates a trailing piece of C code from the prose before it.
+func splitCode(msg string) (prose, code string) {
+	loc := codeStart.FindStringIndex(msg)
+	if loc == nil || !strings.ContainsAny(msg[loc[0]:], ";)") {
+		return msg, ""
+	}
+	return strings.TrimSpace(msg[:loc[0]]), strings.TrimSpace(msg[loc[0]:])
+}
+
+// startsWithIdentifier says whether the text's first word is a C
+// identifier or expression rather than an English word: it has _ ( - > . [
+// or a digit, or it appears in the finding's code.
+func startsWithIdentifier(text, code string) bool {
+	word := strings.FieldsFunc(text, unicode.IsSpace)[0]
+	word = strings.TrimRight(word, ",:;")
+	if strings.ContainsAny(word, "_()->.[]*0123456789") {
+		return true
+	}
+	for _, tok := range strings.FieldsFunc(code, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' }) {
+		if tok == word {
+			return true
 		}
 	}
-	return msg + " [" + f.Rule + "]"
+	return false
 }
 
 func nameOr(a Address) string {
