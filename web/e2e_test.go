@@ -101,3 +101,82 @@ func TestReviewInBrowser(t *testing.T) {
 		t.Errorf("downloaded .eml is not the threaded reply:\n%s", eml)
 	}
 }
+
+// oldSidePatch is a patch mail that removes a line.
+const oldSidePatch = "From: Eric Biggers <ebiggers@example.org>\nTo: linux-nilfs@vger.kernel.org\nCc: linux-fsdevel@vger.kernel.org\n" +
+	"Subject: [PATCH] nilfs2: only call unlock_new_inode() if I_NEW\nMessage-ID: <old-side-1@example.org>\n" +
+	"Date: Sun, 28 Jun 2020 00:01:52 -0700\n\nOnly unlock a new inode.\n\nSigned-off-by: Eric Biggers <ebiggers@example.org>\n---\n" +
+	"diff --git a/fs/nilfs2/inode.c b/fs/nilfs2/inode.c\n--- a/fs/nilfs2/inode.c\n+++ b/fs/nilfs2/inode.c\n" +
+	"@@ -388,7 +388,8 @@ struct inode *nilfs_new_inode(struct inode *dir, umode_t mode)\n \n  failed_after_creation:\n \tclear_nlink(inode);\n" +
+	"-\tunlock_new_inode(inode);\n+\tif (inode->i_state & I_NEW)\n+\t\tunlock_new_inode(inode);\n \tiput(inode);\n \treturn ERR_PTR(err);\n }\n"
+
+// TestOldSideCommentAndSendInBrowser: signed in, a reviewer comments on a
+// removed line (old side) in both layouts, the comment shows under it, and
+// the reply is sent to an SMTP server the test runs, quoting the removed line.
+func TestOldSideCommentAndSendInBrowser(t *testing.T) {
+	relay := startSMTP(t, "jack", "relay pass")
+	mailer, err := NewMailer(relay.url(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, st := newTestServer(t, Options{Mailer: mailer})
+	if _, err := st.IngestBytes(context.Background(), []byte(oldSidePatch), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := st.AddUser(context.Background(), "Jan Kara", "jack@example.org", false)
+	st.SetPassword(context.Background(), u.ID, "a long enough password")
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	b := browsertest.New(t)
+	eval := func(js string) string { return browsertest.Get(b, chromedp.Evaluate[string](js)) }
+	waitFor := func(what, js string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if browsertest.Get(b, chromedp.Evaluate[bool]("(() => { try { return !!("+js+"); } catch (e) { return false; } })()")) {
+				return
+			}
+		}
+		t.Fatalf("timed out waiting for %s", what)
+	}
+	b.Do(chromedp.Navigate(srv.URL+"/signin?next=/patches/1"), chromedp.WaitReady(chromedp.CSS("form.signin")))
+	b.Do(
+		chromedp.SetValue(chromedp.CSS("form.signin input[name=email]"), "jack@example.org"),
+		chromedp.SetValue(chromedp.CSS("form.signin input[name=password]"), "a long enough password"),
+		chromedp.Click(chromedp.CSS("form.signin button[type=submit]")),
+	)
+	waitFor("the patch page", `location.pathname === '/patches/1' && !!document.getElementById('dv')`)
+	for _, view := range []string{"unified", "split"} {
+		b.Do(chromedp.Navigate(srv.URL+"/patches/1?view="+view), chromedp.WaitReady(chromedp.CSS("#dv")))
+		// The removed line 391 has its old-side number as a comment link.
+		b.Do(chromedp.Click(chromedp.CSS(`#f1-o391 a[data-side=old]`)))
+		waitFor("the old-side form", `document.getElementById('dv-comment-form').elements.side.value === 'old'`)
+		if got := eval(`(() => { const f = document.getElementById('dv-comment-form'); return [f.elements.line.value, f.closest('tr').previousElementSibling.dataset.old || f.closest('tr').previousElementSibling.previousElementSibling.dataset.old].join('|'); })()`); got != "391|391" {
+			t.Errorf("%s: form on %q, want line 391 under the removed line", view, got)
+		}
+		body := "The old unconditional unlock (" + view + ")."
+		b.Do(
+			chromedp.SetValue(chromedp.CSS("#dv-comment-form textarea[name=body]"), body),
+			chromedp.Click(chromedp.CSS("#dv-comment-form button[type=submit]")),
+		)
+		waitFor("the comment under the removed line", `(() => { const n = [...document.querySelectorAll('.dv-comment')].find(e => e.innerText.includes('`+body+`'));
+			if (!n) return false; let tr = n.closest('tr').previousElementSibling; return tr.dataset.old === '391'; })()`)
+		b.Screenshot("old-side-" + view)
+	}
+	b.Do(chromedp.Navigate(srv.URL+"/patches/1/reply"), chromedp.WaitReady(chromedp.CSS("#send")))
+	if h := eval(`document.getElementById('reply-headers').innerText`); !strings.Contains(h, "ebiggers@example.org") || !strings.Contains(h, "linux-nilfs@vger.kernel.org") || !strings.Contains(h, "<old-side-1@example.org>") {
+		t.Errorf("reply headers shown: %q", h)
+	}
+	b.Do(chromedp.Click(chromedp.CSS("#send")))
+	waitFor("the sent confirmation", `!!document.getElementById('sent')`)
+	b.Screenshot("sent")
+	sent := relay.sent()
+	if len(sent) != 1 {
+		t.Fatalf("the relay got %d mails", len(sent))
+	}
+	if !strings.Contains(sent[0].data, "> -\tunlock_new_inode(inode);\r\n\r\nThe old unconditional unlock (unified).") {
+		t.Errorf("the sent reply does not quote the removed line above the remark:\n%s", sent[0].data)
+	}
+	if sent[0].from != "jack@example.org" || len(sent[0].to) != 3 {
+		t.Errorf("envelope from %q to %v", sent[0].from, sent[0].to)
+	}
+}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -11,11 +13,18 @@ import (
 )
 
 type replyPage struct {
-	PatchID  int64
-	Subject  string
-	Reviewer review.Address
-	Body     string
-	EmlURL   string
+	PatchID         int64
+	Subject         string
+	Reviewer        review.Address
+	Body            string
+	EmlURL          string
+	To, Cc          []review.Address
+	InReplyTo       string
+	References      []string
+	MailtoURL       template.URL
+	Mailer          string // where "Send" sends, "" without one
+	Flash           string
+	RecipientsCount int
 }
 
 // buildReply formats the account's review of a patch: its comments, the
@@ -65,12 +74,22 @@ func (s *Server) handleReplyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := replyPage{PatchID: id, Reviewer: u.Address()}
-	_, body, p, err := s.buildReply(r, id, u)
+	page := replyPage{PatchID: id, Reviewer: u.Address(), Flash: takeFlash(w, r)}
+	eml, body, _, err := s.buildReply(r, id, u)
 	if err != nil {
 		return err
 	}
-	page.Body, page.Subject, page.EmlURL = body, p.Message.Message.Subject.Raw, fmt.Sprintf("/patches/%d/reply.eml", id)
+	m, err := review.ParseMessage(eml)
+	if err != nil {
+		return err
+	}
+	page.Body, page.Subject, page.EmlURL = body, m.Subject.Raw, fmt.Sprintf("/patches/%d/reply.eml", id)
+	page.To, page.Cc, page.InReplyTo, page.References = m.To, m.Cc, m.InReplyTo, m.References
+	page.RecipientsCount = len(m.To) + len(m.Cc)
+	page.MailtoURL = mailtoURL(m, body)
+	if s.opts.Mailer != nil {
+		page.Mailer = s.opts.Mailer.String()
+	}
 	return s.render(w, r, "reply", page)
 }
 
@@ -91,4 +110,66 @@ func (s *Server) handleReplyEml(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="re-patch-%d.eml"`, id))
 	_, err = w.Write(eml)
 	return err
+}
+
+// mailtoURL opens the reply in the reader's mail client: To, Cc, subject,
+// In-Reply-To and the body.
+func mailtoURL(m *review.Message, body string) template.URL {
+	var to []string
+	for _, a := range m.To {
+		to = append(to, a.Email)
+	}
+	q := url.Values{}
+	var cc []string
+	for _, a := range m.Cc {
+		cc = append(cc, a.Email)
+	}
+	if len(cc) > 0 {
+		q.Set("cc", strings.Join(cc, ","))
+	}
+	q.Set("subject", m.Subject.Raw)
+	if m.InReplyTo != "" {
+		q.Set("In-Reply-To", "<"+m.InReplyTo+">")
+	}
+	q.Set("body", body)
+	return template.URL("mailto:" + url.PathEscape(strings.Join(to, ",")) + "?" + strings.ReplaceAll(q.Encode(), "+", "%20"))
+}
+
+// handleReplySend sends the signed-in reviewer's reply through the
+// configured relay or sendmail, to the To and Cc of the thread.
+func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	u, err := signedIn(r, "send your reply")
+	if err != nil {
+		return err
+	}
+	if s.opts.Mailer == nil {
+		return errorf(http.StatusConflict, "no SMTP relay or sendmail command is configured (serve --smtp or --sendmail): download the .eml or use the mailto: link")
+	}
+	eml, _, _, err := s.buildReply(r, id, u)
+	if err != nil {
+		return err
+	}
+	m, err := review.ParseMessage(eml)
+	if err != nil {
+		return err
+	}
+	var rcpt []string
+	for _, a := range append(append([]review.Address{}, m.To...), m.Cc...) {
+		rcpt = append(rcpt, a.Email)
+	}
+	if len(rcpt) == 0 {
+		return errorf(http.StatusConflict, "the reply has no recipient: the patch mail names no sender")
+	}
+	if err := s.opts.Mailer.Send(r.Context(), u.Email, rcpt, eml); err != nil {
+		s.log.Error("sending a reply failed", "error", err, "patch", id, "reviewer", u.Email)
+		return errorf(http.StatusBadGateway, "the mail was not sent: %v", err)
+	}
+	s.log.Info("reply sent", "patch", id, "reviewer", u.Email, "to", rcpt, "via", s.opts.Mailer.String())
+	setFlash(w, fmt.Sprintf("Sent to %s (Message-ID <%s>).", strings.Join(rcpt, ", "), m.MessageID))
+	http.Redirect(w, r, fmt.Sprintf("/patches/%d/reply", id), http.StatusSeeOther)
+	return nil
 }

@@ -35,6 +35,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/status", s.handle(s.handleStatusPage))
 		r.Get("/patches/{id}/reply", s.handle(s.handleReplyPage))
 		r.Get("/patches/{id}/reply.eml", s.handle(s.handleReplyEml))
+		r.Post("/patches/{id}/reply/send", s.handle(s.handleReplySend))
 		r.Get("/patches/{id}/mbox", s.handle(s.handlePatchMbox))
 		r.Get("/patches/{id}/interdiff", s.handle(s.handleInterdiff))
 		r.Get("/series/{id}/mbox", s.handle(s.handleSeriesMbox))

@@ -37,6 +37,9 @@ type Options struct {
 	// BehindProxy says a TLS-terminating proxy is in front (--behind-proxy):
 	// cookies are Secure and the client address is the last X-Forwarded-For.
 	BehindProxy bool
+	// Mailer sends replies from the reply page; nil offers the .eml and a
+	// mailto: link only.
+	Mailer Mailer
 }
 
 // Server is the HTTP side of patchreview.

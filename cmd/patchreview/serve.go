@@ -28,6 +28,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 	debug := fs.Bool("debug", false, "log every request")
 	private := fs.Bool("private", false, "require signing in to read anything (default: reading is public, writing needs an account)")
 	drain := fs.Duration("drain-timeout", 20*time.Second, "on SIGTERM, how long in-flight requests may finish before uploads are stopped with a 503 saying what was stored")
+	smtpURL := fs.String("smtp", e.getenv("PATCHREVIEW_SMTP"), "SMTP relay that sends replies, smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (env PATCHREVIEW_SMTP)")
+	sendmail := fs.String("sendmail", e.getenv("PATCHREVIEW_SENDMAIL"), "sendmail command that sends replies instead, e.g. /usr/sbin/sendmail (env PATCHREVIEW_SENDMAIL)")
 	behindProxy := fs.Bool("behind-proxy", false, "a TLS-terminating proxy is in front: Secure cookies, client address from X-Forwarded-For")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -39,7 +41,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(ctx, log, serveConfig{addr: *addr, db: *db, maxUpload: *maxUpload, insecure: *insecure,
 		worker: !*noWorker, kernelVersion: *kv, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
-		private: *private, behindProxy: *behindProxy, drain: *drain}); err != nil {
+		private: *private, behindProxy: *behindProxy, drain: *drain, smtp: *smtpURL, sendmail: *sendmail}); err != nil {
 		log.Error("serve", "error", err)
 		return 1
 	}
@@ -48,6 +50,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 
 type serveConfig struct {
 	addr, db, secret, kernelVersion string
+	smtp, sendmail                  string
 	maxUpload                       int64
 	insecure, worker                bool
 	private, behindProxy            bool
@@ -61,8 +64,12 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 	}
 	defer store.Close()
 	kick := make(chan struct{}, 1)
+	mailer, err := web.NewMailer(cfg.smtp, cfg.sendmail)
+	if err != nil {
+		return err
+	}
 	srv, err := web.NewServer(store, log, web.Options{MaxUpload: cfg.maxUpload, WebhookSecret: cfg.secret,
-		InsecureHook: cfg.insecure, Kick: kick, Private: cfg.private, BehindProxy: cfg.behindProxy})
+		InsecureHook: cfg.insecure, Kick: kick, Private: cfg.private, BehindProxy: cfg.behindProxy, Mailer: mailer})
 	if err != nil {
 		return err
 	}
@@ -80,7 +87,11 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 	if n, err := store.CountUsers(ctx); err == nil && n == 0 {
 		log.Warn("no accounts yet: nobody can comment or upload; run 'patchreview user add --admin NAME EMAIL'")
 	}
-	log.Info("patchreview serving", "url", "http://"+ln.Addr().String()+"/", "db", cfg.db, "webhook", webhook, "worker", cfg.worker)
+	sending := "off: replies are downloaded (.eml) or opened with mailto:"
+	if mailer != nil {
+		sending = mailer.String()
+	}
+	log.Info("patchreview serving", "url", "http://"+ln.Addr().String()+"/", "db", cfg.db, "webhook", webhook, "worker", cfg.worker, "send", sending)
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

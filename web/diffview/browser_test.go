@@ -93,13 +93,25 @@ func TestBrowserKeyboard(t *testing.T) {
 	}
 	b.Do(chromedp.KeyEvent(kb.Escape))
 
+	// n and p move from where the reader is: line 29 of file 1.
 	b.Do(chromedp.KeyEvent("n"), chromedp.KeyEvent("n"))
-	if a := active(); a != "f2" {
-		t.Errorf("after n n: focus %q, want f2", a)
+	if a := active(); a != "f3" {
+		t.Errorf("after n n from a line of f1: focus %q, want f3", a)
 	}
 	b.Do(chromedp.KeyEvent("p"))
-	if a := active(); a != "f1" {
-		t.Errorf("after p: focus %q, want f1", a)
+	if a := active(); a != "f2" {
+		t.Errorf("after p: focus %q, want f2", a)
+	}
+	// j after n goes to the first note after that file's header, not back to file 1.
+	b.Do(chromedp.KeyEvent("j"))
+	if after := eval[bool](b, "!!(document.getElementById('f2').compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING) && document.activeElement.hasAttribute('data-note')"); !after {
+		t.Errorf("j after n focused %q, not a note after file 2's header", active())
+	}
+	// p from a note goes to the header of its file.
+	want := eval[string](b, "(() => { const hs = [...document.querySelectorAll('[data-file]')]; let h = null; for (const x of hs) { if (x.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING) h = x; } return h ? h.id : ''; })()")
+	b.Do(chromedp.KeyEvent("p"))
+	if a := active(); a != want || want == "" {
+		t.Errorf("p from a note: focus %q, want its file's header %q", a, want)
 	}
 	helpShown := func() bool {
 		return eval[bool](b, "getComputedStyle(document.getElementById('dv-help')).display !== 'none'")

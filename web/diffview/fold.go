@@ -81,7 +81,7 @@ type SplitRow struct {
 	Fold     string
 	Notes    []*Note // the notes of both sides
 	HasNotes bool
-	Form     *CommentForm // the form open under the right side's line
+	Form     *CommentForm // the form open under the right side's line, or the left's removed line
 }
 
 // KindChange marks a split row of a change block.
@@ -138,8 +138,11 @@ func pairRow(kind string, l, r *Row) *SplitRow {
 	if l != nil {
 		s.Hidden, s.Fold = l.Hidden, l.Fold
 		s.Notes = append(s.Notes, l.Notes...)
+		if l.Kind == KindDel {
+			s.Form = l.Form
+		}
 	}
-	if r != nil {
+	if r != nil && r.Form != nil {
 		s.Form = r.Form
 	}
 	if r != nil && r != l {

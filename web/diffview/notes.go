@@ -51,16 +51,22 @@ func renderDoc(doc string) template.HTML { return RenderMarkdown(doc) }
 type placer struct {
 	files map[string]*FileView
 	rows  map[string]map[int]*Row
+	old   map[string]map[int]*Row // removed lines by old-side number
 	order map[string]int // file position in the diff, from 1
 	line  map[*Row]int   // new-side line of each row
 }
 
 func newPlacer(files []*FileView) *placer {
-	p := &placer{files: map[string]*FileView{}, rows: map[string]map[int]*Row{}, order: map[string]int{}, line: map[*Row]int{}}
+	p := &placer{files: map[string]*FileView{}, rows: map[string]map[int]*Row{}, old: map[string]map[int]*Row{}, order: map[string]int{}, line: map[*Row]int{}}
 	for i, fv := range files {
 		p.order[fv.Name] = i + 1
 		m := map[int]*Row{}
+		om := map[int]*Row{}
 		for _, r := range fv.Rows {
+			if r.Kind == KindDel && r.OldNum != "" {
+				n, _ := strconv.Atoi(r.OldNum)
+				om[n] = r
+			}
 			if r.NewNum != "" {
 				n, _ := strconv.Atoi(r.NewNum)
 				m[n] = r
@@ -69,6 +75,7 @@ func newPlacer(files []*FileView) *placer {
 		}
 		p.files[fv.Name] = fv
 		p.rows[fv.Name] = m
+		p.old[fv.Name] = om
 		if fv.OldName != "" && p.files[fv.OldName] == nil { // a note may name a renamed file by its old name
 			p.files[fv.OldName], p.rows[fv.OldName], p.order[fv.OldName] = fv, m, i+1
 		}
@@ -135,7 +142,11 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 			v.General = append(v.General, n)
 			continue
 		}
-		if r := p.place(c.Path, c.Line, c.Code); r != nil {
+		if r := p.old[c.Path][c.Line]; c.Side == "old" && r != nil {
+			n.Target, n.Where = "#"+r.ID, where(c.Path, c.Line)+" (removed)"
+			r.Notes = append(r.Notes, n)
+			r.HasNotes = true
+		} else if r := p.place(c.Path, c.Line, c.Code); r != nil && c.Side != "old" {
 			n.Target, n.Where = "#"+r.ID, where(c.Path, p.line[r])
 			r.Notes = append(r.Notes, n)
 			r.HasNotes = true

@@ -66,7 +66,8 @@ type CommentForm struct {
 	ID     string // element id: "dv-comment-form" (general) or "dv-line-form"
 	URL    string // where it posts
 	Path   string // "" for the general form
-	Line   string // new-side line number, "" for the general form
+	Line   string // line number ("" for the general form): new side, or old with Side "old"
+	Side   string // "old" for a removed line; "" for the new side
 	Code   string // the line's text
 	Inline bool   // under a line: path and line are hidden inputs
 	Data   any    // Options.FormData
@@ -135,6 +136,8 @@ type Row struct {
 	Commentable bool         // a new-side line the comment form can anchor on
 	Form        *CommentForm // the open comment form under this line, or nil
 	CommentLink string       // no-JavaScript link opening the form here; "" without CommentURL
+	// OldCommentLink opens the form on a removed line (old side).
+	OldCommentLink string
 }
 
 func newView(opts Options) *View {
@@ -187,6 +190,13 @@ func addForms(v *View, opts Options) {
 	base := pageLink(opts.PageURL, viewName(opts.Split), opts.ExpandAll) + "&comment="
 	for _, fv := range v.Files {
 		for _, r := range fv.Rows {
+			if r.Kind == KindDel && r.OldID != "" {
+				r.OldCommentLink = base + r.OldID + "#" + r.OldID
+				if r.OldID == opts.CommentAt {
+					r.Form = &CommentForm{ID: "dv-line-form", URL: opts.CommentURL, Path: r.Path, Line: r.OldNum, Side: "old",
+						Code: r.Text, Inline: true, Data: opts.FormData}
+				}
+			}
 			if r.NewID == "" {
 				continue
 			}

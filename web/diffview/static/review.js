@@ -52,10 +52,34 @@
     el.scrollIntoView({ block: 'center' });
   }
 
+  // around returns the index of the first item of list after el (delta > 0)
+  // or the last one before it, in page order.
+  function around(list, el, delta) {
+    var i;
+    if (delta > 0) {
+      for (i = 0; i < list.length; i++) {
+        if (el.compareDocumentPosition(list[i]) & Node.DOCUMENT_POSITION_FOLLOWING) { return i; }
+      }
+      return list.length - 1;
+    }
+    for (i = list.length - 1; i >= 0; i--) {
+      if (el.compareDocumentPosition(list[i]) & Node.DOCUMENT_POSITION_PRECEDING) { return i; }
+    }
+    return 0;
+  }
+
+  // step moves through list from the focused element: from an item of the
+  // list to its neighbour, from anything else in the diff (a file header
+  // after n, a note after j, a line) to the nearest item that way.
   function step(list, idx, delta) {
     if (!list.length) { return -1; }
-    var cur = list.indexOf(document.activeElement);
-    if (cur >= 0) { idx = cur; }
+    var active = document.activeElement;
+    var cur = list.indexOf(active);
+    if (cur >= 0) { idx = cur; } else if (active && active !== document.body && root.contains(active)) {
+      return around(list, active, delta);
+    } else if (focusedLine) {
+      return around(list, focusedLine, delta);
+    }
     var next = idx < 0 ? (delta > 0 ? 0 : list.length - 1) : idx + delta;
     return Math.max(0, Math.min(list.length - 1, next));
   }
@@ -73,8 +97,13 @@
     show(files[fileIdx]);
   }
 
-  function openForm() {
-    if (!form || !focusedLine || !focusedLine.dataset.new) { return false; }
+  // openForm opens the comment form under the focused line: on its new
+  // side, or on the old side for a removed line (side "old").
+  function openForm(side) {
+    if (!form || !focusedLine) { return false; }
+    if (side !== 'old' && !focusedLine.dataset.new) { side = 'old'; }
+    if (side === 'old' && !focusedLine.dataset.old) { return false; }
+    var num = side === 'old' ? focusedLine.dataset.old : focusedLine.dataset.new;
     var after = focusedLine;
     if (after.nextElementSibling && after.nextElementSibling.classList.contains('dv-notes')) {
       after = after.nextElementSibling;
@@ -85,13 +114,14 @@
     td.colSpan = focusedLine.cells.length;
     var h = document.createElement('h3');
     h.className = 'dv-form-title';
-    h.textContent = 'Comment on ' + focusedLine.dataset.path + ':' + focusedLine.dataset.new;
+    h.textContent = 'Comment on ' + focusedLine.dataset.path + ':' + num + (side === 'old' ? ' (removed line)' : '');
     td.appendChild(h);
     tr.appendChild(td);
     closeForm();
     after.parentNode.insertBefore(tr, after.nextSibling);
     form.elements.path.value = focusedLine.dataset.path;
-    form.elements.line.value = focusedLine.dataset.new;
+    form.elements.line.value = num;
+    form.elements.side.value = side === 'old' ? 'old' : 'new';
     form.classList.add('dv-inline');
     form.querySelector('.dv-cancel').hidden = false;
     td.appendChild(form);
@@ -110,6 +140,7 @@
     form.querySelector('.dv-cancel').hidden = true;
     form.elements.path.value = '';
     form.elements.line.value = '';
+    form.elements.side.value = 'new';
     formHome.insertBefore(form, formNext);
     row.remove();
   }
@@ -153,7 +184,7 @@
     if (a && a.hasAttribute('data-help')) { e.preventDefault(); toggleHelp(true); return; }
     if (a && a.hasAttribute('data-line-link') && form) {
       setLine(a.closest('tr'));
-      if (openForm()) { e.preventDefault(); }
+      if (openForm(a.dataset.side)) { e.preventDefault(); }
       return;
     }
     if (e.target.closest('.dv-cancel')) { closeForm(); return; }
