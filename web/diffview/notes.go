@@ -52,8 +52,8 @@ type placer struct {
 	files map[string]*FileView
 	rows  map[string]map[int]*Row
 	old   map[string]map[int]*Row // removed lines by old-side number
-	order map[string]int // file position in the diff, from 1
-	line  map[*Row]int   // new-side line of each row
+	order map[string]int          // file position in the diff, from 1
+	line  map[*Row]int            // new-side line of each row
 }
 
 func newPlacer(files []*FileView) *placer {
