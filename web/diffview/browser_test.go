@@ -199,3 +199,55 @@ func screenshotDark(b *browsertest.Browser, name string) {
 	}))
 	b.Screenshot(name)
 }
+
+// brokenTokens is JavaScript that lists the C tokens (runs of word
+// characters and ->) in side-by-side code cells that the browser wrapped
+// across two lines.
+const brokenTokens = `(() => {
+  const out = [];
+  for (const td of document.querySelectorAll('.dv-split td.dv-code')) {
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    const chars = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (let i = 0; i < n.data.length; i++) chars.push([n, i]);
+    }
+    const text = chars.map(([n, i]) => n.data[i]).join('');
+    const re = /[A-Za-z0-9_]+(?:->[A-Za-z0-9_]+)*/g;
+    let m;
+    while ((m = re.exec(text))) {
+      const tops = new Set();
+      for (let k = m.index; k < m.index + m[0].length; k++) {
+        const r = document.createRange();
+        r.setStart(chars[k][0], chars[k][1]); r.setEnd(chars[k][0], chars[k][1] + 1);
+        const rect = r.getClientRects()[0];
+        if (rect) tops.add(Math.round(rect.top));
+      }
+      if (tops.size > 1) out.push(m[0]);
+    }
+  }
+  return out.join(' ');
+})()`
+
+// TestSplitViewKeepsTokensWhole: at 1024 px the side-by-side view wraps
+// long lines between tokens, never inside one (page->mapping, names).
+func TestSplitViewKeepsTokensWhole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts chromium")
+	}
+	srv := testServer(t)
+	b := browsertest.New(t)
+	for _, width := range []int64{1024, 800} {
+		b.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: width, Height: 900, DeviceScaleFactor: 1})
+			return err
+		}))
+		b.Do(chromedp.Navigate(srv.URL+"/patches/7?view=split"), chromedp.WaitReady(chromedp.CSS(".dv-split")))
+		if got := eval[string](b, brokenTokens); got != "" {
+			t.Errorf("at %d px these tokens are broken across lines: %s", width, got)
+		}
+		if wrapped := eval[bool](b, `[...document.querySelectorAll('.dv-split td.dv-code')].some(td => td.getClientRects()[0].height > 20)`); !wrapped && width == 800 {
+			t.Logf("no line wrapped at %d px: the test patch has no long line", width)
+		}
+	}
+	b.Screenshot("split-1024")
+}

@@ -141,9 +141,16 @@ func (s *cScanner) token(l string, i int) int {
 		}
 		writeSpan(&s.b, classNumber, l[i:j])
 		return j
-	case strings.IndexByte("+-*/%=&|!<>^~?:", c) >= 0:
-		writeSpan(&s.b, classOperator, l[i:i+1])
-		return i + 1
+	case isOperator(c):
+		// A run of operator characters is one span ("->", "==", "-="),
+		// which the stylesheet keeps on one line: a browser may break
+		// after a '-' otherwise, and split page->mapping across lines.
+		j := i + 1
+		for j < len(l) && isOperator(l[j]) && !strings.HasPrefix(l[j:], "//") && !strings.HasPrefix(l[j:], "/*") {
+			j++
+		}
+		writeSpan(&s.b, classOperator, l[i:j])
+		return j
 	}
 	writeSpan(&s.b, "", l[i:i+1])
 	return i + 1
@@ -181,3 +188,5 @@ func isIdentStart(c byte) bool {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isOperator(c byte) bool { return strings.IndexByte("+-*/%=&|!<>^~?:", c) >= 0 }
