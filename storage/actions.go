@@ -262,3 +262,24 @@ func notFound(err error, format string, args ...any) error {
 	}
 	return err
 }
+
+// SeriesCollectedTrailers returns, per patch of a series, the trailers
+// collected from list replies (a cover-letter reply's on every patch).
+func (s *Store) SeriesCollectedTrailers(ctx context.Context, seriesID int64) (map[int64][]review.Trailer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT t.patch_id, t.key, t.value FROM collected_trailers t
+		JOIN patches p ON p.id = t.patch_id WHERE p.series_id = ? ORDER BY t.rowid`, seriesID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]review.Trailer{}
+	for rows.Next() {
+		var id int64
+		var t review.Trailer
+		if err := rows.Scan(&id, &t.Key, &t.Value); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], t)
+	}
+	return out, rows.Err()
+}

@@ -63,6 +63,7 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 
 type seriesPage struct {
 	Series       *storage.Series
+	Rows         []seriesRow
 	Reviewer     review.Address
 	Viewer       *storage.User
 	VerdictKinds []string
@@ -77,7 +78,15 @@ func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "series", seriesPage{Series: se, Reviewer: viewer(r).Address(), Viewer: viewer(r), VerdictKinds: review.VerdictKinds})
+	collected, err := s.store.SeriesCollectedTrailers(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := seriesPage{Series: se, Reviewer: viewer(r).Address(), Viewer: viewer(r), VerdictKinds: review.VerdictKinds}
+	for _, ps := range se.PatchList {
+		p.Rows = append(p.Rows, newSeriesRow(ps, len(se.PatchList), se.Verdicts, collected[ps.ID]))
+	}
+	return s.render(w, r, "series", p)
 }
 
 func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
@@ -92,7 +101,13 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 	if _, cookie := diffview.SplitFromRequest(r); cookie != nil {
 		http.SetCookie(w, cookie) // remember ?view= without JavaScript
 	}
-	return s.render(w, r, "patch", newPatchView(p, r, viewer(r)))
+	v := newPatchView(p, r, viewer(r))
+	se, err := s.store.SeriesByID(r.Context(), p.SeriesID)
+	if err != nil {
+		return err
+	}
+	v.seriesNav(se)
+	return s.render(w, r, "patch", v)
 }
 
 func (s *Server) handleMessageRaw(w http.ResponseWriter, r *http.Request) error {
@@ -153,4 +168,47 @@ func humanBytes(n int64) string {
 
 func splitLines(s string) []string {
 	return strings.Split(strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n"), "\n")
+}
+
+// seriesRow is one patch in the series table.
+type seriesRow struct {
+	storage.PatchSummary
+	Label    string         // "1/3"; a lone patch is "1", never "0"
+	Verdicts []verdictEntry // its own, the series', and the list's
+}
+
+type verdictEntry struct {
+	Text, Where string // Where: "" (given here on the patch), "series", "list"
+}
+
+// newSeriesRow numbers a patch and collects what its verdicts column
+// shows: verdicts on the patch, verdicts on the whole series (an ack of
+// the series acks each patch), and trailers collected from the list,
+// each once.
+func newSeriesRow(ps storage.PatchSummary, n int, onSeries []review.Verdict, list []review.Trailer) seriesRow {
+	row := seriesRow{PatchSummary: ps, Label: strconv.Itoa(max(ps.Number, 1))}
+	if n > 1 || ps.Number > 0 {
+		row.Label = fmt.Sprintf("%d/%d", max(ps.Number, 1), n)
+	}
+	seen := map[string]bool{}
+	add := func(text, where string) {
+		if !seen[text] {
+			seen[text] = true
+			row.Verdicts = append(row.Verdicts, verdictEntry{text, where})
+		}
+	}
+	for _, v := range ps.Verdicts {
+		add(v, "")
+	}
+	for _, v := range onSeries {
+		if t := v.Trailer(); t != "" {
+			add(t, "series")
+		} else {
+			add("changes requested by "+v.Author.String(), "series")
+		}
+	}
+	for _, t := range list {
+		add(t.Key+": "+t.Value, "list")
+	}
+	return row
 }

@@ -98,7 +98,7 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-var funcs = template.FuncMap{}
+var funcs = template.FuncMap{"mailtext": mailText}
 
 // httpError is an error with a status and a message safe to show.
 type httpError struct {

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"fmt"
+	"html/template"
 	"net/http"
+	"regexp"
+	"strings"
 
 	"patchreview/review"
 	"patchreview/storage"
@@ -20,6 +24,14 @@ type patchView struct {
 	VerdictKinds               []string
 	Replies                    []storage.StoredMessage
 	View                       *diffview.View
+	// NotesHTML is the notes with each diffstat line's file name a link to
+	// that file in the diff.
+	NotesHTML template.HTML
+	// Navigation within the series and across versions.
+	Position             string // "2/3"
+	PrevPatch, NextPatch int64
+	PrevLabel, NextLabel string
+	HasPrevVersion       bool
 }
 
 // newPatchView builds the page model: the diff (or the pasted code, as one
@@ -47,6 +59,7 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView
 			files = []*review.File{codeFile(m.Body)}
 		}
 	}
+	defer func() { v.NotesHTML = diffstatLinks(v.Notes, v.View.Files) }()
 	v.View = diffview.Build(files, p.Findings, p.Comments, diffview.Options{
 		PageURL:    r.URL.Path,
 		Split:      splitFrom(r),
@@ -75,4 +88,58 @@ func codeFile(body string) *review.File {
 	}
 	h.OldLines, h.NewLines = len(h.Lines), len(h.Lines)
 	return &review.File{OldName: review.BodyPath, NewName: review.BodyPath, Hunks: []*review.Hunk{h}}
+}
+
+// diffstatLine is one "path | N +++--" line of a diffstat.
+var diffstatLine = regexp.MustCompile(`^(\s*)(\S.*?)(\s+\|\s+(?:\d+|Bin).*)$`)
+
+// diffstatLinks escapes notes and links each diffstat file name to its
+// file in the diff; a name git shortened ("…/aops.c") matches by suffix.
+func diffstatLinks(notes string, files []*diffview.FileView) template.HTML {
+	var b strings.Builder
+	for i, l := range strings.Split(notes, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		m := diffstatLine.FindStringSubmatch(l)
+		var target string
+		if m != nil {
+			name := m[2]
+			if _, after, ok := strings.Cut(name, " => "); ok {
+				name = strings.TrimRight(after, "}")
+			}
+			short := strings.TrimPrefix(name, "...")
+			for _, f := range files {
+				if f.Name == name || short != name && strings.HasSuffix(f.Name, short) {
+					target = f.ID
+					break
+				}
+			}
+		}
+		if target == "" {
+			b.WriteString(template.HTMLEscapeString(l))
+			continue
+		}
+		fmt.Fprintf(&b, `%s<a href="#%s">%s</a>%s`, template.HTMLEscapeString(m[1]), target,
+			template.HTMLEscapeString(m[2]), template.HTMLEscapeString(m[3]))
+	}
+	return template.HTML(b.String())
+}
+
+// seriesNav fills the previous and next patch of the series and whether
+// an earlier version exists (for the interdiff link).
+func (v *patchView) seriesNav(se *storage.Series) {
+	v.HasPrevVersion = se.PrevVersion != 0
+	for i, ps := range se.PatchList {
+		if ps.ID != v.ID {
+			continue
+		}
+		v.Position = fmt.Sprintf("%d/%d", i+1, len(se.PatchList))
+		if i > 0 {
+			v.PrevPatch, v.PrevLabel = se.PatchList[i-1].ID, se.PatchList[i-1].Subject
+		}
+		if i+1 < len(se.PatchList) {
+			v.NextPatch, v.NextLabel = se.PatchList[i+1].ID, se.PatchList[i+1].Subject
+		}
+	}
 }

@@ -1,7 +1,9 @@
 package diffview
 
 import (
+	"fmt"
 	"html/template"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,6 +32,11 @@ type Note struct {
 	FindingID int64         // storage id, for the dismiss and restore forms
 	Dismissed bool          // a reviewer dismissed it: shown muted
 	Dismissal string        // "intended by Jan Kara <jack@…>: note"
+	// Duplicates of one finding (same rule and message in the same file)
+	// show in full once: the first card lists the others (AlsoAt), each
+	// other is a one-line pointer to the first (SameAs).
+	AlsoAt []AlsoAt
+	SameAs *Note
 
 	// Comments.
 	Author string
@@ -123,11 +130,19 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 		}
 	}
 	sort.SliceStable(placed, func(i, j int) bool { return placed[i].less(placed[j]) })
+	first := map[string]*Note{}
 	for i, pn := range placed {
 		pn.note.ID = noteID("finding-", pn.note.FindingID, i+1)
 		pn.row.Notes = append(pn.row.Notes, pn.note)
 		pn.row.HasNotes = true
 		v.Findings = append(v.Findings, pn.note)
+		key := fmt.Sprintf("%d\x00%s\x00%s\x00%t", pn.file, pn.note.RuleID, digits.ReplaceAllString(pn.note.Message, "N"), pn.note.Dismissed)
+		if f := first[key]; f != nil {
+			pn.note.SameAs = f
+			f.AlsoAt = append(f.AlsoAt, AlsoAt{Line: pn.line, Target: "#" + pn.row.ID, ID: pn.note.ID})
+		} else {
+			first[key] = pn.note
+		}
 	}
 	for i, n := range unplaced {
 		n.ID = noteID("finding-", n.FindingID, len(placed)+i+1)
@@ -162,6 +177,16 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 		fv.NoteCount = noteCount(fv)
 	}
 }
+
+// AlsoAt is another place a duplicated finding was reported.
+type AlsoAt struct {
+	Line       int
+	Target, ID string // the line's anchor, the duplicate note's anchor
+}
+
+// digits matches numbers, so that findings differing only in a line
+// number they mention still group.
+var digits = regexp.MustCompile(`[0-9]+`)
 
 // placedNote is a finding with the row it was placed on.
 type placedNote struct {

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"context"
+	"html"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestSeriesVerdictsColumn(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	// A list reply with a trailer on patch 1/2 of v2.
+	reply := "From: Jan Kara <jack@example.org>\nSubject: Re: [PATCH v2 1/2]\nMessage-ID: <r1@example.org>\nIn-Reply-To: <20260112090000.1-ravi@example.org>\nDate: Wed, 14 Jan 2026 10:00:00 +0000\n\nReviewed-by: Jan Kara <jack@example.org>\n"
+	st.IngestMessage(context.Background(), []byte(reply), "test")
+	_, c := signIn(t, st, "Andrew Morton", "akpm@example.org", false)
+	postForm(t, s, "/series/2/verdict", url.Values{"kind": {"Acked-by"}}, c)
+	page := html.UnescapeString(get(t, s, "/series/2").Body.String())
+	rows := strings.Split(page, "<tr>")
+	var p1, p2 string
+	for _, r := range rows {
+		if strings.Contains(r, `href="/patches/3"`) {
+			p1 = r
+		}
+		if strings.Contains(r, `href="/patches/4"`) {
+			p2 = r
+		}
+	}
+	for name, row := range map[string]string{"1/2": p1, "2/2": p2} {
+		if !strings.Contains(row, "<code>Acked-by: Andrew Morton <akpm@example.org></code> <span class=\"meta\">(on the series)</span>") {
+			t.Errorf("patch %s row lacks the series ack: %s", name, row)
+		}
+	}
+	if !strings.Contains(p1, "<code>Reviewed-by: Jan Kara <jack@example.org></code> <span class=\"meta\">(on the list)</span>") || strings.Contains(p2, "Jan Kara") {
+		t.Errorf("the list trailer is not on patch 1/2 only:\n%s\n%s", p1, p2)
+	}
+	if !strings.Contains(p1, "<td>1/2</td>") {
+		t.Errorf("numbering: %s", p1)
+	}
+}
+
+func TestSinglePatchSeries(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	one := "From: Ravi Iyer <ravi@example.org>\nTo: list@example.org\nSubject: [PATCH] shadowfs: fix a typo\nMessage-ID: <one@example.org>\nDate: Mon, 12 Jan 2026 09:00:00 +0000\n\n" +
+		"Fix it. See https://lore.kernel.org/all/one@example.org/.\n\nSigned-off-by: Ravi Iyer <ravi@example.org>\n---\n fs/shadowfs/super.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n" +
+		"diff --git a/fs/shadowfs/super.c b/fs/shadowfs/super.c\n--- a/fs/shadowfs/super.c\n+++ b/fs/shadowfs/super.c\n@@ -1,1 +1,1 @@\n-int shadwofs;\n+int shadowfs;\n"
+	if _, err := st.IngestBytes(context.Background(), []byte(one), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	page := get(t, s, "/series/1").Body.String()
+	if !strings.Contains(page, " · 1 patch · ") || strings.Contains(page, "1 patches") || !strings.Contains(page, "<tr><td>1</td>") || strings.Contains(page, "<tr><td>0</td>") {
+		t.Errorf("single-patch series numbering:\n%s", page)
+	}
+	patch := get(t, s, "/patches/1").Body.String()
+	if !strings.Contains(patch, `<a href="#f1">fs/shadowfs/super.c</a> | 2 +-`) {
+		t.Errorf("the diffstat does not link to the file")
+	}
+	if strings.Contains(patch, "prev-patch") || strings.Contains(patch, "next-patch") || strings.Contains(patch, "interdiff-link") {
+		t.Errorf("a lone v1 patch has no neighbours or earlier version")
+	}
+}
+
+func TestPatchNavigation(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	p3 := get(t, s, "/patches/3").Body.String()
+	if !strings.Contains(p3, `href="/patches/4" rel="next"`) || strings.Contains(p3, `rel="prev"`) || !strings.Contains(p3, `href="/patches/3/interdiff" id="interdiff-link"`) {
+		t.Errorf("patch 1/2 of v2: next, no previous, interdiff")
+	}
+	p4 := get(t, s, "/patches/4").Body.String()
+	if !strings.Contains(p4, `href="/patches/3" rel="prev"`) || strings.Contains(p4, `rel="next"`) || !strings.Contains(p4, "patch 2/2") {
+		t.Errorf("patch 2/2 of v2: previous, no next")
+	}
+	if strings.Contains(get(t, s, "/patches/1").Body.String(), "interdiff-link") {
+		t.Errorf("v1 has no earlier version to diff against")
+	}
+}
+
+func TestMailTextLinksAndFolds(t *testing.T) {
+	body := "See https://lore.kernel.org/r/x@y.org/, and <b>this</b>.\n> a\n> b\n> c\n> d\nMy answer.\n> short quote\nok"
+	got := string(mailText(body))
+	for _, want := range []string{`<a href="https://lore.kernel.org/r/x@y.org/" rel="nofollow noopener noreferrer">https://lore.kernel.org/r/x@y.org/</a>, and &lt;b&gt;this&lt;/b&gt;.`,
+		`<details class="quoted"><summary>quoted text, 4 lines</summary>&gt; a`, "</details>My answer.\n&gt; short quote\nok"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("mailText lacks %q:\n%s", want, got)
+		}
+	}
+	if got := string(mailText(`javascript:alert(1) http://x.org/"onmouseover="alert(1)`)); strings.Contains(got, `href="javascript`) || strings.Contains(got, `"onmouseover`) {
+		t.Errorf("unsafe link: %s", got)
+	}
+}
