@@ -125,10 +125,13 @@ func (s *Server) handleMessageRaw(w http.ResponseWriter, r *http.Request) error 
 	return err
 }
 
-type uploadPage struct{ Limit, Error string }
+type uploadPage struct {
+	Limit, Error string
+	SignedIn     bool
+}
 
 func (s *Server) handleUploadForm(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload)})
+	return s.render(w, r, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), SignedIn: viewer(r) != nil})
 }
 
 // handleUploadPost ingests the uploaded mbox and redirects to the list with
@@ -138,7 +141,7 @@ func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		var he *httpError
 		if errorsAs(err, &he) && he.status == http.StatusBadRequest {
-			return s.renderStatus(w, r, http.StatusBadRequest, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.msg})
+			return s.renderStatus(w, r, http.StatusBadRequest, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.msg, SignedIn: viewer(r) != nil})
 		}
 		return err
 	}

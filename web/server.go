@@ -156,10 +156,18 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	var buf bytes.Buffer
-	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
-		msg += " (/signin?next=" + url.QueryEscape(r.URL.RequestURI()) + ")"
+	page := errorPage{Status: status, Title: http.StatusText(status), Message: msg}
+	if status == http.StatusUnauthorized {
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			next = r.Referer()
+			if u, err := url.Parse(next); err == nil && (u.Host == "" || u.Host == r.Host) {
+				next = u.RequestURI()
+			}
+		}
+		page.SigninURL = "/signin?next=" + url.QueryEscape(safeNext(next))
 	}
-	if e := s.pages["error"].ExecuteTemplate(&buf, "base", pageData{Viewer: viewer(r), Page: errorPage{status, http.StatusText(status), msg}}); e != nil {
+	if e := s.pages["error"].ExecuteTemplate(&buf, "base", pageData{Viewer: viewer(r), Page: page}); e != nil {
 		http.Error(w, msg, status)
 		return
 	}
@@ -170,6 +178,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 type errorPage struct {
 	Status         int
 	Title, Message string
+	SigninURL      string // for a 401: sign in and come back
 }
 
 // pageData is what the base layout gets: the signed-in account for the
