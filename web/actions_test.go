@@ -81,8 +81,8 @@ func TestCommentFlow(t *testing.T) {
 	if !strings.Contains(page, "as Hugh Dickins &lt;hughd@example.org&gt;") || !strings.Contains(page, `action="/comments/`+cid+`/edit"`) {
 		t.Errorf("the author is not offered edit")
 	}
-	if !strings.Contains(page, `action="/comments/`+cid+`/delete"`) || strings.Contains(page, "Linus") {
-		t.Errorf("delete hidden, or the form's name signed the comment")
+	if !strings.Contains(page, "</details>\n<form method=\"post\" action=\"/comments/"+cid+"/delete\" class=\"dv-delete\">") || strings.Contains(page, "Linus") {
+		t.Errorf("delete hidden inside edit, or the form's name signed the comment")
 	}
 	for _, other := range []*http.Cookie{nil, mallory} {
 		if page := getWith(t, s, "/patches/4", other); strings.Contains(page, `action="/comments/`+cid+`/edit"`) {

@@ -2,13 +2,16 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"patchreview/review"
 	"patchreview/web/browsertest"
 )
 
@@ -178,5 +181,62 @@ func TestOldSideCommentAndSendInBrowser(t *testing.T) {
 	}
 	if sent[0].from != "jack@example.org" || len(sent[0].to) != 3 {
 		t.Errorf("envelope from %q to %v", sent[0].from, sent[0].to)
+	}
+}
+
+// TestOwnershipInBrowser: Mallory, signed in, sees Jan's comment without
+// edit or delete, and a delete forged from her page is refused; Jan, in
+// his own session, deletes it with the visible delete button.
+func TestOwnershipInBrowser(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	ctx := context.Background()
+	if _, err := st.IngestBytes(ctx, readFixture(t, fixture), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range [][2]string{{"Jan Kara", "jack@example.org"}, {"Mallory", "mallory@example.org"}} {
+		u, _ := st.AddUser(ctx, who[0], who[1], false)
+		st.SetPassword(ctx, u.ID, "a long enough password")
+	}
+	jan, _ := st.UserByEmail(ctx, "jack@example.org")
+	cid, err := st.AddComment(ctx, review.Comment{PatchID: 4, Author: jan.Address(), UserID: jan.ID, Path: "fs/shadowfs/aops.c", Line: 26, Body: "Jan's words."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	signInAs := func(b *browsertest.Browser, email string) {
+		b.Do(chromedp.Navigate(srv.URL+"/signin?next=/patches/4"), chromedp.WaitReady(chromedp.CSS("form.signin")))
+		b.Do(
+			chromedp.SetValue(chromedp.CSS("form.signin input[name=email]"), email),
+			chromedp.SetValue(chromedp.CSS("form.signin input[name=password]"), "a long enough password"),
+			chromedp.Click(chromedp.CSS("form.signin button[type=submit]")),
+			chromedp.WaitReady(chromedp.CSS("#dv")),
+		)
+	}
+	id := strconv.FormatInt(cid, 10)
+	mallory := browsertest.New(t)
+	signInAs(mallory, "mallory@example.org")
+	if n := browsertest.Get(mallory, chromedp.Evaluate[int](`document.querySelectorAll('#comment-`+id+` form').length`)); n != 0 {
+		t.Errorf("Mallory is offered %d forms on Jan's comment", n)
+	}
+	status := browsertest.Get(mallory, chromedp.Evaluate[int](`fetch('/comments/`+id+`/delete', {method: 'POST'}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if status != http.StatusForbidden {
+		t.Errorf("Mallory's forged delete: %d, want 403", status)
+	}
+	if c, err := st.CommentByID(ctx, cid); err != nil || c.Body != "Jan's words." {
+		t.Fatalf("Jan's comment after Mallory's try: %v %+v", err, c)
+	}
+	mallory.Screenshot("mallory")
+
+	janB := browsertest.New(t)
+	signInAs(janB, "jack@example.org")
+	janB.Do(chromedp.Click(chromedp.CSS(`#comment-` + id + ` form.dv-delete button`)))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := st.CommentByID(ctx, cid); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Jan's visible delete button did not delete his comment")
+		}
 	}
 }
