@@ -3,8 +3,15 @@ package web
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"patchreview/review"
 )
@@ -24,11 +32,13 @@ type smtpServer struct {
 	ln       net.Listener
 	user     string
 	password string
+	tls      *tls.Config // offers STARTTLS when set
 	mu       sync.Mutex
 	mails    []sentMail
 }
 
 type sentMail struct {
+	overTLS    bool
 	auth, from string
 	to         []string
 	data       string
@@ -71,6 +81,7 @@ func (s *smtpServer) serve(c net.Conn) {
 	say := func(l string) { fmt.Fprintf(c, "%s\r\n", l) }
 	say("220 test ESMTP")
 	var m sentMail
+	overTLS := false
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
@@ -81,7 +92,18 @@ func (s *smtpServer) serve(c net.Conn) {
 		switch {
 		case cmd == "EHLO" || cmd == "HELO":
 			say("250-test")
+			if s.tls != nil && !overTLS {
+				say("250-STARTTLS")
+			}
 			say("250 AUTH PLAIN")
+		case cmd == "STARTTLS" && s.tls != nil:
+			say("220 go ahead")
+			tc := tls.Server(c, s.tls)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			c, r, overTLS = tc, bufio.NewReader(tc), true
+			say = func(l string) { fmt.Fprintf(c, "%s\r\n", l) }
 		case strings.HasPrefix(strings.ToUpper(line), "AUTH PLAIN"):
 			b, _ := base64.StdEncoding.DecodeString(strings.TrimSpace(line[len("AUTH PLAIN"):]))
 			parts := strings.Split(string(b), "\x00")
@@ -114,7 +136,7 @@ func (s *smtpServer) serve(c net.Conn) {
 				}
 				data.WriteString(strings.TrimPrefix(l, "."))
 			}
-			m.data = data.String()
+			m.data, m.overTLS = data.String(), overTLS
 			s.mu.Lock()
 			s.mails = append(s.mails, m)
 			s.mu.Unlock()
@@ -235,5 +257,51 @@ func TestNewMailerRejectsBadConfig(t *testing.T) {
 	m, err := NewMailer("smtp://u:p@relay.example.org", "")
 	if err != nil || m.(*smtpMailer).host != "relay.example.org:587" {
 		t.Errorf("default port: %v", err)
+	}
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and a client config that
+// trusts it.
+func selfSigned(t *testing.T) (server, client *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
+		&tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
+}
+
+// TestSMTPStartTLS: a relay that offers STARTTLS gets the mail over TLS,
+// with AUTH after it; an untrusted certificate stops the sending.
+func TestSMTPStartTLS(t *testing.T) {
+	relay := startSMTP(t, "jack", "relay pass")
+	var client *tls.Config
+	relay.tls, client = selfSigned(t)
+	m, err := NewMailer(relay.url(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm := m.(*smtpMailer)
+	if err := sm.Send(context.Background(), "jack@example.org", []string{"ravi@example.org"}, []byte("Subject: x\n\nbody\n")); err == nil {
+		t.Error("sent although the relay's certificate is not trusted")
+	}
+	sm.tlsConfig = client
+	if err := sm.Send(context.Background(), "jack@example.org", []string{"ravi@example.org"}, []byte("Subject: x\n\nbody\n")); err != nil {
+		t.Fatal(err)
+	}
+	sent := relay.sent()
+	if len(sent) != 1 || !sent[0].overTLS || sent[0].auth != "jack" || sent[0].data != "Subject: x\r\n\r\nbody\r\n" {
+		t.Errorf("relay got %+v", sent)
 	}
 }
