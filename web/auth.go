@@ -30,17 +30,23 @@ func viewer(r *http.Request) *storage.User {
 	return u
 }
 
-// identify finds who is asking: a session cookie, or for the JSON API a
-// personal token in "Authorization: Bearer prt_…". A bad token on the API
+// identify finds who is asking: a session cookie, or for any API under
+// /api/ a personal token in "Authorization: Bearer prt_…" (or "Token
+// prt_…"), so that every API face shares one notion of "this token is
+// that account". A bad token on the API
 // is a 401 (so that a typo is not silently anonymous); a stale cookie is
 // dropped.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var u *storage.User
 		if auth := r.Header.Get("Authorization"); auth != "" && strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/v1/inbound" {
+			// "Token" is how patchwork clients (git-pw) send theirs.
 			tok, ok := strings.CutPrefix(auth, "Bearer ")
 			if !ok {
-				s.renderError(w, r, errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>"`))
+				tok, ok = strings.CutPrefix(auth, "Token ")
+			}
+			if !ok {
+				s.renderError(w, r, errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
 				return
 			}
 			var err error

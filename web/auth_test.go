@@ -168,6 +168,9 @@ func TestAPITokens(t *testing.T) {
 	if code := post("Bearer " + tok); code != http.StatusOK {
 		t.Errorf("API write with the token: %d", code)
 	}
+	if code := post("Token " + tok); code != http.StatusOK {
+		t.Errorf("API write with the token in patchwork's form: %d", code)
+	}
 	if !strings.Contains(getWith(t, s, "/account", c), "<td>b4</td>") {
 		t.Errorf("account page does not list the token")
 	}
