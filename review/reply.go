@@ -133,13 +133,13 @@ func replyBody(in ReplyInput) string {
 		if r.at > last {
 			last = r.at
 		}
-		b.WriteString("\n" + wrapProse(r.text, replyWidth) + "\n\n")
+		b.WriteString("\n" + strings.ReplaceAll(wrapProse(r.text, replyWidth), keepSpace, " ") + "\n\n")
 	}
 	if len(remarks) > 0 && last < len(lines)-1 {
 		b.WriteString("> [...]\n\n")
 	}
 	for _, g := range general {
-		b.WriteString(wrapProse(g, replyWidth) + "\n\n")
+		b.WriteString(strings.ReplaceAll(wrapProse(g, replyWidth), keepSpace, " ") + "\n\n")
 	}
 	// The verdict closes the mail: each note, then the trailers.
 	var trailers []string
@@ -275,7 +275,7 @@ func findingProse(f Finding, lines []AnchorLine) string {
 		if found == "" {
 			return m
 		}
-		return found
+		return strings.ReplaceAll(found, " ", keepSpace) // quoted code is not wrapped
 	})
 	if prose != "" && !startsWithIdentifier(prose, f.Code) {
 		r, size := utf8.DecodeRuneInString(prose)
@@ -296,13 +296,44 @@ var lineRef = regexp.MustCompile(`\bline (\d+)\b`)
 // codeStart finds where C code begins in a finding's fix text.
 var codeStart = regexp.MustCompile(`\b(?:if|while|for|switch) \(|\{ `)
 
-// splitCode separates a trailing piece of C code from the prose before it.
+// keepSpace stands for a space that wrapping must not break at; it is
+// turned back into a space once the text is wrapped.
+const keepSpace = "\ue000"
+
+// callStart is a function call: a name and its opening parenthesis.
+var callStart = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*\(`)
+
+// splitCode separates a trailing piece of C code from the prose before it:
+// a statement (if (…), { … }) or, after the last ": ", one whole call.
 func splitCode(msg string) (prose, code string) {
-	loc := codeStart.FindStringIndex(msg)
-	if loc == nil || !strings.ContainsAny(msg[loc[0]:], ";)") {
-		return msg, ""
+	if loc := codeStart.FindStringIndex(msg); loc != nil && strings.ContainsAny(msg[loc[0]:], ";)") {
+		return strings.TrimSpace(msg[:loc[0]]), strings.TrimSpace(msg[loc[0]:])
 	}
-	return strings.TrimSpace(msg[:loc[0]]), strings.TrimSpace(msg[loc[0]:])
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		rest := strings.TrimRight(strings.TrimSpace(msg[i+2:]), ".;")
+		if callStart.MatchString(rest) && balancedCall(rest) {
+			return strings.TrimSpace(msg[:i+1]), rest
+		}
+	}
+	return msg, ""
+}
+
+// balancedCall reports whether s is one call whose parentheses close at
+// its very end.
+func balancedCall(s string) bool {
+	depth := 0
+	for i, c := range s {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 && i != len(s)-1 {
+				return false
+			}
+		}
+	}
+	return depth == 0 && strings.HasSuffix(s, ")")
 }
 
 // startsWithIdentifier says whether the text's first word is a C

@@ -195,3 +195,49 @@ func TestReplyPoints(t *testing.T) {
 		}
 	})
 }
+
+// TestReplyGoldenReference: the reply on the reference review's code (Erez
+// Zadok's unionfs_writepage, 2007, that Hugh Dickins answered), with the
+// findings today's checker reports on it (its messages as input, copied
+// from 'patchreview check'), Hugh's remark, and changes requested. Every
+// point of issue 11 shows: identifiers keep their case, "line N" becomes
+// the code, the fix's code stands verbatim, the verdict's note closes.
+func TestReplyGoldenReference(t *testing.T) {
+	code := parseFile(t, codeMailFile)
+	lineOf := func(text string) int {
+		for i, l := range strings.Split(code.Body, "\n") {
+			if strings.Contains(l, text) {
+				return i + 1
+			}
+		}
+		t.Fatalf("no line %q in the reference mail", text)
+		return 0
+	}
+	hugh := Address{Name: "Hugh Dickins", Email: "hugh@veritas.com"}
+	findings := []Finding{
+		{Rule: "mapping-set-gfp-mask-at-runtime", Severity: "error", Path: BodyPath, Line: 42, Code: "mapping_set_gfp_mask(lower_inode->i_mapping, mask & ~__GFP_FS);",
+			Message: "mapping_set_gfp_mask() is non-atomic and only for a mapping not yet in use: flipping it at run time races with other users, can leave the mask off for good and (before v4.9) loses AS_EIO/AS_ENOSPC; pass the mask to the lookup instead: find_or_create_page(m, index, mapping_gfp_mask(m) & ~__GFP_FS)"},
+		{Rule: "lower-writepage-double-unlock", Severity: "error", Path: BodyPath, Line: 70, Code: "unlock_page(lower_page);",
+			Message: "lower_page was already unlocked by the writepage call at line 66, on success or failure; only AOP_WRITEPAGE_ACTIVATE leaves it locked: unlock it only inside if (err == AOP_WRITEPAGE_ACTIVATE)"},
+		{Rule: "writepage-unlock-all-paths", Severity: "error", Path: BodyPath, Line: 76, Code: "goto out;",
+			Message: "unionfs_writepage returns with page still locked on this path; a ->writepage must unlock its page on every path except return AOP_WRITEPAGE_ACTIVATE: call unlock_page(page) before this jump, or move its label above the unlock (the return at line 101 is reached with the page locked)"},
+	}
+	eml, body, err := FormatReply(ReplyInput{Original: code, Reviewer: hugh,
+		Date: time.Date(2007, 10, 29, 20, 33, 45, 0, time.UTC), MessageID: "reference-review@veritas.com",
+		Comments: []Comment{{Path: BodyPath, Line: lineOf("set_page_dirty(page);"), Body: "You need to unlock_page, don't you?"}},
+		Findings: findings,
+		Verdicts: []Verdict{{Kind: "changes-requested", Author: hugh, Note: "Please look again at the error paths and send a new version."}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "reference.eml", string(eml))
+	for _, bad := range []string{"Mapping_set_gfp_mask", "Lower_page", "Unionfs_writepage", "line 66", "line 101", "\n(err =="} {
+		if strings.Contains(body, bad) {
+			t.Errorf("reply contains %q:\n%s", bad, body)
+		}
+	}
+	if !strings.HasSuffix(body, "Please look again at the error paths and send a new version.\n") {
+		t.Errorf("the verdict's note does not close the mail:\n%s", body)
+	}
+}
