@@ -1,10 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -182,13 +180,4 @@ func (s *Server) handleVerdictDelete(w http.ResponseWriter, r *http.Request) err
 // normalizeBody turns CRLF from browsers into LF.
 func normalizeBody(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
-}
-
-// renderMarkdown renders a comment or doc; goldmark escapes raw HTML.
-func renderMarkdown(src string) template.HTML {
-	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(src), &buf); err != nil {
-		return template.HTML(template.HTMLEscapeString(src))
-	}
-	return template.HTML(buf.String())
 }
