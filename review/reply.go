@@ -130,10 +130,13 @@ func replyBody(in ReplyInput) string {
 		for i := from; i <= r.at; i++ {
 			b.WriteString(strings.TrimRight("> "+quoted[i], " ") + "\n")
 		}
+		if from <= r.at {
+			b.WriteString("\n") // a second remark on the same line follows the first
+		}
 		if r.at > last {
 			last = r.at
 		}
-		b.WriteString("\n" + strings.ReplaceAll(wrapProse(r.text, replyWidth), keepSpace, " ") + "\n\n")
+		b.WriteString(strings.ReplaceAll(wrapProse(r.text, replyWidth), keepSpace, " ") + "\n\n")
 	}
 	if len(remarks) > 0 && last < len(lines)-1 {
 		b.WriteString("> [...]\n\n")

@@ -127,6 +127,14 @@ func TestReplyPoints(t *testing.T) {
 			t.Errorf("capitalised identifier:\n%s", body)
 		}
 	})
+	t.Run("two remarks on one line", func(t *testing.T) {
+		_, body := reply(func(in *ReplyInput) {
+			in.Comments = []Comment{{Path: "fs/shadowfs/new.c", Line: 2, Body: "First."}, {Path: "fs/shadowfs/new.c", Line: 2, Body: "Second."}}
+		})
+		if !strings.Contains(body, "> +static int mapping_set(void)\n\nFirst.\n\nSecond.\n") {
+			t.Errorf("two remarks on one line:\n%s", body)
+		}
+	})
 	t.Run("new file header", func(t *testing.T) {
 		_, body := reply(func(in *ReplyInput) {
 			in.Comments = []Comment{{Path: "fs/shadowfs/new.c", Line: 2, Body: "Why static?"}}
