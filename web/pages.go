@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -107,6 +108,22 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.seriesNav(se)
+	if prev, err := s.store.PreviousPatch(r.Context(), id); err == nil {
+		v.PrevVersionPatch = prev
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	if se.NextVersion != 0 {
+		next, err := s.store.SeriesByID(r.Context(), se.NextVersion)
+		if err != nil {
+			return err
+		}
+		for _, ps := range next.PatchList {
+			if ps.Number == patchNumber(se, id) {
+				v.NextVersionPatch = ps.ID
+			}
+		}
+	}
 	return s.render(w, r, "patch", v)
 }
 
@@ -214,4 +231,14 @@ func newSeriesRow(ps storage.PatchSummary, n int, onSeries []review.Verdict, lis
 		add(t.Key+": "+t.Value, "list")
 	}
 	return row
+}
+
+// patchNumber is the number of patch id within its series.
+func patchNumber(se *storage.Series, id int64) int {
+	for _, ps := range se.PatchList {
+		if ps.ID == id {
+			return ps.Number
+		}
+	}
+	return -1
 }

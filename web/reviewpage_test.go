@@ -72,8 +72,12 @@ func TestPatchNavigation(t *testing.T) {
 	if !strings.Contains(p4, `href="/patches/3" rel="prev"`) || strings.Contains(p4, `rel="next"`) || !strings.Contains(p4, "patch 2/2") {
 		t.Errorf("patch 2/2 of v2: previous, no next")
 	}
-	if strings.Contains(get(t, s, "/patches/1").Body.String(), "interdiff-link") {
-		t.Errorf("v1 has no earlier version to diff against")
+	p1 := get(t, s, "/patches/1").Body.String()
+	if strings.Contains(p1, "interdiff-link") || !strings.Contains(p1, `href="/patches/3" id="next-version-patch"`) {
+		t.Errorf("v1 1/2: no earlier version to diff against, v2 1/2 as the next version")
+	}
+	if !strings.Contains(p3, `href="/patches/1" id="prev-version-patch"`) {
+		t.Errorf("v2 1/2 does not link v1 1/2")
 	}
 }
 

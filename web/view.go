@@ -31,7 +31,8 @@ type patchView struct {
 	Position             string // "2/3"
 	PrevPatch, NextPatch int64
 	PrevLabel, NextLabel string
-	HasPrevVersion       bool
+	// The same patch in the previous and next version of the series.
+	PrevVersionPatch, NextVersionPatch int64
 }
 
 // newPatchView builds the page model: the diff (or the pasted code, as one
@@ -126,10 +127,8 @@ func diffstatLinks(notes string, files []*diffview.FileView) template.HTML {
 	return template.HTML(b.String())
 }
 
-// seriesNav fills the previous and next patch of the series and whether
-// an earlier version exists (for the interdiff link).
+// seriesNav fills the previous and next patch of the series.
 func (v *patchView) seriesNav(se *storage.Series) {
-	v.HasPrevVersion = se.PrevVersion != 0
 	for i, ps := range se.PatchList {
 		if ps.ID != v.ID {
 			continue
