@@ -238,6 +238,7 @@ func (s *Server) handleInvitePost(w http.ResponseWriter, r *http.Request) error 
 }
 
 type accountPage struct {
+	Flash    string
 	User     *storage.User
 	Tokens   []storage.APIToken
 	NewToken string
@@ -267,6 +268,7 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Flash = takeFlash(w, r)
 	return s.render(w, r, "account", p)
 }
 
@@ -344,4 +346,48 @@ func (s *Server) handleInviteCreate(w http.ResponseWriter, r *http.Request) erro
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, r, "account", p)
+}
+
+// handlePasswordChange sets a new password after checking the current one
+// (wrong ones count towards the rate limit); every other session of the
+// account is signed out.
+func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) error {
+	u, err := signedIn(r, "change your password")
+	if err != nil {
+		return err
+	}
+	p, err := s.accountPage(r, u)
+	if err != nil {
+		return err
+	}
+	_, wait, err := s.store.Authenticate(r.Context(), u.Email, r.PostFormValue("current"), s.clientKey(r))
+	switch {
+	case errors.Is(err, storage.ErrRateLimited):
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+		p.Error = "Too many wrong passwords: try again later."
+		return s.renderStatus(w, r, http.StatusTooManyRequests, "account", p)
+	case errors.Is(err, storage.ErrBadLogin):
+		p.Error = "The current password is wrong."
+		return s.renderStatus(w, r, http.StatusUnauthorized, "account", p)
+	case err != nil:
+		return err
+	}
+	if r.PostFormValue("password") != r.PostFormValue("password2") {
+		p.Error = "The two new passwords differ."
+		return s.renderStatus(w, r, http.StatusBadRequest, "account", p)
+	}
+	if err := s.store.SetPassword(r.Context(), u.ID, r.PostFormValue("password")); errors.Is(err, storage.ErrWeakPassword) {
+		p.Error = storage.ErrWeakPassword.Error()
+		return s.renderStatus(w, r, http.StatusBadRequest, "account", p)
+	} else if err != nil {
+		return err
+	}
+	token, err := s.store.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.setSession(w, r, token)
+	setFlash(w, "Password changed; your other sessions are signed out.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }

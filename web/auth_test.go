@@ -182,3 +182,29 @@ func TestAPITokens(t *testing.T) {
 		t.Errorf("API write with a revoked token: %d", code)
 	}
 }
+
+func TestPasswordChange(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	ctx := context.Background()
+	u, _ := st.AddUser(ctx, "Jane", "jane@example.org", false)
+	st.SetPassword(ctx, u.ID, "the old password")
+	old, _ := st.CreateSession(ctx, u.ID)
+	other, _ := st.CreateSession(ctx, u.ID)
+	c := &http.Cookie{Name: sessionCookie, Value: old}
+	if w := postForm(t, s, "/account/password", url.Values{"current": {"wrong"}, "password": {"a new password!"}, "password2": {"a new password!"}}, c); w.Code != http.StatusUnauthorized {
+		t.Errorf("wrong current password: %d", w.Code)
+	}
+	if w := postForm(t, s, "/account/password", url.Values{"current": {"the old password"}, "password": {"a new password!"}, "password2": {"another one!!"}}, c); w.Code != http.StatusBadRequest {
+		t.Errorf("mismatched new passwords: %d", w.Code)
+	}
+	w := postForm(t, s, "/account/password", url.Values{"current": {"the old password"}, "password": {"a new password!"}, "password2": {"a new password!"}}, c)
+	if w.Code != http.StatusSeeOther || cookieNamed(w, sessionCookie) == nil {
+		t.Fatalf("change: %d", w.Code)
+	}
+	if _, err := st.SessionUser(ctx, other); err == nil {
+		t.Error("another session survived the password change")
+	}
+	if _, _, err := st.Authenticate(ctx, "jane@example.org", "a new password!", "x"); err != nil {
+		t.Errorf("the new password does not work: %v", err)
+	}
+}

@@ -54,6 +54,7 @@ func (s *Server) routes() http.Handler {
 		r.Post("/invite/{token}", s.handle(s.handleInvitePost))
 		r.Get("/account", s.handle(s.handleAccount))
 		r.Post("/account/tokens", s.handle(s.handleTokenCreate))
+		r.Post("/account/password", s.handle(s.handlePasswordChange))
 		r.Post("/account/tokens/{id}/revoke", s.handle(s.handleTokenRevoke))
 		r.Post("/admin/invites", s.handle(s.handleInviteCreate))
 	})
