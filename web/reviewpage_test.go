@@ -94,3 +94,35 @@ func TestMailTextLinksAndFolds(t *testing.T) {
 		t.Errorf("unsafe link: %s", got)
 	}
 }
+
+// TestReplyThreadShownOnce: a reply and a reply to it, neither quoting the
+// diff, are read once each in the discussion (the second's quote of the
+// first folded away), not again as comments on the whole patch.
+func TestReplyThreadShownOnce(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	ctx := context.Background()
+	st.IngestBytes(ctx, readFixture(t, fixture), "test", nil)
+	a := "From: Jan Kara <jack@example.org>\nSubject: Re: [PATCH v2 2/2]\nMessage-ID: <a@example.org>\nIn-Reply-To: <20260112090000.2-ravi@example.org>\n" +
+		"Date: Wed, 14 Jan 2026 10:00:00 +0000\n\nI wonder whether the lower mapping can be truncated meanwhile.\nThat would need i_rwsem.\n\nJan\n"
+	b := "From: Ravi Iyer <ravi@example.org>\nSubject: Re: [PATCH v2 2/2]\nMessage-ID: <b@example.org>\nIn-Reply-To: <a@example.org>\nReferences: <20260112090000.2-ravi@example.org> <a@example.org>\n" +
+		"Date: Wed, 14 Jan 2026 11:00:00 +0000\n\nOn Wed, Jan 14, Jan Kara wrote:\n> I wonder whether the lower mapping can be truncated meanwhile.\n> That would need i_rwsem.\n>\n> Jan\n\nIt cannot: we hold the page lock.\n"
+	for _, m := range []string{a, b} {
+		if _, err := st.IngestMessage(ctx, []byte(m), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := get(t, s, "/patches/4").Body.String()
+	general := ""
+	if i := strings.Index(page, `<section class="dv-general">`); i >= 0 {
+		general = page[i : i+strings.Index(page[i:], "</section>")]
+	}
+	if strings.Contains(general, "truncated meanwhile") || strings.Contains(general, "page lock") {
+		t.Errorf("the reply thread is repeated as comments on the whole patch")
+	}
+	if n := strings.Count(page, "I wonder whether the lower mapping"); n != 2 || !strings.Contains(page, `<details class="quoted"><summary>quoted text, 4 lines</summary>&gt; I wonder`) {
+		t.Errorf("Jan's words appear %d times (want his reply and the folded quote in Ravi's)", n)
+	}
+	if !strings.Contains(page, "It cannot: we hold the page lock.") {
+		t.Errorf("the answer is missing")
+	}
+}

@@ -61,7 +61,7 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView
 		}
 	}
 	defer func() { v.NotesHTML = diffstatLinks(v.Notes, v.View.Files) }()
-	v.View = diffview.Build(files, p.Findings, p.Comments, diffview.Options{
+	v.View = diffview.Build(files, p.Findings, pageComments(p), diffview.Options{
 		PageURL:    r.URL.Path,
 		Split:      splitFrom(r),
 		ExpandAll:  diffview.ExpandFromRequest(r),
@@ -141,4 +141,19 @@ func (v *patchView) seriesNav(se *storage.Series) {
 			v.NextPatch, v.NextLabel = se.PatchList[i+1].ID, se.PatchList[i+1].Subject
 		}
 	}
+}
+
+// pageComments are the comments the diff view shows: web comments, and
+// list comments anchored on a line. A list reply's paragraphs that are on
+// no line are already in "Discussion on the list", whole; shown again as
+// comments on the whole patch, a reply thread read twice.
+func pageComments(p *storage.Patch) []review.Comment {
+	out := make([]review.Comment, 0, len(p.Comments))
+	for _, c := range p.Comments {
+		if c.Source == "list" && (c.Path == "" || c.Line <= 0) && len(p.Replies) > 0 {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
