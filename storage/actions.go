@@ -283,3 +283,33 @@ func (s *Store) SeriesCollectedTrailers(ctx context.Context, seriesID int64) (ma
 	}
 	return out, rows.Err()
 }
+
+// SentReply is a reply sent from the reply page.
+type SentReply struct {
+	MessageID  string
+	Recipients string // comma-separated
+	Sent       time.Time
+}
+
+// RecordSentReply notes that an account sent its reply to a patch.
+func (s *Store) RecordSentReply(ctx context.Context, patchID, userID int64, r SentReply) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO sent_replies (patch_id, user_id, message_id, recipients, sent_at) VALUES (?, ?, ?, ?, ?)`,
+		patchID, userID, r.MessageID, r.Recipients, r.Sent.UnixNano())
+	return err
+}
+
+// LastSentReply returns the account's latest reply sent to a patch, or nil.
+func (s *Store) LastSentReply(ctx context.Context, patchID, userID int64) (*SentReply, error) {
+	r := &SentReply{}
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT message_id, recipients, sent_at FROM sent_replies WHERE patch_id = ? AND user_id = ?
+		ORDER BY id DESC LIMIT 1`, patchID, userID).Scan(&r.MessageID, &r.Recipients, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Sent = time.Unix(0, at).UTC()
+	return r, nil
+}

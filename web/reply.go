@@ -25,6 +25,7 @@ type replyPage struct {
 	Mailer          string // where "Send" sends, "" without one
 	Flash           string
 	RecipientsCount int
+	LastSent        *storage.SentReply
 }
 
 // buildReply formats the account's review of a patch: its comments, the
@@ -58,6 +59,10 @@ func (s *Server) buildReply(r *http.Request, id int64, u *storage.User) (eml []b
 	return eml, body, p, err
 }
 
+// resendGuard is how long after sending a reply the same reviewer's next
+// send of it must be confirmed ("send again").
+const resendGuard = 10 * time.Minute
+
 func mailDomain(email string) string {
 	if i := strings.LastIndexByte(email, '@'); i >= 0 {
 		return email[i+1:]
@@ -89,6 +94,9 @@ func (s *Server) handleReplyPage(w http.ResponseWriter, r *http.Request) error {
 	page.MailtoURL = mailtoURL(m, body)
 	if s.opts.Mailer != nil {
 		page.Mailer = s.opts.Mailer.String()
+	}
+	if page.LastSent, err = s.store.LastSentReply(r.Context(), id, u.ID); err != nil {
+		return err
 	}
 	return s.render(w, r, "reply", page)
 }
@@ -164,11 +172,24 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 	if len(rcpt) == 0 {
 		return errorf(http.StatusConflict, "the reply has no recipient: the patch mail names no sender")
 	}
+	// A double click, or a reload of the POST, must not mail the list twice.
+	last, err := s.store.LastSentReply(r.Context(), id, u.ID)
+	if err != nil {
+		return err
+	}
+	if last != nil && time.Since(last.Sent) < resendGuard && r.PostFormValue("again") == "" {
+		return errorf(http.StatusConflict, "you sent this reply %s ago (Message-ID <%s>); send again from the reply page if you mean it",
+			time.Since(last.Sent).Round(time.Second), last.MessageID)
+	}
 	if err := s.opts.Mailer.Send(r.Context(), u.Email, rcpt, eml); err != nil {
 		s.log.Error("sending a reply failed", "error", err, "patch", id, "reviewer", u.Email)
 		return errorf(http.StatusBadGateway, "the mail was not sent: %v", err)
 	}
 	s.log.Info("reply sent", "patch", id, "reviewer", u.Email, "to", rcpt, "via", s.opts.Mailer.String())
+	if err := s.store.RecordSentReply(r.Context(), id, u.ID, storage.SentReply{MessageID: m.MessageID,
+		Recipients: strings.Join(rcpt, ", "), Sent: time.Now()}); err != nil {
+		s.log.Error("recording a sent reply", "error", err, "patch", id)
+	}
 	setFlash(w, fmt.Sprintf("Sent to %s (Message-ID <%s>).", strings.Join(rcpt, ", "), m.MessageID))
 	http.Redirect(w, r, fmt.Sprintf("/patches/%d/reply", id), http.StatusSeeOther)
 	return nil

@@ -200,12 +200,24 @@ func TestSendReplyThroughSMTP(t *testing.T) {
 	if page := do(t, s, req).Body.String(); !strings.Contains(page, "Sent to ravi@example.org, linux-fsdevel@vger.kernel.org") {
 		t.Errorf("no confirmation of the sending")
 	}
+	// A second POST (double click, reload) does not mail the list twice;
+	// the page says it was sent and offers to send again.
+	if w := postForm(t, s, "/patches/4/reply/send", nil, c); w.Code != http.StatusConflict || len(relay.sent()) != 1 {
+		t.Errorf("second send without confirming: %d, relay has %d", w.Code, len(relay.sent()))
+	}
+	page = getWith(t, s, "/patches/4/reply", c)
+	if !strings.Contains(page, `id="last-sent"`) || !strings.Contains(page, `name="again"`) || !strings.Contains(page, "Send again to 2 recipients") {
+		t.Errorf("the reply page does not say the reply was sent")
+	}
+	if w := postForm(t, s, "/patches/4/reply/send", url.Values{"again": {"1"}}, c); w.Code != http.StatusSeeOther || len(relay.sent()) != 2 {
+		t.Errorf("confirmed second send: %d, relay has %d", w.Code, len(relay.sent()))
+	}
 	// A relay that refuses, or none listening: a clear 502, nothing claimed sent.
 	bad, _ := NewMailer("smtp://jack:wrong@"+relay.ln.Addr().String(), "")
 	gone, _ := NewMailer("smtp://127.0.0.1:1", "")
 	for _, m := range []Mailer{bad, gone} {
 		s.opts.Mailer = m
-		if w := postForm(t, s, "/patches/4/reply/send", nil, c); w.Code != http.StatusBadGateway || !strings.Contains(w.Body.String(), "not sent") {
+		if w := postForm(t, s, "/patches/4/reply/send", url.Values{"again": {"1"}}, c); w.Code != http.StatusBadGateway || !strings.Contains(w.Body.String(), "not sent") {
 			t.Errorf("refused by the relay: %d", w.Code)
 		}
 	}
