@@ -30,6 +30,7 @@ type Options struct {
 	WebhookSecret string        // PATCHREVIEW_WEBHOOK_SECRET
 	InsecureHook  bool          // accept unauthenticated webhook posts (local testing)
 	Kick          chan struct{} // signalled after the webhook accepts a message; may be nil
+	ListName      string        // the list (patchwork project) name in the faces' URLs; default "all"
 }
 
 // Server is the HTTP side of patchreview.

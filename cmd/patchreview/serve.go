@@ -26,6 +26,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	noWorker := fs.Bool("no-worker", false, "accept mail into the queue but do not process it; a server without this flag on the same database processes what is pending")
 	kv := fs.String("kernel-version", e.getenv("PATCHREVIEW_KERNEL_VERSION"), "kernel version for era-dependent checks (default: infer)")
 	debug := fs.Bool("debug", false, "log every request")
+	listName := fs.String("list-name", envOr(e.getenv, "PATCHREVIEW_LIST_NAME", "all"), "the list's name in the b4 and git-pw URLs: /<name>/<msgid>/, patchwork project <name> (env PATCHREVIEW_LIST_NAME)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -35,7 +36,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(ctx, log, serveConfig{addr: *addr, db: *db, maxUpload: *maxUpload, insecure: *insecure,
-		worker: !*noWorker, kernelVersion: *kv, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET")}); err != nil {
+		worker: !*noWorker, kernelVersion: *kv, listName: *listName, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET")}); err != nil {
 		log.Error("serve", "error", err)
 		return 1
 	}
@@ -43,9 +44,9 @@ func runServe(ctx context.Context, e env, args []string) int {
 }
 
 type serveConfig struct {
-	addr, db, secret, kernelVersion string
-	maxUpload                       int64
-	insecure, worker                bool
+	addr, db, secret, kernelVersion, listName string
+	maxUpload                                 int64
+	insecure, worker                          bool
 }
 
 func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
@@ -56,7 +57,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 	defer store.Close()
 	kick := make(chan struct{}, 1)
 	srv, err := web.NewServer(store, log, web.Options{MaxUpload: cfg.maxUpload, WebhookSecret: cfg.secret,
-		InsecureHook: cfg.insecure, Kick: kick})
+		InsecureHook: cfg.insecure, Kick: kick, ListName: cfg.listName})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,12 @@
+-- A patch's patchwork state as a maintainer set it (git-pw patch update).
+-- Patches without a row get a state derived from the series and verdicts.
+CREATE TABLE pw_patch_states (
+	patch_id    INTEGER PRIMARY KEY REFERENCES patches(id) ON DELETE CASCADE,
+	state       TEXT    NOT NULL CHECK (state IN ('new', 'under-review', 'accepted', 'rejected', 'rfc',
+		'not-applicable', 'changes-requested', 'awaiting-upstream', 'superseded', 'deferred')),
+	delegate_id INTEGER REFERENCES pw_tokens(id),
+	archived    INTEGER NOT NULL DEFAULT 0,
+	commit_ref  TEXT    NOT NULL DEFAULT '',
+	updated_by  INTEGER REFERENCES pw_tokens(id),
+	updated_at  INTEGER NOT NULL
+);

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"patchreview/web/feeds"
+	"patchreview/web/pi"
+	"patchreview/web/pw"
+)
+
+// lists names the lists this instance serves. Until messages carry their
+// list (issue 10), the whole instance is one list named by --list-name;
+// every face asks this one function.
+func (s *Server) lists() []string {
+	if s.opts.ListName == "" || s.opts.ListName == "all" {
+		return []string{"all"}
+	}
+	return []string{s.opts.ListName}
+}
+
+// mountFaces mounts the protocol faces: public-inbox URLs for b4 and lei
+// at /all/ and /<list>/, patchwork's REST API for git-pw at /api/1.x/, and
+// the Atom feeds.
+func (s *Server) mountFaces(r chi.Router) {
+	fh := feeds.Handlers{Store: s.store, Log: s.log}
+	prefixes := append([]string{"all"}, s.lists()...)
+	for i, list := range prefixes {
+		if i > 0 && list == "all" {
+			continue
+		}
+		r.Get("/"+list+"/series.atom", fh.NewSeries(list))
+		r.Mount("/"+list, &pi.Handler{Store: s.store, List: list, Log: s.log})
+	}
+	r.Get("/series/{id}/feed.atom", fh.SeriesActivity)
+	api := &pw.API{Store: s.store, Log: s.log, Auth: tokenAuth{s}, Projects: func(context.Context) []string { return s.lists() }}
+	for _, v := range []string{"1.0", "1.1", "1.2"} {
+		r.Mount("/api/"+v, http.StripPrefix("/api/"+v, api.Handler()))
+	}
+}
+
+// tokenAuth resolves git-pw's "Authorization: Token …" to an account.
+// These are the patchwork face's own tokens (patchreview token); the
+// coordinator wires this to the accounts and tokens of issue 11 at merge.
+type tokenAuth struct{ s *Server }
+
+func (a tokenAuth) Account(ctx context.Context, token string) (pw.Account, error) {
+	acc, err := a.s.store.AccountByToken(ctx, token)
+	if err != nil {
+		return pw.Account{}, err
+	}
+	return pw.Account{ID: acc.ID, Username: acc.Username, Name: acc.Name, Email: acc.Email}, nil
+}
