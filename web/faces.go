@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"patchreview/storage"
 	"patchreview/web/feeds"
 	"patchreview/web/pi"
 	"patchreview/web/pw"
@@ -37,7 +38,7 @@ func (s *Server) mountFaces(r chi.Router) {
 	r.Get("/series/{id}/feed.atom", fh.SeriesActivity)
 	api := &pw.API{Store: s.store, Log: s.log, Auth: tokenAuth{s}, Projects: func(context.Context) []string { return s.lists() }}
 	for _, v := range []string{"1.0", "1.1", "1.2"} {
-		r.Mount("/api/"+v, http.StripPrefix("/api/"+v, api.Handler()))
+		r.Mount("/api/"+v, api.Handler())
 	}
 }
 
@@ -52,4 +53,13 @@ func (a tokenAuth) Account(ctx context.Context, token string) (pw.Account, error
 		return pw.Account{}, err
 	}
 	return pw.Account{ID: acc.ID, Username: acc.Username, Name: acc.Name, Email: acc.Email}, nil
+}
+
+// b4Line is what the patch page's `b4 am` line needs: the patch's
+// Message-ID and the b4.midmask that points b4 at this instance.
+func b4Line(r *http.Request, p *storage.Patch) (msgID, midmask string) {
+	if p.Message.Message == nil {
+		return "", ""
+	}
+	return p.Message.Message.MessageID, feeds.BaseURL(r) + "/all/%s"
 }

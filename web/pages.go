@@ -62,6 +62,7 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 }
 
 type seriesPage struct {
+	States       map[int64]string // patchwork state per patch id (git-pw)
 	Series       *storage.Series
 	Reviewer     review.Address
 	VerdictKinds []string
@@ -76,7 +77,11 @@ func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, "series", seriesPage{Series: se, Reviewer: cookieReviewer(r), VerdictKinds: review.VerdictKinds})
+	states, err := s.store.PatchStatesOfSeries(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.render(w, "series", seriesPage{Series: se, Reviewer: cookieReviewer(r), VerdictKinds: review.VerdictKinds, States: states})
 }
 
 func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
@@ -91,7 +96,9 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 	if _, cookie := diffview.SplitFromRequest(r); cookie != nil {
 		http.SetCookie(w, cookie) // remember ?view= without JavaScript
 	}
-	return s.render(w, "patch", newPatchView(p, r, cookieReviewer(r)))
+	v := newPatchView(p, r, cookieReviewer(r))
+	v.MessageID, v.B4Midmask = b4Line(r, p)
+	return s.render(w, "patch", v)
 }
 
 func (s *Server) handleMessageRaw(w http.ResponseWriter, r *http.Request) error {

@@ -19,6 +19,7 @@ type patchView struct {
 	VerdictKinds               []string
 	Replies                    []storage.StoredMessage
 	View                       *diffview.View
+	MessageID, B4Midmask       string // for the page's `b4 am` line
 }
 
 // newPatchView builds the page model: the diff (or the pasted code, as one

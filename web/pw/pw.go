@@ -51,8 +51,8 @@ type TokenAuth interface {
 	Account(ctx context.Context, token string) (Account, error)
 }
 
-// API serves the patchwork REST API. Mount its Handler at /api/1.2 with
-// the prefix stripped.
+// API serves the patchwork REST API. Mount its Handler at /api/1.2 on a
+// chi router.
 type API struct {
 	Store    *storage.Store
 	Auth     TokenAuth
@@ -114,7 +114,13 @@ func (a *API) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if len(r.URL.Path) > 1 && strings.HasSuffix(r.URL.Path, "/") {
+			// Mounted under a chi router, routing goes by the route
+			// context's path; standalone, by the URL's.
+			if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePath != "" {
+				if len(rctx.RoutePath) > 1 {
+					rctx.RoutePath = strings.TrimSuffix(rctx.RoutePath, "/")
+				}
+			} else if len(r.URL.Path) > 1 && strings.HasSuffix(r.URL.Path, "/") {
 				r.URL.Path = strings.TrimSuffix(r.URL.Path, "/")
 				r.URL.RawPath = ""
 			}
