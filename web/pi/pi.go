@@ -110,10 +110,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	seg, tail, _ := strings.Cut(rest, "/")
 	mid, err := url.PathUnescape(seg)
+	mid = strings.TrimSuffix(strings.TrimPrefix(mid, "<"), ">")
 	if err != nil || mid == "" {
 		return &httpError{http.StatusBadRequest, fmt.Sprintf("bad Message-ID in the path %q", seg)}
 	}
-	mid = strings.TrimSuffix(strings.TrimPrefix(mid, "<"), ">")
 	m, err := h.Store.MessageByMessageID(r.Context(), mid)
 	if err != nil {
 		return err
