@@ -2,7 +2,11 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -40,6 +44,24 @@ func (s *Server) mountFaces(r chi.Router) {
 	for _, v := range []string{"1.0", "1.1", "1.2"} {
 		r.Mount("/api/"+v, api.Handler())
 	}
+}
+
+// reservedNames are the first path segments of the service's own pages,
+// which a list name would shadow.
+var reservedNames = []string{"api", "series", "patches", "messages", "upload", "rules", "status", "comments", "findings", "static", "feeds"}
+
+var listNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// checkListName refuses a list name that cannot be one path segment or
+// that would shadow the service's pages.
+func checkListName(name string) error {
+	if name == "" {
+		return nil
+	}
+	if !listNameRE.MatchString(name) || slices.Contains(reservedNames, strings.ToLower(name)) {
+		return fmt.Errorf("web: list name %q: want letters, digits, '.', '_' or '-', and none of %s", name, strings.Join(reservedNames, ", "))
+	}
+	return nil
 }
 
 // tokenAuth resolves git-pw's "Authorization: Token …" to an account.

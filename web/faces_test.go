@@ -213,3 +213,12 @@ func TestFeeds(t *testing.T) {
 		}
 	}
 }
+
+func TestListNameChecked(t *testing.T) {
+	for name, ok := range map[string]bool{"linux-nilfs": true, "all": true, "": true, "series": false, "a/b": false, "../x": false, "API": false} {
+		_, err := NewServer(nil, nil, Options{ListName: name})
+		if (err == nil) != ok {
+			t.Errorf("list name %q: err %v, want ok=%v", name, err, ok)
+		}
+	}
+}

@@ -43,10 +43,14 @@ type Server struct {
 	mux     http.Handler
 }
 
-// NewServer builds a Server. It fails only if a template does not parse.
+// NewServer builds a Server. It fails if a template does not parse or the
+// list name is not a usable path segment.
 func NewServer(store *storage.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 50 << 20
+	}
+	if err := checkListName(opts.ListName); err != nil {
+		return nil, err
 	}
 	pages, err := parsePages(templates.FS)
 	if err != nil {

@@ -493,14 +493,15 @@ func (a *API) seriesList(w http.ResponseWriter, r *http.Request) error {
 		emails = append(emails, strings.ToLower(sub))
 	}
 	// The store's search matches the title, author and patch titles; the
-	// name filter and the submitter filter are then applied exactly.
+	// name filter and the submitter filter are then applied exactly. Only
+	// the page's series are turned into JSON.
 	query := q.Get("q")
 	if query == "" && len(emails) == 1 {
 		query = emails[0]
 	}
-	var out []seriesJSON
-	off := 0
-	for len(out) < p.offset()+p.per+1 {
+	oldest := q.Get("order") == "date" || q.Get("order") == "id"
+	var match []storage.SeriesSummary
+	for off := 0; oldest || len(match) < p.offset()+p.per+1; off += 500 {
 		ss, err := a.Store.ListSeries(r.Context(), storage.SeriesFilter{Query: query, Limit: 500, Offset: off})
 		if err != nil {
 			return err
@@ -512,21 +513,25 @@ func (a *API) seriesList(w http.ResponseWriter, r *http.Request) error {
 			if n := q.Get("q"); n != "" && !strings.Contains(strings.ToLower(s.Title), strings.ToLower(n)) {
 				continue
 			}
-			js, err := a.series(r, *proj, s)
-			if err != nil {
-				return err
-			}
-			out = append(out, js)
+			match = append(match, s)
 		}
 		if len(ss) < 500 {
 			break
 		}
-		off += 500
 	}
-	if o := q.Get("order"); o == "date" || o == "id" {
-		slices.Reverse(out)
+	if oldest {
+		slices.Reverse(match)
 	}
-	out = out[min(p.offset(), len(out)):]
+	match = match[min(p.offset(), len(match)):]
+	match = match[:min(p.per+1, len(match))]
+	out := []seriesJSON{}
+	for _, s := range match {
+		js, err := a.series(r, *proj, s)
+		if err != nil {
+			return err
+		}
+		out = append(out, js)
+	}
 	writePage(w, r, p, out)
 	return nil
 }
