@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -142,13 +143,20 @@ func TestPublicInboxSearch(t *testing.T) {
 	if got := mboxIDs(t, gunzip(t, w.Body.Bytes())); !slices.Equal(got, []string{"a/b+c@example.org"}) {
 		t.Errorf("m: search found %v", got)
 	}
-	for url, code := range map[string]int{
-		"/all/?x=m&q=nothing-matches-this": 404,
-		"/all/?x=m":                        400,
-		"/all/?q=x":                        405,
+	// b4 am -c asks for newer revisions with (s:"subject" AND f:"email").
+	w = do(t, s, httptest.NewRequest("POST", "/all/?x=m&t=1&q="+url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"ravi@example.org")`), nil))
+	if got := mboxIDs(t, gunzip(t, w.Body.Bytes())); len(got) != 3 || got[0] != "20260112090000.0-ravi@example.org" {
+		t.Errorf("subject and author search found %v", got)
+	}
+	for u, code := range map[string]int{
+		"/all/?x=m&q=" + url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"someone@else.org")`): 404,
+		"/all/?x=m&q=" + url.QueryEscape(`nq:"change-id: 1234"`):                                       404,
+		"/all/?x=m&q=nothing-matches-this":                                                             404,
+		"/all/?x=m":                                                                                    400,
+		"/all/?q=x":                                                                                    405,
 	} {
-		if w := do(t, s, httptest.NewRequest("POST", url, nil)); w.Code != code {
-			t.Errorf("POST %s: %d, want %d", url, w.Code, code)
+		if w := do(t, s, httptest.NewRequest("POST", u, nil)); w.Code != code {
+			t.Errorf("POST %s: %d, want %d", u, w.Code, code)
 		}
 	}
 }

@@ -240,23 +240,36 @@ func (h *Handler) serveAtom(w http.ResponseWriter, r *http.Request) error {
 	return feeds.Write(w, f)
 }
 
-var (
-	midTerm   = regexp.MustCompile(`(?:^|\s)m:<?([^\s>]+)>?`)
-	fieldTerm = regexp.MustCompile(`\b[a-z]{1,3}:`)
-	opWords   = regexp.MustCompile(`\b(AND|OR|NOT)\b|[()"]`)
-)
+// term is one prefix:value of a public-inbox query ("" prefix: free text).
+var term = regexp.MustCompile(`(?:\b([a-z]{1,3}):)?(?:"([^"]*)"|([^\s()"]+))`)
 
-// SeriesSearch is the search until full-text search lands: m:<msgid>
-// finds that message; any other query has its field prefixes (s:, f:, …),
-// quotes and boolean words dropped and matches as the series list's
-// search does (title, author, patch titles), giving each matching series'
+// SeriesSearch is the search until full-text search lands. Terms are
+// ANDed: m:<msgid> finds that message; s:"…" and free text match as the
+// series list's search does (title, author, patch titles), f:"…" the
+// series author's name or email; other prefixes (b:, nq:, …) need
+// full-text search and match nothing. It gives each matching series'
 // cover letter and patches, newest series first.
 func SeriesSearch(st *storage.Store) Search {
 	return func(ctx context.Context, query string) ([]storage.FaceMessage, error) {
-		if ms := midTerm.FindAllStringSubmatch(query, -1); ms != nil {
-			var out []storage.FaceMessage
-			for _, m := range ms {
-				fm, err := st.MessageByMessageID(ctx, m[1])
+		var mids, text, from []string
+		for _, m := range term.FindAllStringSubmatch(query, -1) {
+			v := m[2] + m[3]
+			switch {
+			case m[1] == "" && (v == "AND" || v == "OR" || v == "NOT"):
+			case m[1] == "m":
+				mids = append(mids, strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">"))
+			case m[1] == "s" || m[1] == "":
+				text = append(text, v)
+			case m[1] == "f":
+				from = append(from, strings.ToLower(v))
+			default:
+				return nil, nil
+			}
+		}
+		var out []storage.FaceMessage
+		if len(mids) > 0 {
+			for _, mid := range mids {
+				fm, err := st.MessageByMessageID(ctx, mid)
 				if errors.Is(err, storage.ErrNotFound) {
 					continue
 				}
@@ -267,16 +280,24 @@ func SeriesSearch(st *storage.Store) Search {
 			}
 			return out, nil
 		}
-		text := strings.Join(strings.Fields(opWords.ReplaceAllString(fieldTerm.ReplaceAllString(query, " "), " ")), " ")
-		if text == "" {
+		q := strings.Join(text, " ")
+		if q == "" && len(from) > 0 {
+			q = from[0]
+		}
+		if q == "" {
 			return nil, nil
 		}
-		ss, err := st.ListSeries(ctx, storage.SeriesFilter{Query: text, Limit: 200})
+		ss, err := st.ListSeries(ctx, storage.SeriesFilter{Query: q, Limit: 200})
 		if err != nil {
 			return nil, err
 		}
-		var out []storage.FaceMessage
+	series:
 		for _, s := range ss {
+			for _, f := range from {
+				if !strings.Contains(strings.ToLower(s.Author.String()), f) {
+					continue series
+				}
+			}
 			ms, err := st.SeriesFaceMessages(ctx, s.ID)
 			if err != nil {
 				return nil, err
