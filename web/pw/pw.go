@@ -35,6 +35,7 @@ import (
 	"patchreview/review"
 	"patchreview/storage"
 	"patchreview/web/feeds"
+	"patchreview/web/pi"
 )
 
 // Account is who a token belongs to.
@@ -421,21 +422,7 @@ type seriesJSON struct {
 
 // archiveURL is where the public-inbox face serves a message.
 func archiveURL(r *http.Request, list, msgID string) string {
-	return feeds.BaseURL(r) + "/" + list + "/" + midEscape(msgID) + "/"
-}
-
-// midEscape escapes a Message-ID as public-inbox does (see pi.MidEscape).
-func midEscape(mid string) string {
-	var b strings.Builder
-	for i := 0; i < len(mid); i++ {
-		c := mid[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0 {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
+	return feeds.BaseURL(r) + "/" + list + "/" + pi.MidEscape(msgID) + "/"
 }
 
 func (a *API) series(r *http.Request, proj project, ss storage.SeriesSummary) (seriesJSON, error) {
