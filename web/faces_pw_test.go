@@ -123,7 +123,20 @@ func TestPatchworkReads(t *testing.T) {
 	if ids := mboxIDs(t, w.Body.String()); len(ids) != 2 {
 		t.Errorf("patch mbox with its dependencies holds %v", ids)
 	}
-	for url, code := range map[string]int{"/api/1.2/patches/999/": 404, "/api/1.2/series/x/": 404, "/api/1.2/nothing/": 404,
+	// git-pw patch download --diff fetches the mbox URL with "mbox" made "raw".
+	w = get(t, s, strings.Replace(p.Mbox, "mbox", "raw", 1))
+	if w.Code != 200 || !strings.HasPrefix(w.Body.String(), "diff --git a/") || !strings.Contains(w.Header().Get("Content-Disposition"), "filename=") {
+		t.Errorf("patch raw: %d %q %.60q", w.Code, w.Header().Get("Content-Disposition"), w.Body)
+	}
+	var comments []struct {
+		MsgID   string `json:"msgid"`
+		Content string `json:"content"`
+	}
+	decode(t, get(t, s, "/api/1.2/patches/"+itoa(int(v2p[1]))+"/comments/"), &comments)
+	if len(comments) != 1 || comments[0].MsgID != "<alpine.LSU.2.00.2601132030.1234@example.org>" || comments[0].Content == "" {
+		t.Errorf("comments of v2 2/2: %+v", comments)
+	}
+	for url, code := range map[string]int{"/api/1.2/patches/999/": 404, "/api/1.2/patches/999/comments/": 404, "/api/1.2/patches/999/raw/": 404, "/api/1.2/series/x/": 404, "/api/1.2/nothing/": 404,
 		"/api/1.2/series/?page=0": 404, "/api/1.2/series/?per_page=-1": 400, "/api/1.2/people/": 200, "/api/1.2/projects/1/": 200} {
 		if w := get(t, s, url); w.Code != code || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
 			t.Errorf("%s: %d %s, want %d JSON", url, w.Code, w.Header().Get("Content-Type"), code)

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -139,6 +140,15 @@ func (a *API) Handler() http.Handler {
 	r.Patch("/patches/{id}", a.handle(a.patchUpdate))
 	r.Put("/patches/{id}", a.handle(a.patchUpdate))
 	r.Get("/patches/{id}/mbox", a.handle(a.patchMbox))
+	r.Get("/patches/{id}/raw", a.handle(a.patchRaw))
+	r.Get("/patches/{id}/comments", a.handle(a.patchComments))
+	r.Get("/patches/{id}/checks", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := a.patchOf(r); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, []any{}) // CI results are not collected here
+		return nil
+	}))
 	r.Get("/covers", a.handle(a.coverList))
 	r.Get("/covers/{id}", a.handle(a.coverShow))
 	r.Get("/covers/{id}/mbox", a.handle(a.coverMbox))
@@ -181,7 +191,7 @@ func pathID(r *http.Request) (int64, error) {
 func (a *API) index(w http.ResponseWriter, r *http.Request) error {
 	base := api(r)
 	out := map[string]string{}
-	for _, k := range []string{"projects", "users", "people", "patches", "covers", "series", "events", "bundles"} {
+	for _, k := range []string{"projects", "users", "people", "patches", "covers", "series", "events"} {
 		out[k] = base + "/" + k + "/"
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -957,4 +967,51 @@ func writeMbox(w http.ResponseWriter, name string, raws [][]byte) error {
 	// Unquoted, as patchwork sends it: git-pw takes the file name verbatim.
 	w.Header().Set("Content-Disposition", "attachment; filename="+url.PathEscape(name))
 	return review.WriteMbox(w, raws)
+}
+
+func (a *API) patchOf(r *http.Request) (storage.PWPatch, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return storage.PWPatch{}, err
+	}
+	return a.Store.PWPatchByID(r.Context(), id)
+}
+
+// patchRaw is the patch's diff (git-pw patch download --diff).
+func (a *API) patchRaw(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.patchOf(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/x-patch; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=patch-%d.diff", p.ID))
+	_, err = io.WriteString(w, p.Diff)
+	return err
+}
+
+// patchComments lists the list replies to a patch as patchwork comments.
+func (a *API) patchComments(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.patchOf(r)
+	if err != nil {
+		return err
+	}
+	full, err := a.Store.PatchByID(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	out := []map[string]any{}
+	for _, m := range full.Replies {
+		if m.Message == nil {
+			continue
+		}
+		sub, err := a.person(r, m.Message.From)
+		if err != nil {
+			return err
+		}
+		out = append(out, map[string]any{"id": m.ID, "web_url": fmt.Sprintf("%s/patches/%d", feeds.BaseURL(r), p.ID),
+			"msgid": "<" + m.Message.MessageID + ">", "list_archive_url": archiveURL(r, a.projects(r)[0].LinkName, m.Message.MessageID),
+			"date": date(m.Message.Date), "subject": m.Message.Subject.Raw, "submitter": sub, "content": m.Message.Body})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }
