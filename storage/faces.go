@@ -69,9 +69,10 @@ func (s *Store) MessageByMessageID(ctx context.Context, msgID string) (FaceMessa
 	return fm, notFound(err, "message <%s>", msgID)
 }
 
-// RecentMessages lists the newest messages, by the time they were received.
+// RecentMessages lists the newest messages, in the order they arrived (row
+// ids grow as mail is accepted; ordering by them needs no scan of the rows).
 func (s *Store) RecentMessages(ctx context.Context, limit int) ([]FaceMessage, error) {
-	return s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m ORDER BY m.received_at DESC, m.id DESC LIMIT ?`, limit)
+	return s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m ORDER BY m.id DESC LIMIT ?`, limit)
 }
 
 // Thread returns the messages of the thread a message belongs to, in the
@@ -435,6 +436,13 @@ func (s *Store) PersonByID(ctx context.Context, id int64) (Person, error) {
 		AND id = (SELECT min(id) FROM messages WHERE lower(from_email) = lower((SELECT from_email FROM messages WHERE id = ?1))
 			AND kind IN ('patch', 'cover', 'pull', 'code'))`, id).Scan(&p.Name, &p.Email)
 	return p, notFound(err, "person %d", id)
+}
+
+// SeriesSummaryByID returns one series' list row, or ErrNotFound: what
+// SeriesByID gives without loading its messages.
+func (s *Store) SeriesSummaryByID(ctx context.Context, id int64) (SeriesSummary, error) {
+	ss, err := scanSummary(s.r.QueryRowContext(ctx, `SELECT `+summaryCols+` FROM series s WHERE s.id = ?`, id))
+	return ss, notFound(err, "series %d", id)
 }
 
 // PersonID returns the people id of an email address, or 0.

@@ -10,3 +10,8 @@ CREATE TABLE pw_patch_states (
 	updated_by  INTEGER REFERENCES pw_tokens(id),
 	updated_at  INTEGER NOT NULL
 );
+
+-- The faces look up later versions (derived state "superseded") and
+-- people by email address on every listed patch.
+CREATE INDEX series_prev ON series(prev_id);
+CREATE INDEX messages_from_lower ON messages(lower(from_email), id);

@@ -114,6 +114,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // slash (git-pw always sends one).
 func (a *API) Handler() http.Handler {
 	r := chi.NewRouter()
+	r.Use(withCache)
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			// Mounted under a chi router, routing goes by the route
@@ -321,9 +322,54 @@ type person struct {
 	Email string `json:"email"`
 }
 
+// cache holds what one request looks up again and again: people ids by
+// email and series rows by id.
+type cache struct {
+	people map[string]int64
+	series map[int64]storage.SeriesSummary
+}
+
+type cacheKey struct{}
+
+// withCache gives each request its own cache.
+func withCache(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &cache{people: map[string]int64{}, series: map[int64]storage.SeriesSummary{}}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), cacheKey{}, c)))
+	})
+}
+
+func requestCache(r *http.Request) *cache {
+	if c, ok := r.Context().Value(cacheKey{}).(*cache); ok {
+		return c
+	}
+	return &cache{people: map[string]int64{}, series: map[int64]storage.SeriesSummary{}}
+}
+
 func (a *API) person(r *http.Request, addr review.Address) (person, error) {
-	id, err := a.Store.PersonID(r.Context(), addr.Email)
-	return person{ID: id, URL: fmt.Sprintf("%s/people/%d/", api(r), id), Name: addr.Name, Email: addr.Email}, err
+	c := requestCache(r)
+	key := strings.ToLower(addr.Email)
+	id, ok := c.people[key]
+	if !ok {
+		var err error
+		if id, err = a.Store.PersonID(r.Context(), addr.Email); err != nil {
+			return person{}, err
+		}
+		c.people[key] = id
+	}
+	return person{ID: id, URL: fmt.Sprintf("%s/people/%d/", api(r), id), Name: addr.Name, Email: addr.Email}, nil
+}
+
+func (a *API) seriesSummary(r *http.Request, id int64) (storage.SeriesSummary, error) {
+	c := requestCache(r)
+	if ss, ok := c.series[id]; ok {
+		return ss, nil
+	}
+	ss, err := a.Store.SeriesSummaryByID(r.Context(), id)
+	if err == nil {
+		c.series[id] = ss
+	}
+	return ss, err
 }
 
 type user struct {
@@ -498,8 +544,13 @@ func (a *API) seriesList(w http.ResponseWriter, r *http.Request) error {
 	}
 	oldest := q.Get("order") == "date" || q.Get("order") == "id"
 	var match []storage.SeriesSummary
-	for off := 0; oldest || len(match) < p.offset()+p.per+1; off += 500 {
-		ss, err := a.Store.ListSeries(r.Context(), storage.SeriesFilter{Query: query, Limit: 500, Offset: off})
+	filtered := oldest || len(emails) > 0 || q.Get("q") != ""
+	batch, start := 500, 0
+	if !filtered && p.offset()+p.per+1 <= 500 {
+		batch, start = p.per+1, p.offset() // the page itself, nothing more
+	}
+	for off := start; oldest || len(match) < p.offset()-start+p.per+1; off += batch {
+		ss, err := a.Store.ListSeries(r.Context(), storage.SeriesFilter{Query: query, Limit: batch, Offset: off})
 		if err != nil {
 			return err
 		}
@@ -512,14 +563,14 @@ func (a *API) seriesList(w http.ResponseWriter, r *http.Request) error {
 			}
 			match = append(match, s)
 		}
-		if len(ss) < 500 {
+		if len(ss) < batch {
 			break
 		}
 	}
 	if oldest {
 		slices.Reverse(match)
 	}
-	match = match[min(p.offset(), len(match)):]
+	match = match[min(p.offset()-start, len(match)):]
 	match = match[:min(p.per+1, len(match))]
 	out := []seriesJSON{}
 	for _, s := range match {
@@ -594,7 +645,7 @@ func (a *API) patch(r *http.Request, proj project, p storage.PWPatch, detail boo
 	if err != nil {
 		return patchJSON{}, err
 	}
-	se, err := a.Store.SeriesByID(r.Context(), p.SeriesID)
+	se, err := a.seriesSummary(r, p.SeriesID)
 	if err != nil {
 		return patchJSON{}, err
 	}
