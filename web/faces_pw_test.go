@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,6 +95,44 @@ func TestPatchworkReads(t *testing.T) {
 	decode(t, get(t, s, "/api/1.2/series/?project=other"), &page)
 	if len(page) != 0 {
 		t.Errorf("another project's series: %+v", page)
+	}
+
+	// Filters git-pw sends: submitter by email or people id, name, order.
+	var people []struct {
+		ID int64 `json:"id"`
+	}
+	decode(t, get(t, s, "/api/1.2/people/?q=ravi"), &people)
+	if len(people) != 1 {
+		t.Fatalf("people matching ravi: %+v", people)
+	}
+	for q, want := range map[string][]int64{
+		"submitter=ravi@example.org":              {v2, v1},
+		"submitter=" + itoa(int(people[0].ID)):    {v2, v1},
+		"submitter=nobody@example.org":            nil,
+		"q=writepage+support":                     {v2},
+		"order=date":                              {v1, v2},
+		"submitter=ravi@example.org&order=date":   {v1, v2},
+		"q=lookup+helper&submitter=x@example.org": nil,
+	} {
+		decode(t, get(t, s, "/api/1.2/series/?"+q), &page)
+		var got []int64
+		for _, x := range page {
+			got = append(got, x.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("series ?%s: %v, want %v", q, got, want)
+		}
+	}
+	var covers []struct {
+		MsgID string `json:"msgid"`
+		Mbox  string `json:"mbox"`
+	}
+	decode(t, get(t, s, "/api/1.2/covers/"), &covers)
+	if len(covers) != 1 || covers[0].MsgID != "<20260112090000.0-ravi@example.org>" {
+		t.Fatalf("covers: %+v", covers)
+	}
+	if ids := mboxIDs(t, get(t, s, covers[0].Mbox).Body.String()); len(ids) != 1 || ids[0] != "20260112090000.0-ravi@example.org" {
+		t.Errorf("cover mbox: %v", ids)
 	}
 
 	// States derived from the review: v1 is superseded by v2; v2's 2/2
