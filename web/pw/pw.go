@@ -267,7 +267,7 @@ func readPage(r *http.Request) (page, error) {
 	q := r.URL.Query()
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
+		if err != nil || n < 1 || n > 1_000_000 {
 			return p, errorf(http.StatusNotFound, "Invalid page %q.", v)
 		}
 		p.n = n
