@@ -65,7 +65,7 @@ func checkListName(name string) error {
 }
 
 // tokenAuth resolves git-pw's "Authorization: Token …" to an account.
-// These are the patchwork face's own tokens (patchreview token); the
+// These are the patchwork face's own tokens (patchreview pw-token); the
 // coordinator wires this to the accounts and tokens of issue 11 at merge.
 type tokenAuth struct{ s *Server }
 

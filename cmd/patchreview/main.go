@@ -17,7 +17,7 @@ commands:
   serve    run the web service
   ingest   store and check mail from files or stdin
   check    check patches without a database
-  token    create an API token for git-pw writes (patch states)
+  pw-token create an API token for git-pw writes (patch states)
 
 Run 'patchreview <command> -h' for a command's flags.
 `
@@ -51,8 +51,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runIngest(ctx, e, args[1:])
 	case "check":
 		return runCheck(ctx, e, args[1:])
-	case "token":
-		return runToken(ctx, e, args[1:])
+	case "pw-token":
+		return runPWToken(ctx, e, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

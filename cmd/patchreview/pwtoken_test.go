@@ -10,13 +10,13 @@ import (
 	"patchreview/storage"
 )
 
-// TestTokenCommand creates a git-pw token and finds its account by it; a
+// TestPWTokenCommand creates a git-pw token and finds its account by it; a
 // taken username and missing flags are refused.
-func TestTokenCommand(t *testing.T) {
+func TestPWTokenCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "tok.db")
 	token := func(args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
-		code := run(context.Background(), append([]string{"token", "--db", db}, args...), strings.NewReader(""), &out, &errb,
+		code := run(context.Background(), append([]string{"pw-token", "--db", db}, args...), strings.NewReader(""), &out, &errb,
 			func(string) string { return "" })
 		return code, out.String(), errb.String()
 	}
