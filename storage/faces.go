@@ -497,9 +497,10 @@ func (s *Store) CoverLetter(ctx context.Context, id int64) (FaceMessage, error) 
 	return fm, notFound(err, "cover %d", id)
 }
 
-// SeriesEvent is one entry of a series' feed: a finding or a comment.
+// SeriesEvent is one entry of a series' feed: a finding, a comment or a
+// verdict.
 type SeriesEvent struct {
-	Kind    string // "finding" or "comment"
+	Kind    string // "finding", "comment" or "verdict"
 	ID      int64
 	PatchID int64
 	Subject string // the patch's subject
@@ -511,7 +512,8 @@ type SeriesEvent struct {
 	Time    time.Time
 }
 
-// SeriesEvents lists a series' findings and comments, newest first.
+// SeriesEvents lists a series' findings, comments and verdicts, newest
+// first.
 // Findings carry the time their patch was received.
 func (s *Store) SeriesEvents(ctx context.Context, seriesID int64, limit int) ([]SeriesEvent, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT * FROM (
@@ -519,7 +521,10 @@ func (s *Store) SeriesEvents(ctx context.Context, seriesID int64, limit int) ([]
 			FROM findings f JOIN patches p ON p.id = f.patch_id JOIN messages m ON m.id = p.message_id WHERE p.series_id = ?1
 		UNION ALL
 		SELECT 'comment', c.id, coalesce(c.patch_id, 0), coalesce(m.subject, ''), c.author_name, c.author_email, 'comment', c.body, c.path, c.line, c.created_at
-			FROM comments c LEFT JOIN patches p ON p.id = c.patch_id LEFT JOIN messages m ON m.id = p.message_id WHERE c.series_id = ?1)
+			FROM comments c LEFT JOIN patches p ON p.id = c.patch_id LEFT JOIN messages m ON m.id = p.message_id WHERE c.series_id = ?1
+		UNION ALL
+		SELECT 'verdict', v.id, coalesce(v.patch_id, 0), coalesce(m.subject, ''), v.author_name, v.author_email, v.kind, v.note, '', 0, v.created_at
+			FROM verdicts v LEFT JOIN patches p ON p.id = v.patch_id LEFT JOIN messages m ON m.id = p.message_id WHERE v.series_id = ?1)
 		ORDER BY t DESC LIMIT ?2`, seriesID, limit)
 	if err != nil {
 		return nil, err

@@ -207,12 +207,15 @@ func TestFeeds(t *testing.T) {
 		Path: "fs/shadowfs/aops.c", Line: 30, Body: "unlock before returning"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.AddVerdict(ctx, review.Verdict{SeriesID: v2, Kind: "Acked-by", Author: review.Address{Name: "Jan", Email: "jan@example.org"}, Note: "fine"}); err != nil {
+		t.Fatal(err)
+	}
 	f = readAtom(t, get(t, s, "/series/"+itoa(int(v2))+"/feed.atom"))
 	var kinds []string
 	for _, e := range f.Entries {
 		kinds = append(kinds, strings.SplitN(e.Title, " on ", 2)[0]+"|"+e.Content)
 	}
-	if !slices.Contains(kinds, "comment|unlock before returning") || !slices.Contains(kinds, "error: lower-writepage-double-unlock|already unlocked") {
+	if !slices.Contains(kinds, "comment|unlock before returning") || !slices.Contains(kinds, "Acked-by|fine") || !slices.Contains(kinds, "error: lower-writepage-double-unlock|already unlocked") {
 		t.Errorf("series feed lacks the web comment or the finding: %q", kinds)
 	}
 	for url, code := range map[string]int{"/series/999/feed.atom": 404, "/series/x/feed.atom": 400, "/all/series.atom?limit=0": 400} {

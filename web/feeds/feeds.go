@@ -71,8 +71,8 @@ func (h Handlers) NewSeries(list string) http.HandlerFunc {
 	}
 }
 
-// SeriesActivity serves the findings and comments on one series (the
-// {id} URL parameter), newest first, as Atom.
+// SeriesActivity serves the findings, comments and verdicts on one
+// series (the {id} URL parameter), newest first, as Atom.
 func (h Handlers) SeriesActivity(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -102,13 +102,17 @@ func (h Handlers) SeriesActivity(w http.ResponseWriter, r *http.Request) {
 		if e.Line > 0 {
 			where = fmt.Sprintf("%s:%d", e.Path, e.Line)
 		}
-		title := e.Title + " on " + e.Subject
+		on := e.Subject
+		if on == "" {
+			on = "the series"
+		}
+		title := e.Title + " on " + on
 		if where != "" {
 			title += " at " + where
 		}
 		entry := Entry{Title: title, ID: fmt.Sprintf("%s#%s-%d", url, e.Kind, e.ID), Updated: Time(e.Time),
 			Links: []Link{{Href: fmt.Sprintf("%s#%s-%d", url, e.Kind, e.ID)}}, Content: &Content{Type: "text", Body: e.Body}}
-		if e.Kind == "comment" {
+		if e.Kind != "finding" {
 			entry.Author = &Person{Name: e.Author.Name, Email: e.Author.Email}
 		} else {
 			entry.Author = &Person{Name: "patchreview checks"}
