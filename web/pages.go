@@ -63,6 +63,7 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 }
 
 type seriesPage struct {
+	States       map[int64]string // patchwork state per patch id (git-pw)
 	Series       *storage.Series
 	Rows         []seriesRow
 	Reviewer     review.Address
@@ -83,7 +84,11 @@ func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p := seriesPage{Series: se, Reviewer: viewer(r).Address(), Viewer: viewer(r), VerdictKinds: review.VerdictKinds}
+	states, err := s.store.PatchStatesOfSeries(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := seriesPage{States: states, Series: se, Reviewer: viewer(r).Address(), Viewer: viewer(r), VerdictKinds: review.VerdictKinds}
 	for _, ps := range se.PatchList {
 		p.Rows = append(p.Rows, newSeriesRow(ps, len(se.PatchList), se.Verdicts, collected[ps.ID]))
 	}
@@ -108,6 +113,7 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.seriesNav(se)
+	v.MessageID, v.B4Midmask = b4Line(r, p)
 	if prev, err := s.store.PreviousPatch(r.Context(), id); err == nil {
 		v.PrevVersionPatch = prev
 	} else if !errors.Is(err, storage.ErrNotFound) {

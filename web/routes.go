@@ -66,6 +66,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/patches/{id}", s.handle(s.handleAPIPatchShow))
 		r.Get("/status", s.handle(s.handleAPIStatus))
 	})
+	s.mountFaces(r) // public-inbox (b4), patchwork (git-pw), Atom feeds
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no page at %s", r.URL.Path)
 	}))

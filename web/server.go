@@ -39,7 +39,8 @@ type Options struct {
 	BehindProxy bool
 	// Mailer sends replies from the reply page; nil offers the .eml and a
 	// mailto: link only.
-	Mailer Mailer
+	Mailer   Mailer
+	ListName string // the list (patchwork project) name in the faces' URLs; default "all"
 }
 
 // Server is the HTTP side of patchreview.
@@ -56,10 +57,14 @@ type Server struct {
 	Drain    context.CancelFunc
 }
 
-// NewServer builds a Server. It fails only if a template does not parse.
+// NewServer builds a Server. It fails if a template does not parse or the
+// list name is not a usable path segment.
 func NewServer(store *storage.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 50 << 20
+	}
+	if err := checkListName(opts.ListName); err != nil {
+		return nil, err
 	}
 	pages, err := parsePages(templates.FS)
 	if err != nil {
@@ -149,6 +154,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "error", err, "method", r.Method, "uri", r.RequestURI)
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/1.") {
+		// The patchwork face: its clients (git-pw) print "detail".
+		writeJSON(w, status, map[string]string{"detail": msg})
+		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		writeJSON(w, status, map[string]string{"error": msg})

@@ -33,6 +33,7 @@ type patchView struct {
 	PrevLabel, NextLabel string
 	// The same patch in the previous and next version of the series.
 	PrevVersionPatch, NextVersionPatch int64
+	MessageID, B4Midmask               string // for the page's `b4 am` line
 }
 
 // newPatchView builds the page model: the diff (or the pasted code, as one

@@ -29,7 +29,7 @@ func TestReadmeTellsTheTruth(t *testing.T) {
 	if !strings.Contains(string(readme), testCmd) || strings.TrimSpace(lines[len(lines)-1]) != testCmd {
 		t.Errorf(".ci/run must end with the README's test command %q", testCmd)
 	}
-	for _, cmd := range []string{"serve", "ingest", "check"} {
+	for _, cmd := range []string{"serve", "ingest", "check", "user"} {
 		if !strings.Contains(string(readme), "patchreview "+cmd) {
 			t.Errorf("README.md does not document 'patchreview %s'", cmd)
 		}

@@ -31,6 +31,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	smtpURL := fs.String("smtp", e.getenv("PATCHREVIEW_SMTP"), "SMTP relay that sends replies, smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (env PATCHREVIEW_SMTP)")
 	sendmail := fs.String("sendmail", e.getenv("PATCHREVIEW_SENDMAIL"), "sendmail command that sends replies instead, e.g. /usr/sbin/sendmail (env PATCHREVIEW_SENDMAIL)")
 	behindProxy := fs.Bool("behind-proxy", false, "a TLS-terminating proxy is in front: Secure cookies, client address from X-Forwarded-For")
+	listName := fs.String("list-name", envOr(e.getenv, "PATCHREVIEW_LIST_NAME", "all"), "the list's name in the b4 and git-pw URLs: /<name>/<msgid>/, patchwork project <name> (env PATCHREVIEW_LIST_NAME)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -40,7 +41,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(ctx, log, serveConfig{addr: *addr, db: *db, maxUpload: *maxUpload, insecure: *insecure,
-		worker: !*noWorker, kernelVersion: *kv, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
+		worker: !*noWorker, kernelVersion: *kv, listName: *listName, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
 		private: *private, behindProxy: *behindProxy, drain: *drain, smtp: *smtpURL, sendmail: *sendmail}); err != nil {
 		log.Error("serve", "error", err)
 		return 1
@@ -49,12 +50,12 @@ func runServe(ctx context.Context, e env, args []string) int {
 }
 
 type serveConfig struct {
-	addr, db, secret, kernelVersion string
-	smtp, sendmail                  string
-	maxUpload                       int64
-	insecure, worker                bool
-	private, behindProxy            bool
-	drain                           time.Duration
+	addr, db, secret, kernelVersion, listName string
+	smtp, sendmail                            string
+	maxUpload                                 int64
+	insecure, worker                          bool
+	private, behindProxy                      bool
+	drain                                     time.Duration
 }
 
 func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
@@ -69,7 +70,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 		return err
 	}
 	srv, err := web.NewServer(store, log, web.Options{MaxUpload: cfg.maxUpload, WebhookSecret: cfg.secret,
-		InsecureHook: cfg.insecure, Kick: kick, Private: cfg.private, BehindProxy: cfg.behindProxy, Mailer: mailer})
+		InsecureHook: cfg.insecure, Kick: kick, Private: cfg.private, BehindProxy: cfg.behindProxy, Mailer: mailer, ListName: cfg.listName})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,514 @@
+package storage
+
+// This file holds the read (and the few write) queries of the protocol
+// faces: the public-inbox face that b4 and lei talk to, the patchwork REST
+// face that git-pw talks to, and the Atom feeds.
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"patchreview/review"
+)
+
+// FaceMessage is a stored message as the faces list it.
+type FaceMessage struct {
+	ID        int64 // row id
+	MessageID string
+	Subject   string
+	From      review.Address
+	Date      time.Time
+	Kind      string
+	SeriesID  int64 // 0 when in no series
+	ParentID  int64 // the patch, cover or code mail a reply answers; 0 if none
+	PatchID   int64 // the patch row when the message is a patch; 0 otherwise
+}
+
+const faceMessageCols = `m.id, m.message_id, m.subject, m.from_name, m.from_email, m.sent_at, m.kind,
+	coalesce(m.series_id, 0), coalesce(m.parent_id, 0), coalesce((SELECT p.id FROM patches p WHERE p.message_id = m.id), 0)`
+
+func scanFaceMessage(sc interface{ Scan(...any) error }) (FaceMessage, error) {
+	var fm FaceMessage
+	var sent int64
+	err := sc.Scan(&fm.ID, &fm.MessageID, &fm.Subject, &fm.From.Name, &fm.From.Email, &sent, &fm.Kind,
+		&fm.SeriesID, &fm.ParentID, &fm.PatchID)
+	fm.Date = time.Unix(0, sent).UTC()
+	return fm, err
+}
+
+func (s *Store) faceMessages(ctx context.Context, query string, args ...any) ([]FaceMessage, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []FaceMessage{}
+	for rows.Next() {
+		fm, err := scanFaceMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fm)
+	}
+	return out, rows.Err()
+}
+
+// MessageByMessageID returns the message with this Message-ID (without
+// angle brackets), or ErrNotFound.
+func (s *Store) MessageByMessageID(ctx context.Context, msgID string) (FaceMessage, error) {
+	fm, err := scanFaceMessage(s.r.QueryRowContext(ctx, `SELECT `+faceMessageCols+` FROM messages m WHERE m.message_id = ?`, msgID))
+	return fm, notFound(err, "message <%s>", msgID)
+}
+
+// RecentMessages lists the newest messages, in the order they arrived (row
+// ids grow as mail is accepted; ordering by them needs no scan of the rows).
+func (s *Store) RecentMessages(ctx context.Context, limit int) ([]FaceMessage, error) {
+	return s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m ORDER BY m.id DESC LIMIT ?`, limit)
+}
+
+// Thread returns the messages of the thread a message belongs to, in the
+// order they arrived: everything connected to it by In-Reply-To and References, in
+// either direction, as public-inbox's t.mbox.gz holds. At most limit
+// messages are collected. It returns ErrNotFound when msgID is unknown.
+func (s *Store) Thread(ctx context.Context, msgID string, limit int) ([]FaceMessage, error) {
+	if _, err := s.MessageByMessageID(ctx, msgID); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{msgID: true}
+	frontier := []string{msgID}
+	for len(frontier) > 0 && len(seen) < limit {
+		var next []string
+		for _, id := range frontier {
+			rows, err := s.r.QueryContext(ctx, `SELECT r.ref FROM message_refs r JOIN messages m ON m.id = r.message WHERE m.message_id = ?1
+				UNION SELECT m.message_id FROM message_refs r JOIN messages m ON m.id = r.message WHERE r.ref = ?1`, id)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var ref string
+				if err := rows.Scan(&ref); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if !seen[ref] && len(seen) < limit {
+					seen[ref] = true
+					next = append(next, ref)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+		frontier = next
+	}
+	ids := make([]any, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	out := []FaceMessage{}
+	for chunk := range slices.Chunk(ids, 500) {
+		ms, err := s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m WHERE m.message_id IN (?`+
+			strings.Repeat(",?", len(chunk)-1)+`)`, chunk...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	// In arrival order, as public-inbox numbers its messages: b4 collects
+	// trailers in this order.
+	slices.SortFunc(out, func(a, b FaceMessage) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// PatchStates are patchwork's default states, the ones git-pw offers.
+var PatchStates = []string{"new", "under-review", "accepted", "rejected", "rfc", "not-applicable",
+	"changes-requested", "awaiting-upstream", "superseded", "deferred"}
+
+// FaceAccount is an account as the patchwork face shows it (a patchwork
+// "user"): the reviewer accounts of accounts.go, with the local part of
+// the email address as the username git-pw's --delegate takes.
+type FaceAccount struct {
+	ID       int64
+	Username string
+	Name     string
+	Email    string
+}
+
+// faceAccount makes a User a FaceAccount.
+func faceAccount(u *User) FaceAccount {
+	name, _, _ := strings.Cut(u.Email, "@")
+	return FaceAccount{ID: u.ID, Username: name, Name: u.Name, Email: u.Email}
+}
+
+// FaceAccountOf returns the face's view of an account.
+func FaceAccountOf(u *User) FaceAccount { return faceAccount(u) }
+
+// FaceAccounts lists accounts whose name or email contains q (all when q
+// is empty), by id.
+func (s *Store) FaceAccounts(ctx context.Context, q string, limit, offset int) ([]FaceAccount, error) {
+	like := "%" + likeEscape(q) + "%"
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, email FROM users
+		WHERE name LIKE ?1 ESCAPE '\' OR email LIKE ?1 ESCAPE '\' ORDER BY id LIMIT ?2 OFFSET ?3`, like, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []FaceAccount{}
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.ID, &u.Name, &u.Email); err != nil {
+			return nil, err
+		}
+		out = append(out, faceAccount(&u))
+	}
+	return out, rows.Err()
+}
+
+// FaceAccountByID returns one account, or ErrNotFound.
+func (s *Store) FaceAccountByID(ctx context.Context, id int64) (FaceAccount, error) {
+	u := User{ID: id}
+	err := s.r.QueryRowContext(ctx, `SELECT name, email FROM users WHERE id = ?`, id).Scan(&u.Name, &u.Email)
+	return faceAccount(&u), notFound(err, "user %d", id)
+}
+
+func likeEscape(q string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q)
+}
+
+// PWPatch is a patch as the patchwork face shows it.
+type PWPatch struct {
+	ID        int64
+	MessageID string
+	MsgRowID  int64
+	Subject   string // as sent, with its [PATCH …] prefix
+	From      review.Address
+	Date      time.Time
+	SeriesID  int64
+	Number    int
+	Diff      string
+	State     string // set by a maintainer, else derived
+	StateSet  bool   // State was set by a maintainer
+	Delegate  *FaceAccount
+	Archived  bool
+	CommitRef string
+}
+
+// pwPatchCols selects a patch with its derived state: a state set by a
+// maintainer wins; else superseded when the series has a later version,
+// changes-requested after such a verdict, under-review once reviewers gave
+// verdicts or trailers or comments, and new otherwise.
+const pwPatchCols = `p.id AS id, m.message_id AS msgid, m.id AS msg_row, m.subject AS subject, m.from_name AS from_name,
+	m.from_email AS from_email, m.sent_at AS sent_at, p.series_id AS series_id, p.number AS number, p.diff AS diff,
+	coalesce(st.state, CASE
+		WHEN EXISTS (SELECT 1 FROM series n WHERE n.prev_id = p.series_id) THEN 'superseded'
+		WHEN EXISTS (SELECT 1 FROM verdicts v WHERE v.series_id = p.series_id AND (v.patch_id IS NULL OR v.patch_id = p.id) AND v.kind IN ('changes-requested', 'Nacked-by')) THEN 'changes-requested'
+		WHEN EXISTS (SELECT 1 FROM verdicts v WHERE v.series_id = p.series_id AND (v.patch_id IS NULL OR v.patch_id = p.id))
+			OR EXISTS (SELECT 1 FROM collected_trailers t WHERE t.patch_id = p.id)
+			OR EXISTS (SELECT 1 FROM comments c WHERE c.patch_id = p.id) THEN 'under-review'
+		ELSE 'new' END) AS state,
+	st.state IS NOT NULL AS state_set, coalesce(st.delegate_id, 0) AS delegate, coalesce(st.archived, 0) AS archived,
+	coalesce(st.commit_ref, '') AS commit_ref`
+
+const pwPatchFrom = ` FROM patches p JOIN messages m ON m.id = p.message_id LEFT JOIN pw_patch_states st ON st.patch_id = p.id`
+
+func (s *Store) scanPWPatches(ctx context.Context, query string, args ...any) ([]PWPatch, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []PWPatch{}
+	var delegates []int64
+	for rows.Next() {
+		var p PWPatch
+		var sent, delegate int64
+		if err := rows.Scan(&p.ID, &p.MessageID, &p.MsgRowID, &p.Subject, &p.From.Name, &p.From.Email, &sent, &p.SeriesID,
+			&p.Number, &p.Diff, &p.State, &p.StateSet, &delegate, &p.Archived, &p.CommitRef); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Date = time.Unix(0, sent).UTC()
+		out = append(out, p)
+		delegates = append(delegates, delegate)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, d := range delegates {
+		if d != 0 {
+			a, err := s.FaceAccountByID(ctx, d)
+			if err != nil {
+				return nil, err
+			}
+			out[i].Delegate = &a
+		}
+	}
+	return out, nil
+}
+
+// PWPatchFilter selects patches for the patchwork face.
+type PWPatchFilter struct {
+	SeriesID int64
+	States   []string // any of these (derived or set); all when empty
+	Query    string   // substring of the subject
+	Limit    int
+	Offset   int
+	Oldest   bool // oldest first; newest first otherwise
+}
+
+// PWPatches lists patches with their states.
+func (s *Store) PWPatches(ctx context.Context, f PWPatchFilter) ([]PWPatch, error) {
+	where, args := []string{"p.kind = 'patch'"}, []any{}
+	if f.SeriesID != 0 {
+		where, args = append(where, "p.series_id = ?"), append(args, f.SeriesID)
+	}
+	if f.Query != "" {
+		where, args = append(where, `m.subject LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(f.Query)+"%")
+	}
+	order := "DESC"
+	if f.Oldest {
+		order = "ASC"
+	}
+	q := `SELECT * FROM (SELECT ` + pwPatchCols + pwPatchFrom + ` WHERE ` + strings.Join(where, " AND ") + `)`
+	if len(f.States) > 0 {
+		q += ` WHERE state IN (?` + strings.Repeat(",?", len(f.States)-1) + `)`
+		for _, st := range f.States {
+			args = append(args, st)
+		}
+	}
+	if f.SeriesID != 0 {
+		q += ` ORDER BY number, id`
+	} else {
+		q += ` ORDER BY sent_at ` + order + `, id ` + order
+	}
+	q += fmt.Sprintf(` LIMIT %d OFFSET %d`, max(f.Limit, 1), max(f.Offset, 0))
+	return s.scanPWPatches(ctx, q, args...)
+}
+
+// PWPatchByID returns one patch with its state, or ErrNotFound.
+func (s *Store) PWPatchByID(ctx context.Context, id int64) (PWPatch, error) {
+	ps, err := s.scanPWPatches(ctx, `SELECT `+pwPatchCols+pwPatchFrom+` WHERE p.id = ?`, id)
+	if err != nil {
+		return PWPatch{}, err
+	}
+	if len(ps) == 0 {
+		return PWPatch{}, fmt.Errorf("patch %d: %w", id, ErrNotFound)
+	}
+	return ps[0], nil
+}
+
+// PatchStatesOfSeries maps each patch of a series to its patchwork state.
+func (s *Store) PatchStatesOfSeries(ctx context.Context, seriesID int64) (map[int64]string, error) {
+	ps, err := s.PWPatches(ctx, PWPatchFilter{SeriesID: seriesID, Limit: 10000})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, p := range ps {
+		out[p.ID] = p.State
+	}
+	return out, nil
+}
+
+// PatchUpdate is a change of a patch's patchwork fields; nil fields stay.
+type PatchUpdate struct {
+	State     *string
+	Delegate  *int64 // account id; 0 clears
+	Archived  *bool
+	CommitRef *string
+}
+
+// UpdatePatchState applies a maintainer's change to a patch. An unknown
+// state or delegate is review.ErrInvalid; an unknown patch ErrNotFound.
+func (s *Store) UpdatePatchState(ctx context.Context, patchID int64, by FaceAccount, u PatchUpdate) error {
+	if u.State != nil && !slices.Contains(PatchStates, *u.State) {
+		return fmt.Errorf("%w: unknown state %q; known: %s", review.ErrInvalid, *u.State, strings.Join(PatchStates, ", "))
+	}
+	cur, err := s.PWPatchByID(ctx, patchID)
+	if err != nil {
+		return err
+	}
+	state, archived, ref := cur.State, cur.Archived, cur.CommitRef
+	var delegate any
+	if cur.Delegate != nil {
+		delegate = cur.Delegate.ID
+	}
+	if u.State != nil {
+		state = *u.State
+	}
+	if u.Archived != nil {
+		archived = *u.Archived
+	}
+	if u.CommitRef != nil {
+		ref = *u.CommitRef
+	}
+	if u.Delegate != nil {
+		delegate = nil
+		if *u.Delegate != 0 {
+			if _, err := s.FaceAccountByID(ctx, *u.Delegate); errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("%w: no user %d to delegate to", review.ErrInvalid, *u.Delegate)
+			} else if err != nil {
+				return err
+			}
+			delegate = *u.Delegate
+		}
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO pw_patch_states (patch_id, state, delegate_id, archived, commit_ref, updated_by, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (patch_id) DO UPDATE SET state = excluded.state, delegate_id = excluded.delegate_id,
+			archived = excluded.archived, commit_ref = excluded.commit_ref, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			patchID, state, delegate, archived, ref, by.ID, s.now().UnixNano())
+		return err
+	})
+}
+
+// Person is a patch or cover author, as patchwork's people: its id is the
+// row id of the first message they sent.
+type Person struct {
+	ID    int64
+	Name  string
+	Email string
+}
+
+// People lists the authors of patches and cover letters whose name or
+// email contains q, by id.
+func (s *Store) People(ctx context.Context, q string, limit, offset int) ([]Person, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT min(id), from_name, from_email FROM messages
+		WHERE kind IN ('patch', 'cover', 'pull', 'code') AND from_email != '' AND (from_name LIKE ?1 ESCAPE '\' OR from_email LIKE ?1 ESCAPE '\')
+		GROUP BY lower(from_email) ORDER BY min(id) LIMIT ?2 OFFSET ?3`, "%"+likeEscape(q)+"%", limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Person{}
+	for rows.Next() {
+		var p Person
+		if err := rows.Scan(&p.ID, &p.Name, &p.Email); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PersonByID returns the person whose first message has this row id, or
+// ErrNotFound.
+func (s *Store) PersonByID(ctx context.Context, id int64) (Person, error) {
+	p := Person{ID: id}
+	err := s.r.QueryRowContext(ctx, `SELECT from_name, from_email FROM messages WHERE id = ?1 AND from_email != ''
+		AND id = (SELECT min(id) FROM messages WHERE lower(from_email) = lower((SELECT from_email FROM messages WHERE id = ?1))
+			AND kind IN ('patch', 'cover', 'pull', 'code'))`, id).Scan(&p.Name, &p.Email)
+	return p, notFound(err, "person %d", id)
+}
+
+// SeriesSummaryByID returns one series' list row, or ErrNotFound: what
+// SeriesByID gives without loading its messages.
+func (s *Store) SeriesSummaryByID(ctx context.Context, id int64) (SeriesSummary, error) {
+	ss, err := scanSummary(s.r.QueryRowContext(ctx, `SELECT `+summaryCols+` FROM series s WHERE s.id = ?`, id))
+	return ss, notFound(err, "series %d", id)
+}
+
+// PersonID returns the people id of an email address, or 0.
+func (s *Store) PersonID(ctx context.Context, email string) (int64, error) {
+	var id sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT min(id) FROM messages WHERE lower(from_email) = lower(?) AND kind IN ('patch', 'cover', 'pull', 'code')`, email).Scan(&id)
+	return id.Int64, err
+}
+
+// FaceSeriesMessage is a cover letter or patch of a series with its
+// Message-ID, for the faces' links.
+type FaceSeriesMessage struct {
+	FaceMessage
+	Number int
+}
+
+// SeriesFaceMessages returns a series' cover letter (Number 0, Kind
+// "cover" or "pull") and patches, in order.
+func (s *Store) SeriesFaceMessages(ctx context.Context, seriesID int64) ([]FaceSeriesMessage, error) {
+	ids, err := s.SeriesMessages(ctx, seriesID)
+	if err != nil {
+		return nil, err
+	}
+	out := []FaceSeriesMessage{}
+	for _, id := range ids {
+		fm, err := scanFaceMessage(s.r.QueryRowContext(ctx, `SELECT `+faceMessageCols+` FROM messages m WHERE m.id = ?`, id))
+		if err != nil {
+			return nil, err
+		}
+		var n int
+		if fm.PatchID != 0 {
+			if err := s.r.QueryRowContext(ctx, `SELECT number FROM patches WHERE id = ?`, fm.PatchID).Scan(&n); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, FaceSeriesMessage{FaceMessage: fm, Number: n})
+	}
+	return out, nil
+}
+
+// CoverLetters lists cover letters (and pull requests without a diff),
+// newest first.
+func (s *Store) CoverLetters(ctx context.Context, q string, limit, offset int) ([]FaceMessage, error) {
+	return s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m JOIN series s ON s.cover_id = m.id
+		WHERE m.subject LIKE ? ESCAPE '\' ORDER BY m.sent_at DESC, m.id DESC LIMIT ? OFFSET ?`, "%"+likeEscape(q)+"%", limit, offset)
+}
+
+// CoverLetter returns the cover letter with this message row id, or
+// ErrNotFound when the message is not a series' cover.
+func (s *Store) CoverLetter(ctx context.Context, id int64) (FaceMessage, error) {
+	fm, err := scanFaceMessage(s.r.QueryRowContext(ctx, `SELECT `+faceMessageCols+` FROM messages m JOIN series s ON s.cover_id = m.id WHERE m.id = ?`, id))
+	return fm, notFound(err, "cover %d", id)
+}
+
+// SeriesEvent is one entry of a series' feed: a finding, a comment or a
+// verdict.
+type SeriesEvent struct {
+	Kind    string // "finding", "comment" or "verdict"
+	ID      int64
+	PatchID int64
+	Subject string // the patch's subject
+	Author  review.Address
+	Title   string
+	Body    string
+	Path    string
+	Line    int
+	Time    time.Time
+}
+
+// SeriesEvents lists a series' findings, comments and verdicts, newest
+// first.
+// Findings carry the time their patch was received.
+func (s *Store) SeriesEvents(ctx context.Context, seriesID int64, limit int) ([]SeriesEvent, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT * FROM (
+		SELECT 'finding', f.id, f.patch_id, m.subject, '', '', f.severity || ': ' || f.rule, f.message, f.path, f.line, m.received_at AS t
+			FROM findings f JOIN patches p ON p.id = f.patch_id JOIN messages m ON m.id = p.message_id WHERE p.series_id = ?1
+		UNION ALL
+		SELECT 'comment', c.id, coalesce(c.patch_id, 0), coalesce(m.subject, ''), c.author_name, c.author_email, 'comment', c.body, c.path, c.line, c.created_at
+			FROM comments c LEFT JOIN patches p ON p.id = c.patch_id LEFT JOIN messages m ON m.id = p.message_id WHERE c.series_id = ?1
+		UNION ALL
+		SELECT 'verdict', v.id, coalesce(v.patch_id, 0), coalesce(m.subject, ''), v.author_name, v.author_email, v.kind, v.note, '', 0, v.created_at
+			FROM verdicts v LEFT JOIN patches p ON p.id = v.patch_id LEFT JOIN messages m ON m.id = p.message_id WHERE v.series_id = ?1)
+		ORDER BY t DESC LIMIT ?2`, seriesID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []SeriesEvent{}
+	for rows.Next() {
+		var e SeriesEvent
+		var t int64
+		if err := rows.Scan(&e.Kind, &e.ID, &e.PatchID, &e.Subject, &e.Author.Name, &e.Author.Email, &e.Title, &e.Body, &e.Path, &e.Line, &t); err != nil {
+			return nil, err
+		}
+		e.Time = time.Unix(0, t).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,125 @@
+package feeds
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"patchreview/storage"
+)
+
+// Handlers serve the feeds from a store.
+type Handlers struct {
+	Store *storage.Store
+	Log   *slog.Logger
+}
+
+// fail answers an error as plain text: 404 for what does not exist, 400
+// for a bad id, 500 (logged) otherwise.
+func (h Handlers) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if errors.Is(err, storage.ErrNotFound) {
+		status = http.StatusNotFound
+	}
+	msg := err.Error()
+	if status >= 500 {
+		h.Log.Error("feed failed", "error", err, "uri", r.RequestURI)
+		msg = "something went wrong; it has been logged"
+	}
+	http.Error(w, msg, status)
+}
+
+// NewSeries serves the newest series of a list (?limit=, default 50, at
+// most 200) as Atom: one entry per series version.
+func (h Handlers) NewSeries(list string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		limit := 50
+		if v := r.URL.Query().Get("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 200 {
+				http.Error(w, fmt.Sprintf("bad limit %q: want 1 to 200", v), http.StatusBadRequest)
+				return
+			}
+			limit = n
+		}
+		ss, err := h.Store.ListSeries(r.Context(), storage.SeriesFilter{Limit: limit})
+		if err != nil {
+			h.fail(w, r, http.StatusInternalServerError, err)
+			return
+		}
+		base := BaseURL(r)
+		f := Feed{Title: "New series on " + list, ID: base + "/" + list + "/series.atom",
+			Links: []Link{{Href: base + "/" + list + "/series.atom", Rel: "self"}, {Href: base + "/"}}}
+		for _, s := range ss {
+			url := fmt.Sprintf("%s/series/%d", base, s.ID)
+			f.Entries = append(f.Entries, Entry{
+				Title:   fmt.Sprintf("[v%d] %s", s.Version, s.Title),
+				ID:      url,
+				Updated: Time(s.Received),
+				Author:  &Person{Name: s.Author.Name, Email: s.Author.Email},
+				Links:   []Link{{Href: url}, {Href: url + "/feed.atom", Rel: "related", Type: "application/atom+xml"}},
+				Content: &Content{Type: "text", Body: fmt.Sprintf("%d of %d patches, %s; %d errors, %d warnings from the checks",
+					s.Patches, s.Total, s.State, s.Errors, s.Warnings)},
+			})
+		}
+		if err := Write(w, f); err != nil {
+			h.Log.Debug("feed write", "error", err)
+		}
+	}
+}
+
+// SeriesActivity serves the findings, comments and verdicts on one
+// series (the {id} URL parameter), newest first, as Atom.
+func (h Handlers) SeriesActivity(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(w, fmt.Sprintf("bad id %q: want a positive number", chi.URLParam(r, "id")), http.StatusBadRequest)
+		return
+	}
+	se, err := h.Store.SeriesByID(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	evs, err := h.Store.SeriesEvents(r.Context(), id, 200)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	base := BaseURL(r)
+	seriesURL := fmt.Sprintf("%s/series/%d", base, id)
+	f := Feed{Title: fmt.Sprintf("Review of %s (v%d)", se.Title, se.Version), ID: seriesURL + "/feed.atom",
+		Links: []Link{{Href: seriesURL + "/feed.atom", Rel: "self"}, {Href: seriesURL}}}
+	for _, e := range evs {
+		url := seriesURL
+		if e.PatchID != 0 {
+			url = fmt.Sprintf("%s/patches/%d", base, e.PatchID)
+		}
+		where := e.Path
+		if e.Line > 0 {
+			where = fmt.Sprintf("%s:%d", e.Path, e.Line)
+		}
+		on := e.Subject
+		if on == "" {
+			on = "the series"
+		}
+		title := e.Title + " on " + on
+		if where != "" {
+			title += " at " + where
+		}
+		entry := Entry{Title: title, ID: fmt.Sprintf("%s#%s-%d", url, e.Kind, e.ID), Updated: Time(e.Time),
+			Links: []Link{{Href: fmt.Sprintf("%s#%s-%d", url, e.Kind, e.ID)}}, Content: &Content{Type: "text", Body: e.Body}}
+		if e.Kind != "finding" {
+			entry.Author = &Person{Name: e.Author.Name, Email: e.Author.Email}
+		} else {
+			entry.Author = &Person{Name: "patchreview checks"}
+		}
+		f.Entries = append(f.Entries, entry)
+	}
+	if err := Write(w, f); err != nil {
+		h.Log.Debug("feed write", "error", err)
+	}
+}

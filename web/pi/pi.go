@@ -1,0 +1,314 @@
+// Package pi is the public-inbox face of patchreview: the URLs that b4 and
+// lei fetch from a public-inbox server (lore.kernel.org), so that
+//
+//	git config b4.midmask http://HOST/all/%s
+//
+// makes `b4 am <msgid>` and `b4 mbox <msgid>` fetch from this instance.
+//
+// Under a list's prefix (/<list>/ and /all/) it serves:
+//
+//	<msgid>            302 to <msgid>/ (b4 HEADs this for a non-/all/ midmask)
+//	<msgid>/           302 to the patch, series or raw page of the message
+//	<msgid>/raw        the raw mail, text/plain
+//	<msgid>/t.mbox.gz  the whole thread as gzipped mboxrd
+//	?q=…&x=m           search results as gzipped mboxrd (GET or POST)
+//	new.atom           the newest messages as Atom
+package pi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"patchreview/review"
+	"patchreview/storage"
+	"patchreview/web/feeds"
+)
+
+// MaxThread bounds the messages of one t.mbox.gz or search answer.
+const MaxThread = 2000
+
+// Search finds the messages a public-inbox query asks for. It is a
+// function so that it can be pointed at full-text search later.
+type Search func(ctx context.Context, query string) ([]storage.FaceMessage, error)
+
+// Handler serves one list's public-inbox URLs. Mount it at "/<list>".
+type Handler struct {
+	Store  *storage.Store
+	List   string // the list name in URLs
+	Search Search // nil: SeriesSearch over Store
+	Log    *slog.Logger
+}
+
+// MidEscape escapes a Message-ID for a URL path as public-inbox's
+// mid_escape does: everything outside RFC 3986's pchar set is
+// percent-encoded ('/' and '%' included, '@' not).
+func MidEscape(mid string) string {
+	var b strings.Builder
+	for i := 0; i < len(mid); i++ {
+		c := mid[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusInternalServerError, "something went wrong; it has been logged"
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+		status, msg = he.status, he.msg
+	case errors.Is(err, storage.ErrNotFound):
+		status, msg = http.StatusNotFound, err.Error()
+	}
+	if status >= 500 && h.Log != nil {
+		h.Log.Error("public-inbox face", "error", err, "method", r.Method, "uri", r.RequestURI)
+	}
+	http.Error(w, msg, status)
+}
+
+// ServeHTTP dispatches on the path below the list prefix. It reads the
+// escaped path itself: a Message-ID may hold '/' (as %2F).
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.serve(w, r); err != nil {
+		h.fail(w, r, err)
+	}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/"+h.List)
+	if !ok {
+		return &httpError{http.StatusNotFound, "not under /" + h.List}
+	}
+	rest = strings.TrimPrefix(rest, "/")
+	if rest == "" {
+		return h.serveSearch(w, r)
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return &httpError{http.StatusMethodNotAllowed, r.Method + " is not allowed here; only the search (?x=m) takes POST"}
+	}
+	if rest == "new.atom" {
+		return h.serveAtom(w, r)
+	}
+	seg, tail, _ := strings.Cut(rest, "/")
+	mid, err := url.PathUnescape(seg)
+	mid = strings.TrimSuffix(strings.TrimPrefix(mid, "<"), ">")
+	if err != nil || mid == "" {
+		return &httpError{http.StatusBadRequest, fmt.Sprintf("bad Message-ID in the path %q", seg)}
+	}
+	m, err := h.Store.MessageByMessageID(r.Context(), mid)
+	if err != nil {
+		return err
+	}
+	base := feeds.BaseURL(r) + "/" + h.List + "/" + MidEscape(mid) + "/"
+	switch {
+	case !strings.Contains(rest, "/"):
+		// b4 HEADs <midmask> and takes the list URL from Location: it must
+		// be absolute.
+		http.Redirect(w, r, base, http.StatusFound)
+	case tail == "", tail == "T/", tail == "t/":
+		http.Redirect(w, r, pageOf(m), http.StatusFound)
+	case tail == "raw":
+		raw, err := h.Store.MessageRaw(r.Context(), m.ID)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, err = w.Write(raw)
+		return err
+	case tail == "t.mbox.gz":
+		thread, err := h.Store.Thread(r.Context(), mid, MaxThread)
+		if err != nil {
+			return err
+		}
+		return h.writeMboxGz(w, r, "t.mbox.gz", thread)
+	default:
+		return &httpError{http.StatusNotFound, fmt.Sprintf("no %q for a message; there are raw and t.mbox.gz", tail)}
+	}
+	return nil
+}
+
+// pageOf is the page that shows a message best.
+func pageOf(m storage.FaceMessage) string {
+	switch {
+	case m.PatchID != 0:
+		return fmt.Sprintf("/patches/%d", m.PatchID)
+	case m.Kind == "cover" || m.Kind == "pull":
+		if m.SeriesID != 0 {
+			return fmt.Sprintf("/series/%d", m.SeriesID)
+		}
+	}
+	return fmt.Sprintf("/messages/%d/raw", m.ID)
+}
+
+// serveSearch answers /<list>/?q=…&x=m with the matching messages as
+// gzipped mboxrd (404 when none match, as public-inbox does); without
+// x=m it sends a browser to the series list's search.
+func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if q.Get("x") != "m" {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return &httpError{http.StatusMethodNotAllowed, "POST is for the mbox search: add ?x=m"}
+		}
+		http.Redirect(w, r, "/?q="+url.QueryEscape(q.Get("q")), http.StatusFound)
+		return nil
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
+		return &httpError{http.StatusMethodNotAllowed, r.Method + " is not allowed on the search"}
+	}
+	query := strings.TrimSpace(q.Get("q"))
+	if query == "" {
+		return &httpError{http.StatusBadRequest, "the search needs a query: ?q=…&x=m"}
+	}
+	search := h.Search
+	if search == nil {
+		search = SeriesSearch(h.Store)
+	}
+	msgs, err := search(r.Context(), query)
+	if err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		return &httpError{http.StatusNotFound, "no messages match " + query}
+	}
+	return h.writeMboxGz(w, r, "results-"+h.List+".mbox.gz", msgs)
+}
+
+func (h *Handler) writeMboxGz(w http.ResponseWriter, r *http.Request, name string, msgs []storage.FaceMessage) error {
+	raws := make([][]byte, 0, len(msgs))
+	for _, m := range msgs {
+		raw, err := h.Store.MessageRaw(r.Context(), m.ID)
+		if err != nil {
+			return err
+		}
+		// A message split from an mbox keeps the blank line that
+		// separated it from the next; WriteMbox adds that line again.
+		if bytes.HasSuffix(raw, []byte("\n\n")) {
+			raw = raw[:len(raw)-1]
+		}
+		raws = append(raws, raw)
+	}
+	var mbox bytes.Buffer
+	if err := review.WriteMbox(&mbox, raws); err != nil {
+		return err
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(mbox.Bytes())
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/gzip")
+	w.Header().Set("Content-Disposition", "inline; filename="+name)
+	_, err := gz.WriteTo(w)
+	return err
+}
+
+// serveAtom lists the newest 25 messages, as public-inbox's new.atom.
+func (h *Handler) serveAtom(w http.ResponseWriter, r *http.Request) error {
+	msgs, err := h.Store.RecentMessages(r.Context(), 25)
+	if err != nil {
+		return err
+	}
+	base := feeds.BaseURL(r) + "/" + h.List + "/"
+	f := feeds.Feed{Title: h.List, ID: base + "new.atom",
+		Links: []feeds.Link{{Href: base + "new.atom", Rel: "self"}, {Href: base}}}
+	for _, m := range msgs {
+		u := base + MidEscape(m.MessageID) + "/"
+		f.Entries = append(f.Entries, feeds.Entry{Title: m.Subject, ID: "urn:message-id:" + m.MessageID, Updated: feeds.Time(m.Date),
+			Author: &feeds.Person{Name: m.From.Name, Email: m.From.Email}, Links: []feeds.Link{{Href: u}}})
+	}
+	return feeds.Write(w, f)
+}
+
+// term is one prefix:value of a public-inbox query ("" prefix: free text).
+var term = regexp.MustCompile(`(?:\b([a-z]{1,3}):)?(?:"([^"]*)"|([^\s()"]+))`)
+
+// SeriesSearch is the search until full-text search lands. Terms are
+// ANDed: m:<msgid> finds that message; s:"…" and free text match as the
+// series list's search does (title, author, patch titles), f:"…" the
+// series author's name or email; other prefixes (b:, nq:, …) need
+// full-text search and match nothing. It gives each matching series'
+// cover letter and patches, newest series first.
+func SeriesSearch(st *storage.Store) Search {
+	return func(ctx context.Context, query string) ([]storage.FaceMessage, error) {
+		var mids, text, from []string
+		for _, m := range term.FindAllStringSubmatch(query, -1) {
+			v := m[2] + m[3]
+			switch {
+			case m[1] == "" && (v == "AND" || v == "OR" || v == "NOT"):
+			case m[1] == "m":
+				mids = append(mids, strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">"))
+			case m[1] == "s" || m[1] == "":
+				text = append(text, v)
+			case m[1] == "f":
+				from = append(from, strings.ToLower(v))
+			default:
+				return nil, nil
+			}
+		}
+		var out []storage.FaceMessage
+		if len(mids) > 0 {
+			for _, mid := range mids {
+				fm, err := st.MessageByMessageID(ctx, mid)
+				if errors.Is(err, storage.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, fm)
+			}
+			return out, nil
+		}
+		q := strings.Join(text, " ")
+		if q == "" && len(from) > 0 {
+			q = from[0]
+		}
+		if q == "" {
+			return nil, nil
+		}
+		ss, err := st.ListSeries(ctx, storage.SeriesFilter{Query: q, Limit: 200})
+		if err != nil {
+			return nil, err
+		}
+	series:
+		for _, s := range ss {
+			for _, f := range from {
+				if !strings.Contains(strings.ToLower(s.Author.String()), f) {
+					continue series
+				}
+			}
+			ms, err := st.SeriesFaceMessages(ctx, s.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range ms {
+				out = append(out, m.FaceMessage)
+			}
+			if len(out) >= MaxThread {
+				break
+			}
+		}
+		return out, nil
+	}
+}

@@ -1,0 +1,311 @@
+// Package pw is the patchwork face of patchreview: the subset of
+// patchwork's REST API (version 1.2) that git-pw uses, so that
+//
+//	git config pw.server http://HOST/api/1.2
+//	git config pw.project <list>
+//	git config pw.token <token>
+//
+// makes `git-pw series list`, `git-pw series apply N` and
+// `git-pw patch update --state accepted N` work against this instance.
+//
+// Each list is a project. Reads are public; writes (PATCH of a patch's
+// state, delegate, archived flag or commit ref) need "Authorization: Token
+// …" of an account. Lists paginate with ?page= and ?per_page= and say
+// where the next and previous pages are in a Link header, as patchwork
+// does.
+package pw
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"patchreview/review"
+	"patchreview/storage"
+	"patchreview/web/feeds"
+)
+
+// Account is who a token belongs to.
+type Account struct {
+	ID       int64
+	Username string
+	Name     string
+	Email    string
+}
+
+// TokenAuth resolves an API token to its account; an unknown token is
+// storage.ErrNotFound.
+type TokenAuth interface {
+	Account(ctx context.Context, token string) (Account, error)
+}
+
+// API serves the patchwork REST API. Mount its Handler at /api/1.2 on a
+// chi router.
+type API struct {
+	Store    *storage.Store
+	Auth     TokenAuth
+	Log      *slog.Logger
+	Projects func(context.Context) []string // list names; project ids are 1-based positions
+}
+
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func errorf(status int, format string, args ...any) error {
+	return &apiError{status, fmt.Sprintf(format, args...)}
+}
+
+// handle adapts a handler that returns an error, answering errors as
+// patchwork does: JSON {"detail": "…"}.
+func (a *API) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		status, msg := http.StatusInternalServerError, "something went wrong; it has been logged"
+		var ae *apiError
+		switch {
+		case errors.As(err, &ae):
+			status, msg = ae.status, ae.msg
+		case errors.Is(err, storage.ErrNotFound):
+			status, msg = http.StatusNotFound, "Not found: "+err.Error()
+		case errors.Is(err, review.ErrInvalid):
+			status, msg = http.StatusBadRequest, err.Error()
+		}
+		if status >= 500 && a.Log != nil {
+			a.Log.Error("patchwork face", "error", err, "method", r.Method, "uri", r.RequestURI)
+		}
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Token realm="api"`)
+		}
+		writeJSON(w, status, map[string]string{"detail": msg})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Allow", "GET, HEAD, PATCH, PUT")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// Handler routes the API. Every path works with and without its trailing
+// slash (git-pw always sends one).
+func (a *API) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(withCache)
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Mounted under a chi router, routing goes by the route
+			// context's path; standalone, by the URL's.
+			if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePath != "" {
+				if len(rctx.RoutePath) > 1 {
+					rctx.RoutePath = strings.TrimSuffix(rctx.RoutePath, "/")
+				}
+			} else if len(r.URL.Path) > 1 && strings.HasSuffix(r.URL.Path, "/") {
+				r.URL.Path = strings.TrimSuffix(r.URL.Path, "/")
+				r.URL.RawPath = ""
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	r.Get("/", a.handle(a.index))
+	r.Get("/projects", a.handle(a.projectList))
+	r.Get("/projects/{id}", a.handle(a.projectShow))
+	r.Get("/series", a.handle(a.seriesList))
+	r.Get("/series/{id}", a.handle(a.seriesShow))
+	r.Get("/series/{id}/mbox", a.handle(a.seriesMbox))
+	r.Get("/patches", a.handle(a.patchList))
+	r.Get("/patches/{id}", a.handle(a.patchShow))
+	r.Patch("/patches/{id}", a.handle(a.patchUpdate))
+	r.Put("/patches/{id}", a.handle(a.patchUpdate))
+	r.Get("/patches/{id}/mbox", a.handle(a.patchMbox))
+	r.Get("/patches/{id}/raw", a.handle(a.patchRaw))
+	r.Get("/patches/{id}/comments", a.handle(a.patchComments))
+	r.Get("/patches/{id}/checks", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := a.patchOf(r); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, []any{}) // CI results are not collected here
+		return nil
+	}))
+	r.Get("/covers", a.handle(a.coverList))
+	r.Get("/covers/{id}", a.handle(a.coverShow))
+	r.Get("/covers/{id}/mbox", a.handle(a.coverMbox))
+	r.Get("/people", a.handle(a.peopleList))
+	r.Get("/people/{id}", a.handle(a.personShow))
+	r.Get("/users", a.handle(a.userList))
+	r.Get("/users/{id}", a.handle(a.userShow))
+	r.Get("/events", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		writeJSON(w, http.StatusOK, []any{})
+		return nil
+	}))
+	r.NotFound(a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusNotFound, "Not found: no API resource at %s", r.URL.Path)
+	}))
+	r.MethodNotAllowed(a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusMethodNotAllowed, "Method %q not allowed.", r.Method)
+	}))
+	return r
+}
+
+// api is the API's root URL as the client reached it.
+func api(r *http.Request) string {
+	v := "1.2"
+	if m := apiVersion.FindStringSubmatch(r.RequestURI); m != nil {
+		v = m[1]
+	}
+	return feeds.BaseURL(r) + "/api/" + v
+}
+
+var apiVersion = regexp.MustCompile(`^/api/(1\.[0-2])(/|$|\?)`)
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errorf(http.StatusNotFound, "Not found: bad id %q", chi.URLParam(r, "id"))
+	}
+	return id, nil
+}
+
+func (a *API) index(w http.ResponseWriter, r *http.Request) error {
+	base := api(r)
+	out := map[string]string{}
+	for _, k := range []string{"projects", "users", "people", "patches", "covers", "series", "events"} {
+		out[k] = base + "/" + k + "/"
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type project struct {
+	ID                   int64  `json:"id"`
+	URL                  string `json:"url"`
+	Name                 string `json:"name"`
+	LinkName             string `json:"link_name"`
+	ListID               string `json:"list_id"`
+	ListEmail            string `json:"list_email"`
+	WebURL               string `json:"web_url"`
+	ScmURL               string `json:"scm_url"`
+	WebscmURL            string `json:"webscm_url"`
+	ListArchiveURL       string `json:"list_archive_url"`
+	ListArchiveURLFormat string `json:"list_archive_url_format"`
+	CommitURLFormat      string `json:"commit_url_format"`
+}
+
+func (a *API) projects(r *http.Request) []project {
+	base := feeds.BaseURL(r)
+	var out []project
+	for i, name := range a.Projects(r.Context()) {
+		out = append(out, project{ID: int64(i + 1), URL: fmt.Sprintf("%s/projects/%d/", api(r), i+1), Name: name, LinkName: name,
+			ListID: name, WebURL: base + "/", ListArchiveURL: base + "/" + name + "/",
+			ListArchiveURLFormat: base + "/" + name + "/{}/"})
+	}
+	return out
+}
+
+// project returns the project a ?project= filter names (by id, link name
+// or list id); "" and "*" mean all projects (nil, true); an unknown one
+// is (nil, false).
+func (a *API) project(r *http.Request) (*project, bool) {
+	want := r.URL.Query().Get("project")
+	if want == "" || want == "*" {
+		return nil, true
+	}
+	for _, p := range a.projects(r) {
+		if want == strconv.FormatInt(p.ID, 10) || want == p.LinkName || want == p.ListID {
+			return &p, true
+		}
+	}
+	return nil, false
+}
+
+func (a *API) projectList(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, a.projects(r))
+	return nil
+}
+
+func (a *API) projectShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ps := a.projects(r)
+	if id > int64(len(ps)) {
+		return errorf(http.StatusNotFound, "Not found: project %d", id)
+	}
+	writeJSON(w, http.StatusOK, ps[id-1])
+	return nil
+}
+
+// page reads ?page= (1-based) and ?per_page= (default 30, at most 250).
+type page struct{ n, per int }
+
+func readPage(r *http.Request) (page, error) {
+	p := page{1, 30}
+	q := r.URL.Query()
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return p, errorf(http.StatusNotFound, "Invalid page %q.", v)
+		}
+		p.n = n
+	}
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, errorf(http.StatusBadRequest, "Invalid per_page %q: want a positive number.", v)
+		}
+		p.per = min(n, 250)
+	}
+	return p, nil
+}
+
+func (p page) offset() int { return (p.n - 1) * p.per }
+
+// writePage sends one page of a list: items holds up to per+1 entries,
+// the extra one saying that a next page exists. The Link header names the
+// next and previous pages.
+func writePage[T any](w http.ResponseWriter, r *http.Request, p page, items []T) {
+	var links []string
+	link := func(n int, rel string) {
+		u := *r.URL
+		q := u.Query()
+		q.Set("page", strconv.Itoa(n))
+		u.RawQuery = q.Encode()
+		links = append(links, fmt.Sprintf("<%s%s>; rel=%q", api(r), u.RequestURI(), rel))
+	}
+	if len(items) > p.per {
+		items = items[:p.per]
+		link(p.n+1, "next")
+	}
+	if p.n > 1 {
+		link(p.n-1, "prev")
+	}
+	if len(links) > 0 {
+		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	if items == nil {
+		items = []T{}
+	}
+	writeJSON(w, http.StatusOK, items)
+}
+
+// date formats a time as patchwork does (UTC, no zone).
+func date(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05") }
