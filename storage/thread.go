@@ -248,3 +248,25 @@ func reversedRefs(s []string) []string {
 	}
 	return out
 }
+
+// SeriesMboxMessages returns the message row ids that make a series'
+// git am-ready mbox: its patches that carry a diff, by number (pasted code
+// and replies never), after the cover letter when cover is true.
+func (s *Store) SeriesMboxMessages(ctx context.Context, seriesID int64, cover bool) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM (
+		SELECT cover_id AS id, -1 AS n FROM series WHERE id = ?1 AND cover_id IS NOT NULL AND ?2
+		UNION ALL SELECT message_id, number FROM patches WHERE series_id = ?1 AND kind = 'patch') ORDER BY n, id`, seriesID, cover)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
