@@ -238,6 +238,17 @@ func classify(m *Message, attached []string) {
 			}
 		}
 	}
+	if m.isReply() {
+		// A reply is a comment on what it answers: a diff in it is a change
+		// it suggests, never a patch of a series. Code pasted without a diff
+		// stays a code mail, checked and anchored, in the thread it answers.
+		if m.Patch == nil && LooksLikeCode(m.Body) {
+			m.Kind, m.PullURL = KindCode, ""
+			return
+		}
+		m.Kind, m.Suggested, m.Patch, m.PullURL = KindReply, m.Patch, nil, ""
+		return
+	}
 	switch {
 	case m.PullURL != "":
 		m.Kind = KindPull
@@ -254,6 +265,16 @@ func classify(m *Message, attached []string) {
 	default:
 		m.Kind = KindOther
 	}
+}
+
+// isReply reports whether a mail answers another rather than posting
+// something new: its subject says "Re:" ("Re: [PATCH 3/7]" is never a new
+// posting), unless its body starts a patch of its own with in-body
+// "Subject:" (and "From:") lines, the way a replacement patch is sent in a
+// thread and git am reads it. A mail that answers one without "Re:" keeps
+// its own kind: a patch sent with --in-reply-to, code pasted for review.
+func (m *Message) isReply() bool {
+	return m.Subject.IsReply && (m.Patch == nil || m.Patch.Subject == "")
 }
 
 var (

@@ -73,6 +73,7 @@ type Message struct {
 	Kind       Kind
 	Patch      *Patch // for KindPatch and a pull request that carries a diff
 	PullURL    string // for KindPull: "git://… branch"
+	Suggested  *Patch // for KindReply: a diff the reply carries, a change it suggests
 }
 
 // Patch is the part of a patch mail that git am would use.

@@ -130,7 +130,7 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	if err != nil {
 		return 0, err
 	}
-	return seriesID, adoptOrphans(ctx, tx, id, m.MessageID)
+	return seriesID, adoptOrphans(ctx, tx, id, m.MessageID, 0)
 }
 
 // linkPreviousVersion links a series that has no previous version yet to
@@ -183,62 +183,136 @@ func insertPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64, m *revi
 }
 
 // attachReply links a reply to the nearest patch, cover or code mail it
-// answers: its In-Reply-To, then its References from the newest.
+// answers: up its In-Reply-To chain through the stored replies (a reply to
+// a reply answers the same patch, and real replies often truncate or omit
+// References), then through its References from the newest. Replies that
+// arrived before it and answer it are attached with it.
 func attachReply(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) error {
-	refs := append([]string{m.InReplyTo}, reversedRefs(m.References)...)
-	for _, ref := range refs {
-		if ref == "" {
-			continue
-		}
-		var parent int64
-		var series sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT id, series_id FROM messages WHERE message_id = ? AND kind IN ('patch', 'cover', 'code', 'pull')`, ref).Scan(&parent, &series)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if _, err = tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?, series_id = ? WHERE id = ?`, parent, series, id); err != nil {
-			return err
-		}
-		return anchorReply(ctx, tx, id, m)
+	parent, err := answeredMember(ctx, tx, m)
+	if err != nil || parent == 0 {
+		return err
 	}
-	return nil
+	if _, err = tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1) WHERE id = ?2`, parent, id); err != nil {
+		return err
+	}
+	if err := anchorReply(ctx, tx, id, m); err != nil {
+		return err
+	}
+	return adoptOrphans(ctx, tx, parent, m.MessageID, 0)
 }
 
-// adoptOrphans attaches replies stored before the message they answer:
-// those attached to nothing yet that reference it, and those that answer it
-// directly (In-Reply-To) but were attached to an ancestor meanwhile.
-func adoptOrphans(ctx context.Context, tx *sql.Tx, id int64, messageID string) error {
-	rows, err := tx.QueryContext(ctx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
-		WHERE kind IN ('reply', 'other') AND id != ?1 AND (in_reply_to = ?2
-			OR parent_id IS NULL AND id IN (SELECT message FROM message_refs WHERE ref = ?2)) RETURNING id, raw`, id, messageID)
-	if err != nil {
-		return err
+// maxChain bounds how far up a chain of replies threading walks.
+const maxChain = 64
+
+// answeredMember returns the row id of the series member (patch, cover,
+// code mail, pull request) a reply answers, or 0 when none is stored yet.
+func answeredMember(ctx context.Context, tx *sql.Tx, m *review.Message) (int64, error) {
+	seen := map[string]bool{m.MessageID: true}
+	// In-Reply-To, then the In-Reply-To of that reply, and so on.
+	ref := m.InReplyTo
+	for i := 0; i < maxChain && ref != "" && !seen[ref]; i++ {
+		seen[ref] = true
+		id, parent, next, member, err := lookupRef(ctx, tx, ref)
+		if err != nil || id == 0 {
+			if err != nil {
+				return 0, err
+			}
+			break
+		}
+		if member {
+			return id, nil
+		}
+		if parent.Valid {
+			return parent.Int64, nil
+		}
+		ref = next
+	}
+	for _, ref := range reversedRefs(m.References) {
+		if ref == "" || ref == m.MessageID {
+			continue
+		}
+		id, parent, _, member, err := lookupRef(ctx, tx, ref)
+		if err != nil {
+			return 0, err
+		}
+		if member {
+			return id, nil
+		}
+		if parent.Valid {
+			return parent.Int64, nil
+		}
+	}
+	return 0, nil
+}
+
+// lookupRef finds a stored message by Message-ID: its row, its parent,
+// what it answers, and whether it is a series member.
+func lookupRef(ctx context.Context, tx *sql.Tx, ref string) (id int64, parent sql.NullInt64, inReplyTo string, member bool, err error) {
+	var kind string
+	var series sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT id, parent_id, in_reply_to, kind, series_id FROM messages WHERE message_id = ?`, ref).
+		Scan(&id, &parent, &inReplyTo, &kind, &series)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, parent, "", false, nil
+	}
+	switch kind {
+	case "patch", "cover", "code", "pull":
+		member = series.Valid
+	}
+	return id, parent, inReplyTo, member, err
+}
+
+// adoptOrphans attaches to member the replies stored before the message
+// answered (messageID) arrived: those that answer it directly
+// (In-Reply-To; re-attached even when an ancestor took them meanwhile),
+// those attached to nothing that reference it, and, down the chain, the
+// replies to each reply adopted. Every lookup is by index.
+func adoptOrphans(ctx context.Context, tx *sql.Tx, member int64, messageID string, depth int) error {
+	if depth > maxChain {
+		return nil
 	}
 	type adopted struct {
 		id  int64
 		raw []byte
 	}
 	var all []adopted
-	for rows.Next() {
-		var a adopted
-		if err := rows.Scan(&a.id, &a.raw); err != nil {
-			rows.Close()
+	for _, q := range []string{
+		`UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
+			WHERE in_reply_to = ?2 AND kind IN ('reply', 'other') AND id != ?1 AND parent_id IS NOT ?1 RETURNING id, raw`,
+		`UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
+			WHERE id IN (SELECT message FROM message_refs WHERE ref = ?2) AND parent_id IS NULL
+			AND kind IN ('reply', 'other') AND id != ?1 RETURNING id, raw`,
+	} {
+		rows, err := tx.QueryContext(ctx, q, member, messageID)
+		if err != nil {
 			return err
 		}
-		all = append(all, a)
-	}
-	rows.Close()
-	for _, a := range all {
-		if m, err := review.ParseMessage(a.raw); err == nil {
-			if err := anchorReply(ctx, tx, a.id, m); err != nil {
+		for rows.Next() {
+			var a adopted
+			if err := rows.Scan(&a.id, &a.raw); err != nil {
+				rows.Close()
 				return err
 			}
+			all = append(all, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
 		}
 	}
-	return rows.Err()
+	for _, a := range all {
+		m, err := review.ParseMessage(a.raw)
+		if err != nil {
+			continue
+		}
+		if err := anchorReply(ctx, tx, a.id, m); err != nil {
+			return err
+		}
+		if err := adoptOrphans(ctx, tx, member, m.MessageID, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func reversedRefs(s []string) []string {

@@ -1,0 +1,128 @@
+package storage
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// mail builds a raw message; refs are In-Reply-To's id first (may be
+// ""), then References (oldest first).
+func mail(id, from, subject, date, inReplyTo string, refs []string, body string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: %s\nSubject: %s\nMessage-ID: <%s>\nDate: %s\n", from, subject, id, date)
+	if inReplyTo != "" {
+		fmt.Fprintf(&b, "In-Reply-To: <%s>\n", inReplyTo)
+	}
+	if len(refs) > 0 {
+		b.WriteString("References:")
+		for _, r := range refs {
+			fmt.Fprintf(&b, " <%s>", r)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n" + body)
+	return []byte(b.String())
+}
+
+const patchBody = "Fix it.\n\nSigned-off-by: Ann <ann@example.org>\n---\n f.c | 1 +\n\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,3 @@\n int a;\n+int b;\n int c;\n"
+
+const suggestion = "> +int b;\n\nBetter:\n\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,3 @@\n int a;\n+long b;\n int c;\n"
+
+// parentOf returns the message_id of a message's parent, or "".
+func parentOf(t *testing.T, s *Store, msgID string) string {
+	t.Helper()
+	var p sql.NullString
+	err := s.r.QueryRow(`SELECT p.message_id FROM messages m LEFT JOIN messages p ON p.id = m.parent_id WHERE m.message_id = ?`, msgID).Scan(&p)
+	if err != nil {
+		t.Fatalf("%s: %v", msgID, err)
+	}
+	return p.String
+}
+
+func count(t *testing.T, s *Store, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.r.QueryRow(q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A reply that carries a diff is a reply: it is attached to the patch it
+// answers, starts no series and takes no slot in one.
+func TestReplyWithDiffIsAReply(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ingestRaw(t, s, mail("p1@x", "Ann <ann@example.org>", "[PATCH] f: add b", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, patchBody))
+	ingestRaw(t, s, mail("r1@x", "Bob <bob@example.org>", "Re: [PATCH] f: add b", "Mon, 5 Jan 2026 11:00:00 +0000", "p1@x", []string{"p1@x"}, suggestion))
+	if n := count(t, s, `SELECT count(*) FROM series`); n != 1 {
+		t.Errorf("%d series, want 1 (the reply must not start one)", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM patches`); n != 1 {
+		t.Errorf("%d patches, want 1", n)
+	}
+	if p := parentOf(t, s, "r1@x"); p != "p1@x" {
+		t.Errorf("the reply with a diff is attached to %q, want p1@x", p)
+	}
+}
+
+// Replies of replies reach the patch through In-Reply-To alone, in any
+// arrival order.
+func TestReplyOfReplyThroughInReplyTo(t *testing.T) {
+	p := mail("p1@x", "Ann <ann@example.org>", "[PATCH] f: add b", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, patchBody)
+	r1 := mail("r1@x", "Bob <bob@example.org>", "Re: [PATCH] f: add b", "Mon, 5 Jan 2026 11:00:00 +0000", "p1@x", nil, "> +int b;\n\nWhy?\n")
+	r2 := mail("r2@x", "Ann <ann@example.org>", "Re: [PATCH] f: add b", "Mon, 5 Jan 2026 12:00:00 +0000", "r1@x", nil, "> Why?\n\nBecause.\n")
+	r3 := mail("r3@x", "Cid <cid@example.org>", "Re: [PATCH] f: add b", "Mon, 5 Jan 2026 13:00:00 +0000", "r2@x", nil, "Tested-by: Cid <cid@example.org>\n")
+	for name, order := range map[string][][]byte{
+		"in order":     {p, r1, r2, r3},
+		"reversed":     {r3, r2, r1, p},
+		"patch last":   {r1, r2, r3, p},
+		"replies last": {p, r3, r2, r1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, _ := openTest(t, Options{})
+			for _, raw := range order {
+				ingestRaw(t, s, raw)
+			}
+			for _, id := range []string{"r1@x", "r2@x", "r3@x"} {
+				if got := parentOf(t, s, id); got != "p1@x" {
+					t.Errorf("%s attached to %q, want p1@x", id, got)
+				}
+			}
+			if n := count(t, s, `SELECT count(*) FROM collected_trailers WHERE key = 'Tested-by'`); n != 1 {
+				t.Errorf("the Tested-by given in a reply to a reply was collected %d times, want 1", n)
+			}
+		})
+	}
+}
+
+// The threading lookups run by index: none scans the messages or
+// comments table (adoptOrphans once scanned messages for every mail).
+func TestThreadingQueriesUseIndexes(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	for _, q := range []string{
+		`UPDATE messages SET parent_id = 1 WHERE in_reply_to = 'x' AND kind IN ('reply', 'other') AND id != 1 AND parent_id IS NOT 1`,
+		`UPDATE messages SET parent_id = 1 WHERE id IN (SELECT message FROM message_refs WHERE ref = 'x') AND parent_id IS NULL AND kind IN ('reply', 'other') AND id != 1`,
+		`SELECT id, parent_id, in_reply_to, kind, series_id FROM messages WHERE message_id = 'x'`,
+		`DELETE FROM comments WHERE source = 'list' AND message_id = 'x'`,
+	} {
+		rows, err := s.r.Query(`EXPLAIN QUERY PLAN ` + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			rows.Scan(&id, &parent, &notused, &detail)
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, d := range plan {
+			if strings.HasPrefix(d, "SCAN messages") || strings.HasPrefix(d, "SCAN comments") {
+				t.Errorf("%s\n  plan: %q", q, plan)
+			}
+		}
+	}
+}
