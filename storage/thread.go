@@ -87,6 +87,20 @@ func (x txIndex) PreviousVersion(author string, titles []string, version int) (i
 // and stores its patch row and findings. Replies that arrived before it
 // and answer it are attached to it.
 func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, findings []review.Finding) (int64, error) {
+	if m.Kind == review.KindCode && m.Subject.IsReply {
+		// Code pasted in a reply to a patch is a comment on that patch;
+		// in a reply to a discussion (a bug report) it is code to check.
+		parent, err := answeredMember(ctx, tx, m)
+		if err != nil {
+			return 0, err
+		}
+		if parent != 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET kind = 'reply' WHERE id = ?`, id); err != nil {
+				return 0, err
+			}
+			return 0, attachReply(ctx, tx, id, m)
+		}
+	}
 	var pl review.Placement
 	var err error
 	if m.Kind == review.KindPatch || m.Kind == review.KindCover {

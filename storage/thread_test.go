@@ -126,3 +126,18 @@ func TestThreadingQueriesUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+// Code pasted in a reply to a patch is a comment on the patch, not a
+// series of its own.
+func TestCodeInReplyToPatchIsAReply(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ingestRaw(t, s, mail("p1@x", "Ann <ann@example.org>", "[PATCH] f: add b", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, patchBody))
+	code := "> +int b;\n\nHow about:\n\nstatic int f(int a)\n{\n\tint b = a;\n\tb++;\n\tb--;\n\tb *= 2;\n\treturn b;\n}\n"
+	ingestRaw(t, s, mail("r1@x", "Bob <bob@example.org>", "Re: [PATCH] f: add b", "Mon, 5 Jan 2026 11:00:00 +0000", "p1@x", nil, code))
+	if n := count(t, s, `SELECT count(*) FROM series`); n != 1 {
+		t.Errorf("%d series, want 1", n)
+	}
+	if p := parentOf(t, s, "r1@x"); p != "p1@x" {
+		t.Errorf("the reply with code is attached to %q, want p1@x", p)
+	}
+}
