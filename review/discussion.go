@@ -136,11 +136,12 @@ func (r *Reply) trim() {
 }
 
 // AnchorLine is one line a reply can quote: a line of a diff (its new-side
-// number; a deleted line takes the new-side position it was removed at) or
-// a line of pasted code (its body line).
+// number; a removed line its old-side number, Side "old") or a line of
+// pasted code (its body line).
 type AnchorLine struct {
 	Path string
 	Line int
+	Side string // "old" for a removed line (Line is its old-side number), else ""
 	Text string
 	diff bool // the text came from a diff: quotes of it carry a +/-/space marker
 }
@@ -150,15 +151,12 @@ func DiffTargets(files []*File) []AnchorLine {
 	var out []AnchorLine
 	for _, f := range files {
 		for _, h := range f.Hunks {
-			next := h.NewStart
 			for _, l := range h.Lines {
-				n := l.New
+				a := AnchorLine{Path: f.Path(), Line: l.New, Text: l.Text, diff: true}
 				if l.Kind == LineDel {
-					n = next
-				} else {
-					next = l.New + 1
+					a.Line, a.Side = l.Old, SideOld
 				}
-				out = append(out, AnchorLine{Path: f.Path(), Line: n, Text: l.Text, diff: true})
+				out = append(out, a)
 			}
 		}
 	}

@@ -30,7 +30,7 @@ func Anchor(r *Reply, target []AnchorLine) []Comment {
 		c := Comment{Body: b.Text()}
 		if anchored >= 0 {
 			t := target[anchored]
-			c.Path, c.Line, c.Code = t.Path, t.Line, t.Text
+			c.Path, c.Line, c.Side, c.Code = t.Path, t.Line, t.Side, t.Text
 		}
 		out = append(out, c)
 	}

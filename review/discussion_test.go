@@ -133,3 +133,23 @@ func FuzzParseReply(f *testing.F) {
 		Anchor(r, CodeTargets("p", body))
 	})
 }
+
+// A remark under a quoted removed line anchors on that line, on the old
+// side: the line it names is gone from the new file.
+func TestAnchorRemovedLineOldSide(t *testing.T) {
+	p := SplitPatch("Fix.\n---\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -10,4 +10,2 @@\n int a;\n-int gone;\n-int also_gone;\n int c;\n")
+	if p == nil {
+		t.Fatal("patch did not parse")
+	}
+	r := ParseReply("On Mon, Ann wrote:\n> -int gone;\n\nWhy remove this?\n\n> -int also_gone;\n>  int c;\n\nFine.\n")
+	cs := Anchor(r, DiffTargets(p.Files))
+	if len(cs) != 2 {
+		t.Fatalf("%d comments: %+v", len(cs), cs)
+	}
+	if c := cs[0]; c.Path != "f.c" || c.Line != 11 || c.Side != SideOld || c.Code != "int gone;" {
+		t.Errorf("remark on a removed line: %+v, want f.c old line 11", c)
+	}
+	if c := cs[1]; c.Line != 11 || c.Side != "" {
+		t.Errorf("remark on a context line: %+v, want new-side line 11", c)
+	}
+}

@@ -148,11 +148,16 @@ type Comment struct {
 	MessageID string // the reply it came from, for list comments
 	Author    Address
 	Path      string // "" for a general comment
-	Line      int    // new-side line it anchors on; 0 for a general comment
+	Line      int    // new-side line it anchors on (old-side when Side is "old"); 0 for a general comment
+	Side      string // SideOld for a remark on a removed line, else ""
 	Code      string // text of the anchored line
 	Body      string
 	Created   time.Time
 }
+
+// SideOld marks a comment or anchor on a removed line, numbered on the
+// old side of the diff.
+const SideOld = "old"
 
 // Dismissal reasons.
 const (

@@ -45,9 +45,9 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 		patch = patchID.Int64
 	}
 	for _, c := range review.Anchor(reply, target) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at)
-			VALUES (?, ?, 'list', ?, ?, ?, ?, ?, ?, ?, ?)`, patch, seriesID, m.MessageID, m.From.Name, m.From.Email,
-			c.Path, c.Line, c.Code, c.Body, m.Date.UnixNano())
+		_, err := tx.ExecContext(ctx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, side, code, body, created_at)
+			VALUES (?, ?, 'list', ?, ?, ?, ?, ?, ?, ?, ?, ?)`, patch, seriesID, m.MessageID, m.From.Name, m.From.Email,
+			c.Path, c.Line, sideValue(c.Side), c.Code, c.Body, m.Date.UnixNano())
 		if err != nil {
 			return err
 		}
@@ -87,4 +87,12 @@ func (s *Store) collectedTrailers(ctx context.Context, patchID int64) ([]review.
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// sideValue is the comments.side column value: "old" or "new".
+func sideValue(side string) string {
+	if side == review.SideOld {
+		return review.SideOld
+	}
+	return "new"
 }

@@ -207,7 +207,7 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 }
 
 func (s *Store) comments(ctx context.Context, patchID int64) ([]review.Comment, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at
+	rows, err := s.r.QueryContext(ctx, `SELECT id, series_id, source, message_id, author_name, author_email, path, line, side, code, body, created_at
 		FROM comments WHERE patch_id = ? ORDER BY path, line, id`, patchID)
 	if err != nil {
 		return nil, err
@@ -218,10 +218,13 @@ func (s *Store) comments(ctx context.Context, patchID int64) ([]review.Comment, 
 		c := review.Comment{PatchID: patchID}
 		var created int64
 		if err := rows.Scan(&c.ID, &c.SeriesID, &c.Source, &c.MessageID, &c.Author.Name, &c.Author.Email,
-			&c.Path, &c.Line, &c.Code, &c.Body, &created); err != nil {
+			&c.Path, &c.Line, &c.Side, &c.Code, &c.Body, &created); err != nil {
 			return nil, err
 		}
 		c.Created = time.Unix(0, created).UTC()
+		if c.Side != review.SideOld {
+			c.Side = ""
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
