@@ -27,7 +27,7 @@ func (b ReplyBlock) Text() string {
 }
 
 var (
-	attributionRe = regexp.MustCompile(`(?i)(\bwrote:|\bwrites:|\bschrieb:|a écrit ?:|\bscripsit:)\s*$|^quoting .*:\s*$|^\* .*\[.*\]:\s*$`)
+	attributionRe = regexp.MustCompile(`(?i)(\b(wrote|writes|schrieb|a écrit|scripsit|escribió|ha scritto|skrev|napisał|napsal|написал[аи]?|kirjoitti|schreef|escreveu|írta)|書きました|写道|寫道).*[:：]\s*$|^quoting .*:\s*$|^\* .*\[.*\]:\s*$`)
 	quotePrefix   = regexp.MustCompile(`^(\s?>)+ ?`)
 	trimMarker    = regexp.MustCompile(`^\s*(\[\s*(\.\.\.|…|snip|snipped|trimmed)\s*\]|<\s*snip\s*>|\.\.\.|…)\s*$`)
 	reviewTrailer = regexp.MustCompile(`^(Reviewed-by|Acked-by|Tested-by|Nacked-by|NACKed-by|Reported-by|Suggested-by):\s*(\S.*)$`)
@@ -43,7 +43,7 @@ func ParseReply(body string) *Reply {
 	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		if l == "-- " || listFooter.MatchString(l) ||
+		if l == "-- " || l == "--" && signatureFollows(lines[i+1:]) || listFooter.MatchString(l) ||
 			(l == "-" || l == "--") && i+1 < len(lines) && listFooter.MatchString(lines[i+1]) {
 			break // signature, or a list footer ("-\nTo unsubscribe from this list…")
 		}
@@ -77,6 +77,22 @@ func ParseReply(body string) *Reply {
 	}
 	r.trim()
 	return r
+}
+
+// signatureFollows reports whether the lines after a bare "--" are a
+// signature: a few lines to the end, none quoted (a client that strips
+// trailing blanks turns "-- " into "--").
+func signatureFollows(rest []string) bool {
+	n := 0
+	for _, l := range rest {
+		if isQuoted(l) {
+			return false
+		}
+		if strings.TrimSpace(l) != "" {
+			n++
+		}
+	}
+	return n <= 4
 }
 
 func hasPrefixFold(s, prefix string) bool {

@@ -153,3 +153,42 @@ func TestAnchorRemovedLineOldSide(t *testing.T) {
 		t.Errorf("remark on a context line: %+v, want new-side line 11", c)
 	}
 }
+
+// A reply that quotes the whole mail, commit message and diffstat
+// included, anchors each remark on the diff line quoted right above it.
+func TestAnchorWholeMailQuote(t *testing.T) {
+	p := SplitPatch("Fix.\n---\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,3 +1,5 @@\n int a;\n+int b;\n+\n int c;\n int d;\n")
+	if p == nil {
+		t.Fatal("patch did not parse")
+	}
+	body := "On Mon, Ann wrote:\n> The commit message says a great deal about why this is so,\n> over several lines of prose that match nothing.\n>\n> Signed-off-by: Ann <ann@example.org>\n> ---\n>  f.c | 2 ++\n>  1 file changed\n>\n> diff --git a/f.c b/f.c\n> index 1..2 100644\n> --- a/f.c\n> +++ b/f.c\n> @@ -1,3 +1,5 @@\n>  int a;\n> +int b;\n\nWhy b?\n\n> +\n\nNo blank line here.\n>\n>  int c;\n\nFine.\n"
+	cs := Anchor(ParseReply(body), DiffTargets(p.Files))
+	want := []int{2, 3, 4}
+	if len(cs) != len(want) {
+		t.Fatalf("%d comments: %+v", len(cs), cs)
+	}
+	for i, c := range cs {
+		if c.Path != "f.c" || c.Line != want[i] {
+			t.Errorf("comment %q on %s:%d, want f.c:%d", c.Body, c.Path, c.Line, want[i])
+		}
+	}
+}
+
+// Attribution lines in other languages and a signature whose "-- " lost
+// its space are not comments.
+func TestReplyAttributionsAndSignatures(t *testing.T) {
+	for _, attr := range []string{
+		"Am Mo., 5. Jan. 2026 um 10:00 Uhr schrieb Ann <ann@example.org>:",
+		"El lun, 5 ene 2026 a las 10:00, Ann (<ann@example.org>) escribió:",
+		"Il giorno lun 5 gen 2026 alle ore 10:00 Ann <ann@example.org> ha scritto:",
+		"Den 2026-01-05 kl. 10:00, skrev Ann:",
+		"W dniu 5.01.2026 o 10:00, Ann pisze napisał:",
+		"2026年1月5日(月) 10:00 Ann <ann@example.org>:さんは書きました:",
+		"Ann <ann@example.org> 于2026年1月5日周一 10:00写道：",
+	} {
+		r := ParseReply(attr + "\n> +int b;\n\nWhy?\n--\nBob\n")
+		if r.Attribution == "" || len(r.Blocks) != 2 || r.Blocks[1].Text() != "Why?" {
+			t.Errorf("%q: attribution %q, blocks %+v", attr, r.Attribution, r.Blocks)
+		}
+	}
+}

@@ -242,11 +242,12 @@ func TestNilfsArchive(t *testing.T) {
 		cr.Close()
 		for _, w := range want {
 			paras++
-			ok := false
+			ok, got := false, "no comment starts so"
 			for _, c := range cms {
 				if strings.TrimSpace(strings.SplitN(strings.TrimSpace(c.body), "\n", 2)[0]) != w.First {
 					continue
 				}
+				got = fmt.Sprintf("%s %s %d", c.path, c.side, c.line)
 				if w.Want.Mark == '-' {
 					ok = c.path == w.Want.Path && c.side == "old" && c.line == w.Want.Old
 				} else {
@@ -256,8 +257,8 @@ func TestNilfsArchive(t *testing.T) {
 			}
 			if ok {
 				right++
-			} else if len(missEx) < 8 {
-				missEx = append(missEx, fmt.Sprintf("%s %q want %s %c%d/%d", g.ID, w.First, w.Want.Path, w.Want.Mark, w.Want.Old, w.Want.New))
+			} else if len(missEx) < 40 {
+				missEx = append(missEx, fmt.Sprintf("%s %q want %s %c%d/%d, got %s", g.ID, w.First, w.Want.Path, w.Want.Mark, w.Want.Old, w.Want.New, got))
 			}
 		}
 	}
