@@ -1,6 +1,7 @@
 package review
 
 import (
+	"net/mail"
 	"regexp"
 	"strings"
 )
@@ -30,7 +31,9 @@ var (
 	attributionRe = regexp.MustCompile(`(?i)(\b(wrote|writes|schrieb|a écrit|scripsit|escribió|ha scritto|skrev|napisał|napsal|написал[аи]?|kirjoitti|schreef|escreveu|írta)|書きました|写道|寫道).*[:：]\s*$|^quoting .*:\s*$|^\* .*\[.*\]:\s*$`)
 	quotePrefix   = regexp.MustCompile(`^(\s?>)+ ?`)
 	trimMarker    = regexp.MustCompile(`^\s*(\[\s*(\.\.\.|…|snip|snipped|trimmed)\s*\]|<\s*snip\s*>|\.\.\.|…)\s*$`)
-	reviewTrailer = regexp.MustCompile(`^(Reviewed-by|Acked-by|Tested-by|Nacked-by|NACKed-by|Reported-by|Suggested-by):\s*(\S.*)$`)
+	followupLine  = regexp.MustCompile(`^\s*(\w\S+):\s+(\S.*)$`)
+	personValue   = regexp.MustCompile(`\S+@\S+\.\S+`)
+	urlValue      = regexp.MustCompile(`https?://`)
 	listFooter    = regexp.MustCompile(`^(To unsubscribe\b|_{10,}$)`)
 )
 
@@ -70,8 +73,8 @@ func ParseReply(body string) *Reply {
 			}
 			continue
 		}
-		if m := reviewTrailer.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
-			r.Trailers = append(r.Trailers, Trailer{Key: canonicalKey(m[1]), Value: strings.TrimSpace(m[2])})
+		if t, ok := followupTrailer(l, lines[i+1:]); ok {
+			r.Trailers = append(r.Trailers, t)
 		}
 		r.add(false, l, i+1)
 	}
@@ -93,6 +96,102 @@ func signatureFollows(rest []string) bool {
 		}
 	}
 	return n <= 4
+}
+
+// Trailer keys b4 takes from a follow-up without an address in the value,
+// and those that are never trailers there.
+var (
+	utilityTrailers = map[string]bool{"fixes": true, "link": true, "buglink": true, "closes": true, "obsoleted-by": true, "change-id": true, "base-commit": true}
+	linkTrailers    = map[string]bool{"link": true, "buglink": true, "closes": true}
+	notTrailers     = map[string]bool{"phone": true, "email": true, "subject": true, "date": true, "from": true, "to": true, "cc": true, "author": true}
+)
+
+// followupTrailer reads a trailer given in a reply the way b4 am reads
+// follow-ups: any "Key: value" line of the writer's own text whose value
+// names a person (an address) or whose key is a utility trailer (Fixes,
+// Link, Closes…); keys in any case ("Reviewed-By", "acked-by") in their
+// canonical case; a URL only in a link trailer. A "Fixes: sha (title" or
+// "Key: Name" line wrapped onto the next line is joined.
+func followupTrailer(l string, next []string) (Trailer, bool) {
+	m := followupLine.FindStringSubmatch(l)
+	if m == nil {
+		return Trailer{}, false
+	}
+	key, value := strings.ToLower(m[1]), strings.TrimSpace(m[2])
+	if notTrailers[key] || !isASCII(key) {
+		return Trailer{}, false
+	}
+	if len(next) > 0 {
+		n := strings.TrimSpace(next[0])
+		switch {
+		case key == "fixes" && strings.Contains(value, "(") && !strings.Contains(value, ")") && strings.HasSuffix(n, ")"):
+			value += " " + n
+		case !strings.Contains(value, "<") && strings.HasPrefix(n, "<") && strings.HasSuffix(n, ">"):
+			value += " " + n
+		}
+	}
+	if !personValue.MatchString(value) && !utilityTrailers[key] {
+		return Trailer{}, false
+	}
+	if urlValue.MatchString(value) && !linkTrailers[key] {
+		return Trailer{}, false
+	}
+	return Trailer{Key: canonicalKey(key), Value: value}, true
+}
+
+// IsPersonTrailer reports whether a trailer names a person (Reviewed-by,
+// Tested-by…) rather than a commit or a link (Fixes, Link, Closes).
+func IsPersonTrailer(t Trailer) bool {
+	k := strings.ToLower(t.Key)
+	return !utilityTrailers[k] && !urlValue.MatchString(t.Value) && personValue.MatchString(t.Value)
+}
+
+// FromSender reports whether a reply's sender may give a trailer, by b4's
+// rule: a utility trailer always; a person trailer when it names the
+// sender, by address (case aside, "+tag" aside, one sub-domain aside) or
+// by name.
+func FromSender(t Trailer, from Address) bool {
+	if !IsPersonTrailer(t) {
+		return true
+	}
+	addr, err := mail.ParseAddress(t.Value)
+	name, email := "", ""
+	if err == nil {
+		name, email = addr.Name, addr.Address
+	} else if m := personValue.FindString(t.Value); m != "" {
+		email = strings.Trim(m, "<>")
+		name = strings.TrimSpace(t.Value[:strings.Index(t.Value, m)])
+		name = strings.Trim(strings.TrimSpace(strings.TrimSuffix(name, "<")), `"`)
+	}
+	if emailEq(email, from.Email) {
+		return true
+	}
+	return name != "" && strings.EqualFold(strings.TrimSpace(name), strings.TrimSpace(from.Name))
+}
+
+var plusTag = regexp.MustCompile(`\+[^@]+@`)
+
+// emailEq compares addresses as b4 does: case-insensitively, without
+// "+tag" local parts, and one domain a sub-domain of the other.
+func emailEq(a, b string) bool {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	if a == "" || b == "" {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	a, b = plusTag.ReplaceAllString(a, "@"), plusTag.ReplaceAllString(b, "@")
+	if a == b {
+		return true
+	}
+	al, ad, ok1 := strings.Cut(a, "@")
+	bl, bd, ok2 := strings.Cut(b, "@")
+	if !ok1 || !ok2 || al != bl {
+		return false
+	}
+	dots := strings.Count(ad, ".") - strings.Count(bd, ".")
+	return (dots == 1 || dots == -1) && (strings.HasSuffix(ad, "."+bd) || strings.HasSuffix(bd, "."+ad))
 }
 
 func hasPrefixFold(s, prefix string) bool {

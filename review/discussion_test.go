@@ -192,3 +192,36 @@ func TestReplyAttributionsAndSignatures(t *testing.T) {
 		}
 	}
 }
+
+// Trailers in replies as b4 am reads them.
+func TestFollowupTrailers(t *testing.T) {
+	body := "> Signed-off-by: Ann <ann@example.org>\n\nLooks fine.\n\nReviewed-By: Bob <bob@example.org>\nacked-by: Bob <bob@example.org>\nReported-and-tested-by: Bob <bob@example.org>\n" +
+		"Fixes: 0123456789ab (\"f: add a\n  helper\")\nLink: https://lore.kernel.org/r/x@y\nCloses: https://bugzilla.kernel.org/1\nSee: https://example.org/\nNote: not a trailer\nCc: someone <s@example.org>\n"
+	r := ParseReply(body)
+	want := []string{"Reviewed-by: Bob <bob@example.org>", "Acked-by: Bob <bob@example.org>", "Reported-and-tested-by: Bob <bob@example.org>",
+		"Fixes: 0123456789ab (\"f: add a helper\")", "Link: https://lore.kernel.org/r/x@y", "Closes: https://bugzilla.kernel.org/1"}
+	var got []string
+	for _, tr := range r.Trailers {
+		got = append(got, tr.Key+": "+tr.Value)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("trailers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	bob := Address{Name: "Bob", Email: "bob@example.org"}
+	for _, tc := range []struct {
+		tr   Trailer
+		from Address
+		ok   bool
+	}{
+		{Trailer{"Reviewed-by", "Bob <bob@example.org>"}, bob, true},
+		{Trailer{"Reviewed-by", "Bob <BOB+lkml@example.org>"}, bob, true},
+		{Trailer{"Reviewed-by", "Bob <bob@mail.example.org>"}, bob, true},
+		{Trailer{"Reviewed-by", "bob <bob@work.example.com>"}, bob, true}, // the name matches
+		{Trailer{"Reviewed-by", "Cid <cid@example.org>"}, bob, false},
+		{Trailer{"Fixes", "0123456789ab (\"x\")"}, bob, true},
+	} {
+		if got := FromSender(tc.tr, tc.from); got != tc.ok {
+			t.Errorf("FromSender(%v, %v) = %v", tc.tr, tc.from, got)
+		}
+	}
+}

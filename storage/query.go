@@ -202,7 +202,10 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 	if p.Verdicts, err = s.Verdicts(ctx, p.SeriesID, id); err != nil {
 		return nil, err
 	}
-	p.Trailers, err = s.collectedTrailers(ctx, id)
+	if p.Trailers, err = s.collectedTrailers(ctx, id); err != nil {
+		return p, err
+	}
+	p.NotApplied, err = s.notAppliedTrailers(ctx, id)
 	return p, err
 }
 

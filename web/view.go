@@ -14,6 +14,7 @@ type patchView struct {
 	Subject, Author, Date      string
 	CommitMessage, Notes       string
 	Collected                  []review.Trailer // from list replies
+	NotApplied                 []storage.NotApplied
 	Reviewer                   review.Address   // remembered from the cookie
 	Verdicts                   []review.Verdict
 	VerdictKinds               []string
@@ -25,7 +26,7 @@ type patchView struct {
 // file of context lines numbered by body line) with findings and comments
 // on their lines, through diffview.
 func newPatchView(p *storage.Patch, r *http.Request, reviewer review.Address) *patchView {
-	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies, Collected: p.Trailers,
+	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies, Collected: p.Trailers, NotApplied: p.NotApplied,
 		Reviewer: reviewer, Verdicts: p.Verdicts, VerdictKinds: review.VerdictKinds}
 	var files []*review.File
 	if m := p.Message.Message; m == nil {
