@@ -74,7 +74,11 @@ func ParseReply(body string) *Reply {
 			continue
 		}
 		if t, ok := followupTrailer(l, lines[i+1:]); ok {
-			r.Trailers = append(r.Trailers, t)
+			if t.Key == "Reported-and-tested-by" { // b4 gives both
+				r.Trailers = append(r.Trailers, Trailer{"Reported-by", t.Value}, Trailer{"Tested-by", t.Value})
+			} else {
+				r.Trailers = append(r.Trailers, t)
+			}
 		}
 		r.add(false, l, i+1)
 	}

@@ -198,7 +198,7 @@ func TestFollowupTrailers(t *testing.T) {
 	body := "> Signed-off-by: Ann <ann@example.org>\n\nLooks fine.\n\nReviewed-By: Bob <bob@example.org>\nacked-by: Bob <bob@example.org>\nReported-and-tested-by: Bob <bob@example.org>\n" +
 		"Fixes: 0123456789ab (\"f: add a\n  helper\")\nLink: https://lore.kernel.org/r/x@y\nCloses: https://bugzilla.kernel.org/1\nSee: https://example.org/\nNote: not a trailer\nCc: someone <s@example.org>\n"
 	r := ParseReply(body)
-	want := []string{"Reviewed-by: Bob <bob@example.org>", "Acked-by: Bob <bob@example.org>", "Reported-and-tested-by: Bob <bob@example.org>",
+	want := []string{"Reviewed-by: Bob <bob@example.org>", "Acked-by: Bob <bob@example.org>", "Reported-by: Bob <bob@example.org>", "Tested-by: Bob <bob@example.org>",
 		"Fixes: 0123456789ab (\"f: add a helper\")", "Link: https://lore.kernel.org/r/x@y", "Closes: https://bugzilla.kernel.org/1"}
 	var got []string
 	for _, tr := range r.Trailers {

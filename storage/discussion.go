@@ -80,7 +80,10 @@ func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, m *re
 
 // collectedTrailers returns the trailers collected on a patch from replies.
 func (s *Store) collectedTrailers(ctx context.Context, patchID int64) ([]review.Trailer, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM collected_trailers WHERE patch_id = ? AND applied ORDER BY rowid`, patchID)
+	// b4's order: the patch's own follow-ups, then the cover letter's
+	rows, err := s.r.QueryContext(ctx, `SELECT t.key, t.value FROM collected_trailers t
+		LEFT JOIN messages m ON m.message_id = t.message_id LEFT JOIN series s ON s.id = m.series_id
+		WHERE t.patch_id = ? AND t.applied ORDER BY m.parent_id IS NOT NULL AND m.parent_id IS s.cover_id, t.rowid`, patchID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -140,5 +141,32 @@ func TestCodeInReplyToPatchIsAReply(t *testing.T) {
 	}
 	if p := parentOf(t, s, "r1@x"); p != "p1@x" {
 		t.Errorf("the reply with code is attached to %q, want p1@x", p)
+	}
+}
+
+// Collected trailers come in b4's order: the patch's own follow-ups
+// first, then those given on the cover letter, whatever the arrival order.
+func TestCollectedTrailerOrder(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	cover := mail("c@x", "Ann <ann@example.org>", "[PATCH 0/1] f: things", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, "Things.\n")
+	p1 := mail("p1@x", "Ann <ann@example.org>", "[PATCH 1/1] f: add b", "Mon, 5 Jan 2026 10:00:01 +0000", "c@x", []string{"c@x"}, patchBody)
+	ingestRaw(t, s, cover)
+	ingestRaw(t, s, p1)
+	ingestRaw(t, s, mail("r1@x", "Cid <cid@example.org>", "Re: [PATCH 0/1] f: things", "Mon, 5 Jan 2026 11:00:00 +0000", "c@x", []string{"c@x"}, "Acked-by: Cid <cid@example.org>\n"))
+	ingestRaw(t, s, mail("r2@x", "Bob <bob@example.org>", "Re: [PATCH 1/1] f: add b", "Mon, 5 Jan 2026 12:00:00 +0000", "p1@x", []string{"c@x", "p1@x"}, "Reviewed-by: Bob <bob@example.org>\n"))
+	id, err := s.PatchIDByMessage(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.PatchByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tr := range p.Trailers {
+		got = append(got, tr.Key)
+	}
+	if strings.Join(got, ",") != "Reviewed-by,Acked-by" {
+		t.Errorf("trailer order %v, want the patch's Reviewed-by before the cover's Acked-by", got)
 	}
 }

@@ -15,7 +15,7 @@ type patchView struct {
 	CommitMessage, Notes       string
 	Collected                  []review.Trailer // from list replies
 	NotApplied                 []storage.NotApplied
-	Reviewer                   review.Address   // remembered from the cookie
+	Reviewer                   review.Address // remembered from the cookie
 	Verdicts                   []review.Verdict
 	VerdictKinds               []string
 	Replies                    []storage.StoredMessage
