@@ -52,15 +52,17 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 			return err
 		}
 	}
-	return collectTrailers(ctx, tx, reply.Trailers, m, seriesID, patchID)
+	return collectTrailers(ctx, tx, reply.Trailers, m, seriesID, patchID, true)
 }
 
 // collectTrailers records trailers on the patch answered, or on every
 // patch of the series when the reply answers the cover letter. A trailer
 // naming someone other than the sender is recorded as not applied.
-func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, m *review.Message, seriesID int64, patchID sql.NullInt64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM collected_trailers WHERE message_id = ?`, m.MessageID); err != nil {
-		return err
+func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, m *review.Message, seriesID int64, patchID sql.NullInt64, replace bool) error {
+	if replace { // the reply is (re-)anchored: what it gave before goes
+		if _, err := tx.ExecContext(ctx, `DELETE FROM collected_trailers WHERE message_id = ?`, m.MessageID); err != nil {
+			return err
+		}
 	}
 	for _, t := range ts {
 		q := `INSERT INTO collected_trailers (patch_id, key, value, message_id, applied, sender) SELECT id, ?, ?, ?, ?, ? FROM patches WHERE series_id = ? AND kind = 'patch'`

@@ -26,7 +26,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 		var si review.SeriesInfo
 		var cover sql.NullInt64
 		var created int64
-		if err := rows.Scan(&si.ID, &si.Version, &si.Total, &cover, &si.Author, &created); err != nil {
+		if err := rows.Scan(&si.ID, &si.Version, &si.Total, &cover, &si.Author, &created, &si.Tags); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -55,7 +55,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	return out, nil
 }
 
-const seriesCols = `s.id, s.version, s.total, s.cover_id, s.author_email, s.created_at`
+const seriesCols = `s.id, s.version, s.total, s.cover_id, s.author_email, s.created_at, s.tags`
 
 func (x txIndex) SeriesByRef(ref string) ([]review.SeriesInfo, error) {
 	return x.seriesInfo(x.tx.QueryContext(x.ctx, `SELECT `+seriesCols+` FROM series s
@@ -115,9 +115,9 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		if pl.PrevVersion != 0 {
 			prev = pl.PrevVersion
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
-			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now).Scan(&seriesID)
+		err = tx.QueryRowContext(ctx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
+			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject)).Scan(&seriesID)
 		if err != nil {
 			return 0, err
 		}
@@ -144,7 +144,109 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	if err != nil {
 		return 0, err
 	}
+	if m.Kind == review.KindPatch && m.Subject.Total > 0 {
+		// a patch under a naked cover letter gives the series its n/N
+		if _, err := tx.ExecContext(ctx, `UPDATE series SET total = ?, version = ? WHERE id = ? AND total = 0`, m.Subject.Total, m.Subject.Version, seriesID); err != nil {
+			return 0, err
+		}
+		if err := claimNakedCover(ctx, tx, seriesID, m); err != nil {
+			return 0, err
+		}
+		if err := coverTrailersToPatch(ctx, tx, seriesID, id); err != nil {
+			return 0, err
+		}
+	}
 	return seriesID, adoptOrphans(ctx, tx, id, m.MessageID, 0)
+}
+
+// claimNakedCover makes the mail a numbered patch answers its series'
+// cover letter when that mail is a plain one ("fiemap cleanups v4", no
+// [PATCH 0/N]) by the same author, stored before the patch, in no series.
+func claimNakedCover(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
+	if m.InReplyTo == "" {
+		return nil
+	}
+	var coverID int64
+	var subject string
+	err := tx.QueryRowContext(ctx, `SELECT id, subject FROM messages WHERE message_id = ? AND kind = 'other' AND series_id IS NULL
+		AND lower(from_email) = lower(?) AND NOT EXISTS (SELECT 1 FROM series WHERE id = ? AND cover_id IS NOT NULL)`,
+		m.InReplyTo, m.From.Email, seriesID).Scan(&coverID, &subject)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return makeCover(ctx, tx, seriesID, coverID, m.InReplyTo, review.ParseSubject(subject))
+}
+
+// makeCover turns a stored plain mail into a series' cover letter and
+// attaches the replies it had.
+func makeCover(ctx context.Context, tx *sql.Tx, seriesID, coverID int64, messageID string, subj review.Subject) error {
+	title := strings.TrimSpace(subj.Title)
+	if title == "" {
+		title = "(no subject)"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET kind = 'cover', series_id = ? WHERE id = ?`, seriesID, coverID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, coverID, title, seriesID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, messageID, seriesID); err != nil {
+		return err
+	}
+	return adoptOrphans(ctx, tx, coverID, messageID, 0)
+}
+
+// claimSeriesAsNakedCover makes a plain mail (not a reply) that arrives
+// after the numbered patches answering it their series' cover letter.
+// It reports whether it did.
+func claimSeriesAsNakedCover(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) (bool, error) {
+	var seriesID int64
+	err := tx.QueryRowContext(ctx, `SELECT s.id FROM series s JOIN series_refs r ON r.series_id = s.id
+		WHERE r.ref = ? AND s.cover_id IS NULL AND lower(s.author_email) = lower(?) ORDER BY s.id LIMIT 1`, m.MessageID, m.From.Email).Scan(&seriesID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, makeCover(ctx, tx, seriesID, id, m.MessageID, m.Subject)
+}
+
+// coverTrailersToPatch gives a patch that joins a series the trailers
+// already collected from replies to its cover letter.
+func coverTrailersToPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT r.raw FROM series s JOIN messages r ON r.parent_id = s.cover_id WHERE s.id = ?`, seriesID)
+	if err != nil {
+		return err
+	}
+	var raws [][]byte
+	for rows.Next() {
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			rows.Close()
+			return err
+		}
+		raws = append(raws, raw)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(raws) == 0 {
+		return err
+	}
+	var patchID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM patches WHERE message_id = ?`, msgID).Scan(&patchID); err != nil {
+		return err
+	}
+	for _, raw := range raws {
+		if r, err := review.ParseMessage(raw); err == nil {
+			if err := collectTrailers(ctx, tx, review.ParseReply(r.Body).Trailers, r, seriesID, sql.NullInt64{Int64: patchID, Valid: true}, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // linkPreviousVersion links a series that has no previous version yet to
@@ -202,6 +304,11 @@ func insertPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64, m *revi
 // References), then through its References from the newest. Replies that
 // arrived before it and answer it are attached with it.
 func attachReply(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) error {
+	if m.Kind == review.KindOther && !m.Subject.IsReply {
+		if claimed, err := claimSeriesAsNakedCover(ctx, tx, id, m); err != nil || claimed {
+			return err
+		}
+	}
 	parent, err := answeredMember(ctx, tx, m)
 	if err != nil || parent == 0 {
 		return err

@@ -170,3 +170,62 @@ func TestCollectedTrailerOrder(t *testing.T) {
 		t.Errorf("trailer order %v, want the patch's Reviewed-by before the cover's Acked-by", got)
 	}
 }
+
+func seriesOf(t *testing.T, s *Store, msgID string) int64 {
+	t.Helper()
+	var id sql.NullInt64
+	if err := s.r.QueryRow(`SELECT series_id FROM messages WHERE message_id = ?`, msgID).Scan(&id); err != nil {
+		t.Fatalf("%s: %v", msgID, err)
+	}
+	return id.Int64
+}
+
+// A cover letter without "[PATCH 0/N]" that the numbered patches answer
+// is their series' cover, whether it arrives first or last.
+func TestNakedCoverRecognisedByItsChildren(t *testing.T) {
+	cover := mail("c@x", "Ann <ann@example.org>", "fiemap cleanups v4", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, "This series cleans up fiemap.\n")
+	p1 := mail("p1@x", "Ann <ann@example.org>", "[PATCH 1/2] f: add b", "Mon, 5 Jan 2026 10:00:01 +0000", "c@x", []string{"c@x"}, patchBody)
+	p2 := mail("p2@x", "Ann <ann@example.org>", "[PATCH 2/2] f: add c", "Mon, 5 Jan 2026 10:00:02 +0000", "c@x", []string{"c@x"}, strings.Replace(patchBody, "int b", "int c", 1))
+	r := mail("r@x", "Bob <bob@example.org>", "Re: fiemap cleanups v4", "Mon, 5 Jan 2026 12:00:00 +0000", "c@x", []string{"c@x"}, "Acked-by: Bob <bob@example.org>\n")
+	for name, order := range map[string][][]byte{"cover first": {cover, r, p1, p2}, "cover last": {p1, p2, r, cover}, "cover between": {p1, cover, r, p2}} {
+		t.Run(name, func(t *testing.T) {
+			s, _ := openTest(t, Options{})
+			for _, raw := range order {
+				ingestRaw(t, s, raw)
+			}
+			if n := count(t, s, `SELECT count(*) FROM series`); n != 1 {
+				t.Errorf("%d series, want 1", n)
+			}
+			var cover sql.NullString
+			s.r.QueryRow(`SELECT m.message_id FROM series s JOIN messages m ON m.id = s.cover_id`).Scan(&cover)
+			if cover.String != "c@x" {
+				t.Errorf("series cover %q, want c@x", cover.String)
+			}
+			if p := parentOf(t, s, "r@x"); p != "c@x" {
+				t.Errorf("the cover's reply is attached to %q", p)
+			}
+			if n := count(t, s, `SELECT count(*) FROM collected_trailers WHERE key = 'Acked-by'`); n != 2 {
+				t.Errorf("the cover reply's Acked-by is on %d patches, want 2", n)
+			}
+		})
+	}
+}
+
+// The fallback for unthreaded patches (same author, same n/N) joins only
+// mail sent close in time, and never stable batches for different kernels.
+func TestUnthreadedFallbackBounded(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ingestRaw(t, s, mail("a1@x", "Sasha <sasha@example.org>", "[PATCH AUTOSEL 5.10 1/2] f: add b", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, patchBody))
+	ingestRaw(t, s, mail("b2@x", "Sasha <sasha@example.org>", "[PATCH AUTOSEL 5.4 2/2] f: add c", "Mon, 5 Jan 2026 10:00:05 +0000", "", nil, patchBody))
+	ingestRaw(t, s, mail("a2@x", "Sasha <sasha@example.org>", "[PATCH AUTOSEL 5.10 2/2] f: add c", "Mon, 5 Jan 2026 10:00:06 +0000", "", nil, patchBody))
+	ingestRaw(t, s, mail("old@x", "Sasha <sasha@example.org>", "[PATCH AUTOSEL 5.10 1/2] f: add b", "Mon, 5 Jan 2022 10:00:00 +0000", "", nil, patchBody))
+	if seriesOf(t, s, "a1@x") != seriesOf(t, s, "a2@x") {
+		t.Errorf("the 5.10 batch is split")
+	}
+	if seriesOf(t, s, "b2@x") == seriesOf(t, s, "a1@x") {
+		t.Errorf("the 5.4 batch joined the 5.10 batch")
+	}
+	if seriesOf(t, s, "old@x") == seriesOf(t, s, "a1@x") {
+		t.Errorf("a batch four years older joined")
+	}
+}
