@@ -268,13 +268,13 @@ func classify(m *Message, attached []string) {
 }
 
 // isReply reports whether a mail answers another rather than posting
-// something new: its subject says "Re:" ("Re: [PATCH 3/7]" is never a new
-// posting), unless its body starts a patch of its own with in-body
-// "Subject:" (and "From:") lines, the way a replacement patch is sent in a
-// thread and git am reads it. A mail that answers one without "Re:" keeps
-// its own kind: a patch sent with --in-reply-to, code pasted for review.
+// something new: its subject says "Re:". As in b4, "Re: [PATCH 3/7]" is
+// never a new posting, even with a diff and in-body "From:"/"Subject:"
+// lines: that diff is a change the reply suggests. A mail that answers one
+// without "Re:" keeps its own kind: a patch sent with --in-reply-to, code
+// pasted for review.
 func (m *Message) isReply() bool {
-	return m.Subject.IsReply && (m.Patch == nil || m.Patch.Subject == "")
+	return m.Subject.IsReply
 }
 
 var (

@@ -64,10 +64,10 @@ func TestGitMailinfoAuthors(t *testing.T) {
 		}
 		m := ms[n-1]
 		author, title := m.From, m.Subject.Title
-		if p := m.Patch; p != nil && p.Author.Email != "" { // in-body "From:", as git am reads it
+		if p := amPatch(m); p != nil && p.Author.Email != "" { // in-body "From:", as git am reads it
 			author = p.Author
 		}
-		if p := m.Patch; p != nil && p.Subject != "" {
+		if p := amPatch(m); p != nil && p.Subject != "" {
 			title = ParseSubject(p.Subject).Title
 		}
 		if author.Name != want["Author"] || author.Email != want["Email"] || title != want["Subject"] {
@@ -277,8 +277,32 @@ func TestGitMailinfoMessages(t *testing.T) {
 	ms := splitAll(t, "git/sample.mbox")
 	for _, n := range []int{1, 2, 3, 4, 5, 6, 9, 11, 12, 14, 16, 17, 18} {
 		want := strings.TrimRight(string(mustRead(t, filepath.Join("git", "msg00"+twoDigits(n)))), "\n")
-		if p := ms[n-1].Patch; p == nil || strings.TrimRight(p.CommitMessage, "\n") != want {
+		if p := amPatch(ms[n-1]); p == nil || strings.TrimRight(p.CommitMessage, "\n") != want {
 			t.Errorf("message %d: commit message differs from git's msg00%s", n, twoDigits(n))
 		}
+	}
+}
+
+// amPatch is the patch git am would take from a mail. git mailinfo reads
+// any mail as a patch; we do not: message 3 of t5100's sample ("re: [PATCH]
+// another patch", with in-body From:/Subject: lines) is a reply, as b4
+// sees it, and its diff a change it suggests, read the same way.
+func amPatch(m *Message) *Patch {
+	if m.Patch != nil {
+		return m.Patch
+	}
+	return m.Suggested
+}
+
+// A reply that carries a diff is a reply; the diff is the change it
+// suggests, never a patch.
+func TestReplyWithDiffSuggests(t *testing.T) {
+	raw := "From: Bob <bob@example.org>\nSubject: Re: [PATCH 2/3] f: add b\nMessage-ID: <r@x>\nIn-Reply-To: <p@x>\n\n> +int b;\n\nBetter:\n\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,3 @@\n int a;\n+long b;\n int c;\n"
+	m, err := ParseMessage([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Kind != KindReply || m.Patch != nil || m.Suggested == nil || len(m.Suggested.Files) != 1 {
+		t.Errorf("kind %q, patch %v, suggested %v", m.Kind, m.Patch != nil, m.Suggested)
 	}
 }
