@@ -139,3 +139,21 @@ func TestReplyAsksWhoSends(t *testing.T) {
 		t.Errorf("bad email in the query: %d", w.Code)
 	}
 }
+
+// A reply with a diff shows it under the reply as a suggested change, and
+// the series keeps its patches only.
+func TestSuggestedChangeUnderReply(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	reply := "From: Jan Kara <jack@example.org>\nSubject: Re: [PATCH v2 1/2]\nMessage-ID: <r1@example.org>\nIn-Reply-To: <20260112090000.1-ravi@example.org>\nDate: Wed, 14 Jan 2026 10:00:00 +0000\n\nSimpler:\n\ndiff --git a/fs/shadowfs/aops.c b/fs/shadowfs/aops.c\n--- a/fs/shadowfs/aops.c\n+++ b/fs/shadowfs/aops.c\n@@ -1,2 +1,3 @@\n a\n+b\n c\n"
+	st.IngestMessage(context.Background(), []byte(reply), "test")
+	body := get(t, s, "/patches/3").Body.String()
+	if !strings.Contains(body, "Suggested change") || !strings.Contains(body, "<code>fs/shadowfs/aops.c</code>") {
+		t.Errorf("the patch page does not show the reply's diff as a suggested change")
+	}
+	var n int
+	review.SplitMbox(bytes.NewReader(get(t, s, "/series/2/mbox").Body.Bytes()), func([]byte) error { n++; return nil })
+	if n != 2 {
+		t.Errorf("series mbox has %d mails, want its 2 patches", n)
+	}
+}
