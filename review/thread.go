@@ -1,6 +1,7 @@
 package review
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -140,4 +141,15 @@ func reversed(s []string) []string {
 		out[len(s)-1-i] = v
 	}
 	return out
+}
+
+var changeIDRe = regexp.MustCompile(`(?m)^change-id:\s*(\S+)\s*$`)
+
+// ChangeID returns the "change-id:" b4 writes in a cover letter (the same
+// for every version of a series), or "".
+func ChangeID(body string) string {
+	if m := changeIDRe.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
 }

@@ -138,6 +138,9 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	}
 	if m.Kind == review.KindCover || m.Kind == review.KindPull && m.Patch == nil {
 		_, err = tx.ExecContext(ctx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, id, seriesTitle(m), seriesID)
+		if err == nil {
+			err = linkByChangeID(ctx, tx, seriesID, review.ChangeID(m.Body))
+		}
 	} else {
 		err = insertPatch(ctx, tx, seriesID, id, m, findings)
 	}
@@ -247,6 +250,94 @@ func coverTrailersToPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64
 		}
 	}
 	return nil
+}
+
+// linkByChangeID records a cover letter's change-id on its series and, as
+// b4 does before comparing subjects, links the series to the newest lower
+// version of the same change (and a later version without a link to it).
+func linkByChangeID(ctx context.Context, tx *sql.Tx, seriesID int64, changeID string) error {
+	if changeID == "" {
+		return nil
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx, `UPDATE series SET change_id = ? WHERE id = ? RETURNING version`, changeID, seriesID).Scan(&version); err != nil {
+		return err
+	}
+	var prev int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE change_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
+		changeID, seriesID, version).Scan(&prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if prev != 0 {
+		// versions in between that carry no change-id follow the chain
+		for i := 0; i < maxChain; i++ {
+			var next int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE prev_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
+				prev, seriesID, version).Scan(&next)
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			prev = next
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE series SET prev_id = ? WHERE id = ?`, prev, seriesID); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE series SET prev_id = ? WHERE id = (SELECT id FROM series WHERE change_id = ? AND id != ?
+		AND version > ? AND prev_id IS NULL ORDER BY version, id LIMIT 1)`, seriesID, changeID, seriesID, version)
+	return err
+}
+
+// SeriesVersion is one version in a series' chain of versions.
+type SeriesVersion struct {
+	ID      int64
+	Version int
+	Title   string
+	Current bool // the series the chain was asked for
+}
+
+// VersionChain returns the versions of a series, oldest first: back
+// through its previous versions, then forward through the series that
+// name it (each time the highest version).
+func (s *Store) VersionChain(ctx context.Context, seriesID int64) ([]SeriesVersion, error) {
+	get := func(q string, arg int64) (SeriesVersion, sql.NullInt64, error) {
+		var v SeriesVersion
+		var prev sql.NullInt64
+		err := s.r.QueryRowContext(ctx, q, arg).Scan(&v.ID, &v.Version, &v.Title, &prev)
+		return v, prev, err
+	}
+	cur, prev, err := get(`SELECT id, version, title, prev_id FROM series WHERE id = ?`, seriesID)
+	if err != nil {
+		return nil, notFound(err, "series %d", seriesID)
+	}
+	cur.Current = true
+	chain := []SeriesVersion{cur}
+	seen := map[int64]bool{cur.ID: true}
+	for i := 0; i < maxChain && prev.Valid && !seen[prev.Int64]; i++ {
+		var v SeriesVersion
+		if v, prev, err = get(`SELECT id, version, title, prev_id FROM series WHERE id = ?`, prev.Int64); err != nil {
+			return nil, err
+		}
+		seen[v.ID] = true
+		chain = append([]SeriesVersion{v}, chain...)
+	}
+	for i, at := 0, cur.ID; i < maxChain; i++ {
+		v, _, err := get(`SELECT id, version, title, prev_id FROM series WHERE prev_id = ? ORDER BY version DESC, id DESC LIMIT 1`, at)
+		if errors.Is(err, sql.ErrNoRows) || seen[v.ID] {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		seen[v.ID] = true
+		chain = append(chain, v)
+		at = v.ID
+	}
+	return chain, nil
 }
 
 // linkPreviousVersion links a series that has no previous version yet to

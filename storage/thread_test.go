@@ -229,3 +229,47 @@ func TestUnthreadedFallbackBounded(t *testing.T) {
 		t.Errorf("a batch four years older joined")
 	}
 }
+
+// Versions link by b4's rules: the cover letter's change-id first, then
+// the subjects of the patches, same author only; the chain is listed.
+func TestVersionLinks(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	// v1: cover "f: things", patch "f: add b"
+	ingestRaw(t, s, mail("v1c@x", "Ann <ann@example.org>", "[PATCH 0/1] f: things", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, "Things.\n\n---\nchange-id: 20260105-things-0123abcd\n"))
+	ingestRaw(t, s, mail("v1p@x", "Ann <ann@example.org>", "[PATCH 1/1] f: add b", "Mon, 5 Jan 2026 10:00:01 +0000", "v1c@x", []string{"v1c@x"}, patchBody))
+	// someone else's v2 of a patch with the same subject: not a version of Ann's
+	ingestRaw(t, s, mail("o2@x", "Oz <oz@example.org>", "[PATCH v2] f: add b", "Tue, 6 Jan 2026 10:00:00 +0000", "", nil, patchBody))
+	// v2: the cover's title changed; its patch keeps the subject
+	ingestRaw(t, s, mail("v2c@x", "Ann <ann@example.org>", "[PATCH v2 0/1] f: other things", "Wed, 7 Jan 2026 10:00:00 +0000", "", nil, "Other things.\n"))
+	ingestRaw(t, s, mail("v2p@x", "Ann <ann@example.org>", "[PATCH v2 1/1] f: add b", "Wed, 7 Jan 2026 10:00:01 +0000", "v2c@x", []string{"v2c@x"}, patchBody))
+	// v3: everything renamed, but the same change-id
+	ingestRaw(t, s, mail("v3c@x", "Ann <ann@example.org>", "[PATCH v3 0/1] g: all new", "Thu, 8 Jan 2026 10:00:00 +0000", "", nil, "New.\n\n---\nchange-id: 20260105-things-0123abcd\n"))
+	ingestRaw(t, s, mail("v3p@x", "Ann <ann@example.org>", "[PATCH v3 1/1] g: add b", "Thu, 8 Jan 2026 10:00:01 +0000", "v3c@x", []string{"v3c@x"}, patchBody))
+	v1, o2, v2, v3 := seriesOf(t, s, "v1p@x"), seriesOf(t, s, "o2@x"), seriesOf(t, s, "v2p@x"), seriesOf(t, s, "v3p@x")
+	prev := func(id int64) int64 {
+		var p sql.NullInt64
+		s.r.QueryRow(`SELECT prev_id FROM series WHERE id = ?`, id).Scan(&p)
+		return p.Int64
+	}
+	if prev(o2) != 0 {
+		t.Errorf("another author's v2 is linked to series %d", prev(o2))
+	}
+	if prev(v2) != v1 {
+		t.Errorf("v2 (cover title changed) links to %d, want v1 %d", prev(v2), v1)
+	}
+	if prev(v3) != v2 {
+		t.Errorf("v3 (same change-id, all renamed) links to %d, want v2 %d", prev(v3), v2)
+	}
+	chain, err := s.VersionChain(ctx, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range chain {
+		got = append(got, fmt.Sprintf("v%d:%v", c.Version, c.Current))
+	}
+	if strings.Join(got, " ") != "v1:false v2:true v3:false" {
+		t.Errorf("version chain %v", got)
+	}
+}

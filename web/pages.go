@@ -63,6 +63,7 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 
 type seriesPage struct {
 	Series       *storage.Series
+	Versions     []storage.SeriesVersion // the chain of versions, oldest first
 	Reviewer     review.Address
 	VerdictKinds []string
 }
@@ -76,7 +77,11 @@ func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, "series", seriesPage{Series: se, Reviewer: cookieReviewer(r), VerdictKinds: review.VerdictKinds})
+	versions, err := s.store.VersionChain(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.render(w, "series", seriesPage{Series: se, Versions: versions, Reviewer: cookieReviewer(r), VerdictKinds: review.VerdictKinds})
 }
 
 func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
