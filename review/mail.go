@@ -28,7 +28,7 @@ const maxBody = 32 << 20
 // Undecodable parts (unknown charset or transfer encoding) are kept as best
 // as they can be read, never dropped.
 func ParseMessage(raw []byte) (*Message, error) {
-	raw = dropEnvelope(raw)
+	raw = repairHeader(dropEnvelope(raw))
 	e, err := message.Read(bytes.NewReader(raw))
 	if err != nil && e == nil {
 		return nil, fmt.Errorf("%w: no mail header block: %v", ErrInvalid, err)
@@ -113,13 +113,76 @@ func HeaderMessageID(h message.Header) string {
 // ReadMessageID reads only the header block of raw and returns its
 // Message-ID, or a synthetic one derived from the bytes when there is none.
 func ReadMessageID(raw []byte) string {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(dropEnvelope(raw))))
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(repairHeader(dropEnvelope(raw)))))
 	if err == nil {
 		if id := HeaderMessageID(message.Header{Header: h}); id != "" {
 			return id
 		}
 	}
 	return SyntheticMessageID(raw)
+}
+
+var headerField = regexp.MustCompile(`^[!-9;-~]+[ \t]*:`)
+
+// repairHeader drops the lines of a header block that are neither a
+// field ("Name: value") nor the continuation of one, so that one
+// malformed line does not lose the fields after it (Message-ID among
+// them). A header that reads well is returned as it is; the stored raw
+// mail is never changed.
+func repairHeader(raw []byte) []byte {
+	if _, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw))); err == nil {
+		return raw
+	}
+	var out bytes.Buffer
+	rest := raw
+	for len(rest) > 0 {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line = rest[:i+1]
+		}
+		rest = rest[len(line):]
+		t := bytes.TrimRight(line, "\r\n")
+		if len(t) == 0 { // the end of the header block
+			out.Write(line)
+			out.Write(rest)
+			return out.Bytes()
+		}
+		if headerField.Match(t) || (t[0] == ' ' || t[0] == '\t') && out.Len() > 0 {
+			out.Write(line)
+		}
+	}
+	return out.Bytes()
+}
+
+// SameMail reports whether two raw mails with one Message-ID are the same
+// mail (copies that differ only in transport headers: Received, the
+// envelope): same Subject, From, Date and body.
+func SameMail(a, b []byte) bool {
+	ka, kb := mailKey(a), mailKey(b)
+	return ka != "" && ka == kb
+}
+
+func mailKey(raw []byte) string {
+	raw = repairHeader(dropEnvelope(raw))
+	br := bufio.NewReader(bytes.NewReader(raw))
+	h, err := textproto.ReadHeader(br)
+	if err != nil {
+		return ""
+	}
+	body, _ := io.ReadAll(br)
+	sum := sha256.New()
+	for _, k := range []string{"Subject", "From", "Date"} {
+		fmt.Fprintf(sum, "%s: %s\n", k, strings.TrimSpace(h.Get(k)))
+	}
+	sum.Write(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")))
+	return hex.EncodeToString(sum.Sum(nil))
+}
+
+// DerivedMessageID names a second, different mail that reuses a
+// Message-ID: the original id with a digest of the mail, stable.
+func DerivedMessageID(msgID string, raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return msgID + "#dup-" + hex.EncodeToString(sum[:6])
 }
 
 // SyntheticMessageID names a message that has no Message-ID, stably.

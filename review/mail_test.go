@@ -306,3 +306,18 @@ func TestReplyWithDiffSuggests(t *testing.T) {
 		t.Errorf("kind %q, patch %v, suggested %v", m.Kind, m.Patch != nil, m.Suggested)
 	}
 }
+
+// One malformed header line does not lose the Message-ID.
+func TestMessageIDDespiteMalformedHeader(t *testing.T) {
+	raw := []byte("From: Ann <ann@example.org>\nSubject: x\nthis line is not a header\nMessage-ID: <real@example.org>\n\nbody\n")
+	if id := ReadMessageID(raw); id != "real@example.org" {
+		t.Errorf("ReadMessageID = %q", id)
+	}
+	m, err := ParseMessage(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.MessageID != "real@example.org" || m.Subject.Raw != "x" || strings.TrimSpace(m.Body) != "body" {
+		t.Errorf("ParseMessage: id %q, subject %q, body %q", m.MessageID, m.Subject.Raw, m.Body)
+	}
+}

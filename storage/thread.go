@@ -556,3 +556,44 @@ func (s *Store) SeriesMboxMessages(ctx context.Context, seriesID int64, cover bo
 	}
 	return out, rows.Err()
 }
+
+// acceptDuplicate handles a mail whose Message-ID is stored already: the
+// same mail (another copy, other transport headers) is not stored again;
+// a different one (a v4 cover sent with the v3's id) is stored under a
+// derived id linked to the first by dup_of.
+func (s *Store) acceptDuplicate(ctx context.Context, tx *sql.Tx, msgID string, raw []byte, source string) (int64, bool, error) {
+	var firstID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, msgID).Scan(&firstID); err != nil {
+		return 0, false, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, raw FROM messages WHERE id = ?1 UNION ALL SELECT id, raw FROM messages WHERE dup_of = ?1`, firstID)
+	if err != nil {
+		return 0, false, err
+	}
+	for rows.Next() {
+		var id int64
+		var stored []byte
+		if err := rows.Scan(&id, &stored); err != nil {
+			rows.Close()
+			return 0, false, err
+		}
+		if review.SameMail(stored, raw) {
+			rows.Close()
+			return id, false, nil
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, false, err
+	}
+	derived := review.DerivedMessageID(msgID, raw)
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO messages (message_id, raw, source, received_at, dup_of)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+		derived, raw, source, s.now().UnixNano(), firstID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, derived).Scan(&id)
+		return id, false, err
+	}
+	return id, err == nil, err
+}

@@ -273,3 +273,31 @@ func TestVersionLinks(t *testing.T) {
 		t.Errorf("version chain %v", got)
 	}
 }
+
+// Two different mails with one Message-ID (a v3 and a v4 cover sent with
+// the same id) are both kept: the second under a derived id linked to the
+// first, as public-inbox does. The same mail twice is stored once.
+func TestDuplicateMessageIDKept(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	v3 := mail("c@x", "Jan <jan@example.org>", "[PATCH v3 0/2] block: handles", "Fri, 18 Aug 2023 14:00:00 +0200", "", nil, "v3 cover\n")
+	v4 := mail("c@x", "Jan <jan@example.org>", "[PATCH v4 0/2] block: handles", "Wed, 27 Sep 2023 11:00:00 +0200", "", nil, "v4 cover\n")
+	ingestRaw(t, s, v3)
+	ingestRaw(t, s, v4)
+	ingestRaw(t, s, append([]byte("Received: from relay\n"), v4...)) // the same v4, by another route
+	if n := count(t, s, `SELECT count(*) FROM messages`); n != 2 {
+		t.Fatalf("%d messages stored, want 2", n)
+	}
+	var derived string
+	var dupOf int64
+	if err := s.r.QueryRow(`SELECT message_id, dup_of FROM messages WHERE dup_of IS NOT NULL`).Scan(&derived, &dupOf); err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	s.r.QueryRow(`SELECT message_id FROM messages WHERE id = ?`, dupOf).Scan(&first)
+	if first != "c@x" || derived == "c@x" || !strings.Contains(derived, "c@x") {
+		t.Errorf("second mail stored as %q, linked to %q", derived, first)
+	}
+	if n := count(t, s, `SELECT count(*) FROM series`); n != 2 {
+		t.Errorf("%d series, want the v3 and the v4 cover each in its own", n)
+	}
+}

@@ -11,3 +11,8 @@ ALTER TABLE series ADD COLUMN tags TEXT NOT NULL DEFAULT '';
 ALTER TABLE series ADD COLUMN change_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX series_change_id ON series(change_id) WHERE change_id != '';
 CREATE INDEX series_prev ON series(prev_id);
+
+-- A different mail reusing a stored Message-ID is kept under a derived id,
+-- linked to the first (public-inbox keeps both too).
+ALTER TABLE messages ADD COLUMN dup_of INTEGER REFERENCES messages(id);
+CREATE INDEX messages_dup_of ON messages(dup_of) WHERE dup_of IS NOT NULL;
