@@ -119,12 +119,14 @@ func TestNilfsArchive(t *testing.T) {
 		id       int64
 		parent   sql.NullInt64
 		isPatch  bool
+		isCode   bool
 		isCover  bool
 		seriesID sql.NullInt64
 	}
 	rows := map[string]row{}
 	rs, err := db.Query(`SELECT m.id, m.message_id, m.parent_id, m.series_id,
-		EXISTS (SELECT 1 FROM patches p WHERE p.message_id = m.id),
+		EXISTS (SELECT 1 FROM patches p WHERE p.message_id = m.id AND p.kind != 'code'),
+		EXISTS (SELECT 1 FROM patches p WHERE p.message_id = m.id AND p.kind = 'code'),
 		EXISTS (SELECT 1 FROM series s WHERE s.cover_id = m.id) FROM messages m`)
 	if err != nil {
 		t.Fatal(err)
@@ -132,26 +134,53 @@ func TestNilfsArchive(t *testing.T) {
 	for rs.Next() {
 		var r row
 		var mid string
-		if err := rs.Scan(&r.id, &mid, &r.parent, &r.seriesID, &r.isPatch, &r.isCover); err != nil {
+		if err := rs.Scan(&r.id, &mid, &r.parent, &r.seriesID, &r.isPatch, &r.isCode, &r.isCover); err != nil {
 			t.Fatal(err)
 		}
 		rows[mid] = r
 	}
 	rs.Close()
-	replyPatches := 0
+	replyPatches, replyCode := 0, 0
 	var replyPatchEx []string
 	for _, g := range order {
+		if r := rows[g.ID]; g.isReply() && r.isCode {
+			replyCode++
+			t.Logf("  reply kept as pasted code: %s %q", g.ID, g.Subject)
+		}
 		if r := rows[g.ID]; g.isReply() && (r.isPatch || r.isCover) {
 			replyPatches++
 			if len(replyPatchEx) < 5 {
-				replyPatchEx = append(replyPatchEx, g.ID+" "+g.Subject)
+				replyPatchEx = append(replyPatchEx, fmt.Sprintf("%s %q patch=%v cover=%v", g.ID, g.Subject, r.isPatch, r.isCover))
 			}
 		}
 	}
 	add("replies stored as a patch or cover", fmt.Sprint(replyPatches), "0", replyPatches == 0)
+	add("replies with pasted C code answering no stored patch, kept as code to check", fmt.Sprint(replyCode), "(informative)", true)
 	for _, e := range replyPatchEx {
 		t.Logf("  reply as patch: %s", e)
 	}
+
+	// Naked cover letters: a mail that is neither a reply nor numbered,
+	// answered (In-Reply-To) by numbered patches of its own author.
+	naked := map[string]string{} // cover → one numbered child
+	for _, g := range order {
+		p := gt[g.InReplyTo]
+		if n, total := g.number(); p == nil || !g.isPosting() || n == 0 || total == 0 || p.From != g.From || p.isReply() {
+			continue
+		}
+		if _, pt := p.number(); pt == 0 {
+			naked[p.ID] = g.ID
+		}
+	}
+	nakedOK := 0
+	for id, child := range naked {
+		if c, k := rows[id], rows[child]; c.isCover && c.seriesID.Valid && c.seriesID == k.seriesID {
+			nakedOK++
+		} else {
+			t.Logf("  naked cover not recognised: %s %q", id, gt[id].Subject)
+		}
+	}
+	add("cover letters without 0/N that numbered patches answer, stored as their series' cover", pct(nakedOK, len(naked)), "100%", nakedOK == len(naked))
 
 	// Mails (not postings) whose In-Reply-To/References chain reaches a
 	// posting in the archive, left unattached.
