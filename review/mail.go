@@ -41,7 +41,7 @@ func ParseMessage(raw []byte) (*Message, error) {
 		MessageID:  HeaderMessageID(e.Header),
 		InReplyTo:  firstID(msgIDs(h.Get("In-Reply-To"))),
 		References: msgIDs(h.Get("References")),
-		From:       firstAddress(h, "From"),
+		From:       fromAddress(h),
 		To:         addresses(h, "To"),
 		Cc:         addresses(h, "Cc"),
 	}
@@ -212,6 +212,84 @@ func toUTF8(b []byte) string {
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
 	return string(d)
+}
+
+var (
+	angleAddr = regexp.MustCompile(`<\s*([^<>\s]+@[^<>\s]+)\s*>`)
+	folding   = regexp.MustCompile(`\r?\n[ \t]+`)
+)
+
+// fromAddress reads the From header as git mailinfo does: encoded-words
+// decoded wherever they are (inside quoted strings and comments too),
+// comments kept as part of the name ("Masami Hiramatsu (Google)"), quoted
+// strings unquoted, and a name given only as a comment ("<addr> (Name)")
+// taken from it.
+func fromAddress(h mail.Header) Address {
+	v := h.Get("From")
+	if strings.TrimSpace(v) == "" {
+		return Address{}
+	}
+	v = decodeHeader(folding.ReplaceAllString(v, " "))
+	email := ""
+	if m := angleAddr.FindStringSubmatchIndex(v); m != nil {
+		email = v[m[2]:m[3]]
+		v = v[:m[0]] + " " + v[m[1]:]
+	} else if loc := bareAddr.FindStringIndex(v); loc != nil {
+		email = v[loc[0]:loc[1]]
+		v = v[:loc[0]] + " " + v[loc[1]:]
+	}
+	if email == "" {
+		return firstAddress(h, "From")
+	}
+	name := strings.Join(strings.Fields(v), " ")
+	if strings.HasPrefix(name, "(") && strings.HasSuffix(name, ")") && commentSpan(name) == len(name) {
+		name = name[1 : len(name)-1] // "<addr> (Name)"
+	}
+	return Address{Name: unquoteName(name), Email: email}
+}
+
+// commentSpan returns the length of the parenthesised comment s starts
+// with (nested, with quoted pairs), or -1.
+func commentSpan(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// unquoteName drops the quotes of quoted strings and the backslash of
+// quoted pairs; quotes inside comments stay.
+func unquoteName(s string) string {
+	var b strings.Builder
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			i++
+			b.WriteByte(s[i])
+			continue
+		case c == '"' && depth == 0:
+			quoted = !quoted
+			continue
+		case c == '(' && !quoted:
+			depth++
+		case c == ')' && !quoted && depth > 0:
+			depth--
+		}
+		b.WriteByte(c)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 func firstAddress(h mail.Header, key string) Address {

@@ -47,14 +47,14 @@ func parseFile(t *testing.T, path string) *Message {
 
 // TestGitMailinfoAuthors checks authors and subjects against git's t5100
 // expected info files, in-body "From:"/"Subject:" lines included (not
-// checked: 0010's bare "[PATCH]" first line, 0013's name in a comment, and
-// the scissors and bogus-header variants, git-specific quirks).
+// checked: 0010's bare "[PATCH]" first line and the scissors and
+// bogus-header variants, git-specific quirks).
 func TestGitMailinfoAuthors(t *testing.T) {
 	ms := splitAll(t, "git/sample.mbox")
 	if len(ms) != 18 {
 		t.Fatalf("sample.mbox split into %d messages, git mailsplit makes 18", len(ms))
 	}
-	for _, n := range []int{2, 3, 4, 5, 6, 8, 9, 11, 12, 16, 17, 18} {
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 13, 16, 17, 18} {
 		info := string(mustRead(t, filepath.Join("git", "info00"+twoDigits(n))))
 		want := map[string]string{}
 		for _, l := range strings.Split(info, "\n") {
@@ -319,5 +319,36 @@ func TestMessageIDDespiteMalformedHeader(t *testing.T) {
 	}
 	if m.MessageID != "real@example.org" || m.Subject.Raw != "x" || strings.TrimSpace(m.Body) != "body" {
 		t.Errorf("ParseMessage: id %q, subject %q, body %q", m.MessageID, m.Subject.Raw, m.Body)
+	}
+}
+
+// Sender names as git mailinfo reads them: t5100's RFC 2047 samples and
+// comment/quoted-string cases, and what real list mail sends.
+func TestSenderNamesAsMailinfo(t *testing.T) {
+	ms := splitAll(t, "git/rfc2047-samples.mbox")
+	for i, m := range ms {
+		info := string(mustRead(t, filepath.Join("git", fmt.Sprintf("rfc2047-info-%04d", i+1))))
+		for _, l := range strings.Split(info, "\n") {
+			if a, ok := strings.CutPrefix(l, "Author: "); ok && m.From.Name != a {
+				t.Errorf("rfc2047 sample %d: name %q, git says %q", i+1, m.From.Name, a)
+			}
+		}
+	}
+	for _, tc := range []struct{ from, name, email string }{
+		{`(this is \(really\) a "comment" (honestly)) "A U Thor" <somebody@example.com>`, `(this is (really) a "comment" (honestly)) A U Thor`, "somebody@example.com"},
+		{`"Author \"The Author\" Name" <somebody@example.com>`, `Author "The Author" Name`, "somebody@example.com"},
+		{`"=?UTF-8?q?Christian=20K=C3=B6nig?=" <ck@example.org>`, "Christian König", "ck@example.org"},
+		{`"Masami Hiramatsu (Google)" <mhiramat@kernel.org>`, "Masami Hiramatsu (Google)", "mhiramat@kernel.org"},
+		{`Masami Hiramatsu (Google) <mhiramat@kernel.org>`, "Masami Hiramatsu (Google)", "mhiramat@kernel.org"},
+		{`<a.u.thor@example.com> (A U Thor)`, "A U Thor", "a.u.thor@example.com"},
+		{`bare@example.com`, "", "bare@example.com"}, // git prints the address as the name; we leave it empty
+	} {
+		m, err := ParseMessage([]byte("From: " + tc.from + "\nSubject: x\nMessage-ID: <x@y>\n\nbody\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.From.Name != tc.name || m.From.Email != tc.email {
+			t.Errorf("From: %s\n got %q <%s>, want %q <%s>", tc.from, m.From.Name, m.From.Email, tc.name, tc.email)
+		}
 	}
 }
