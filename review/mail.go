@@ -341,6 +341,9 @@ func readBody(e *message.Entity) (body string, attached []string) {
 		}
 		b, _ := io.ReadAll(io.LimitReader(part.Body, maxBody))
 		s := normalizeNewlines(toUTF8(b))
+		if strings.EqualFold(params["format"], "flowed") {
+			s = decodeFlowed(s, strings.EqualFold(params["delsp"], "yes"))
+		}
 		switch {
 		case ct == "text/x-patch" || ct == "text/x-diff" || strings.HasSuffix(name, ".patch") || strings.HasSuffix(name, ".diff"):
 			attached = append(attached, s)
@@ -359,6 +362,37 @@ func readBody(e *message.Entity) (body string, attached []string) {
 		text = html
 	}
 	return strings.Join(text, "\n"), attached
+}
+
+// decodeFlowed undoes RFC 3676 format=flowed the way git mailinfo does
+// before it reads the diff: a line ending in a space is joined to the
+// next (without that space when DelSp=yes), one leading space of a
+// space-stuffed line is removed, and the "-- " signature line is kept.
+func decodeFlowed(s string, delsp bool) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	var prev strings.Builder
+	for i, l := range lines {
+		if l == "-- " {
+			if prev.Len() > 0 {
+				out = append(out, prev.String())
+				prev.Reset()
+			}
+			out = append(out, l)
+			continue
+		}
+		l = strings.TrimPrefix(l, " ")
+		if strings.HasSuffix(l, " ") && i < len(lines)-1 {
+			if delsp {
+				l = l[:len(l)-1]
+			}
+			prev.WriteString(l)
+			continue
+		}
+		out = append(out, prev.String()+l)
+		prev.Reset()
+	}
+	return strings.Join(out, "\n")
 }
 
 func normalizeNewlines(s string) string {

@@ -1,0 +1,48 @@
+package review
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bluekeyes/go-gitdiff/gitdiff"
+)
+
+// corpus reads a file of the shared test corpora (../shared/corpora next
+// to the repository), or skips when they are absent.
+func corpus(t *testing.T, path string) []byte {
+	t.Helper()
+	full := filepath.Join("..", "..", "shared", "corpora", path)
+	b, err := os.ReadFile(full)
+	if err != nil {
+		t.Skipf("shared corpus file absent (%s): %v", full, err)
+	}
+	return b
+}
+
+// t4256: a patch sent with format=flowed applies once decoded: git am
+// turns mailinfo.c.orig into mailinfo.c exactly, and so must our diff.
+func TestFormatFlowedPatchApplies(t *testing.T) {
+	raw := corpus(t, "git/t/t4256/1/patch")
+	orig := corpus(t, "git/t/t4256/1/mailinfo.c.orig")
+	want := corpus(t, "git/t/t4256/1/mailinfo.c")
+	m, err := ParseMessage(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Patch == nil {
+		t.Fatalf("no patch found (kind %s)", m.Kind)
+	}
+	files, _, err := gitdiff.Parse(strings.NewReader(m.Patch.Diff))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("diff: %d files, %v", len(files), err)
+	}
+	var out strings.Builder
+	if err := gitdiff.Apply(&out, strings.NewReader(string(orig)), files[0]); err != nil {
+		t.Fatalf("the decoded diff does not apply: %v", err)
+	}
+	if out.String() != string(want) {
+		t.Errorf("applied result differs from git's mailinfo.c")
+	}
+}
