@@ -46,3 +46,25 @@ func TestFormatFlowedPatchApplies(t *testing.T) {
 		t.Errorf("applied result differs from git's mailinfo.c")
 	}
 }
+
+// Binary patches list their files (patchwork 0025-0027).
+func TestBinaryPatchFiles(t *testing.T) {
+	for name, want := range map[string][]string{
+		"0025-git-add-binary-file.mbox":             {"pixel.bmp"},
+		"0026-git-add-mixed-binary-text-files.mbox": {"pixel.bmp", "quit.sh"},
+		"0027-git-modify-binary-file.mbox":          {"pixel.bmp"},
+	} {
+		m, err := ParseMessage(corpus(t, "patchwork/patchwork/tests/data/mail/"+name))
+		if err != nil || m.Patch == nil {
+			t.Errorf("%s: %v, patch %v", name, err, m != nil && m.Patch != nil)
+			continue
+		}
+		var got []string
+		for _, f := range m.Patch.Files {
+			got = append(got, f.Path())
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") || !m.Patch.Files[0].IsBinary {
+			t.Errorf("%s: files %q (binary %v), want %q", name, got, len(m.Patch.Files) > 0 && m.Patch.Files[0].IsBinary, want)
+		}
+	}
+}
