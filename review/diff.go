@@ -26,6 +26,11 @@ func ParseDiff(diff string) ([]*File, error) {
 	if err != nil && len(files) == 0 {
 		return nil, fmt.Errorf("%w: diff: %v", ErrInvalid, err)
 	}
+	if len(files) == 0 {
+		if fs := headerFiles(diff); len(fs) > 0 {
+			return fs, err // hunks go-gitdiff cannot read ("@@@", miscounted): the files at least
+		}
+	}
 	out := make([]*File, 0, len(files))
 	for _, f := range files {
 		nf := &File{
@@ -39,6 +44,32 @@ func ParseDiff(diff string) ([]*File, error) {
 		out = append(out, nf)
 	}
 	return out, err
+}
+
+// headerFiles lists the files of a diff from its "--- old" / "+++ new"
+// header pairs, without hunks.
+func headerFiles(diff string) []*File {
+	lines := strings.Split(diff, "\n")
+	var out []*File
+	name := func(l, prefix, side string) string {
+		n := strings.TrimPrefix(l, prefix)
+		if i := strings.IndexByte(n, '\t'); i >= 0 {
+			n = n[:i]
+		}
+		if n == "/dev/null" {
+			return ""
+		}
+		return strings.TrimPrefix(n, side)
+	}
+	for i := 0; i+1 < len(lines); i++ {
+		if strings.HasPrefix(lines[i], "--- ") && strings.HasPrefix(lines[i+1], "+++ ") {
+			f := &File{OldName: name(lines[i], "--- ", "a/"), NewName: name(lines[i+1], "+++ ", "b/")}
+			f.IsNew, f.IsDelete = f.OldName == "", f.NewName == ""
+			out = append(out, f)
+			i++
+		}
+	}
+	return out
 }
 
 // prefixGitHeaders rewrites "diff --git X X" lines whose names carry no

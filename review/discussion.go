@@ -34,6 +34,7 @@ var (
 	followupLine  = regexp.MustCompile(`^\s*(\w\S+):\s+(\S.*)$`)
 	personValue   = regexp.MustCompile(`\S+@\S+\.\S+`)
 	urlValue      = regexp.MustCompile(`https?://`)
+	mailtoJunk    = regexp.MustCompile(`<mailto:[^<>]*>`)
 	listFooter    = regexp.MustCompile(`^(To unsubscribe\b|_{10,}$)`)
 )
 
@@ -121,7 +122,8 @@ func followupTrailer(l string, next []string) (Trailer, bool) {
 	if m == nil {
 		return Trailer{}, false
 	}
-	key, value := strings.ToLower(m[1]), strings.TrimSpace(m[2])
+	// "A <a@b.c<mailto:a@b.c>>": what an HTML mail client leaves behind
+	key, value := strings.ToLower(m[1]), strings.TrimSpace(mailtoJunk.ReplaceAllString(m[2], ""))
 	if notTrailers[key] || !isASCII(key) {
 		return Trailer{}, false
 	}

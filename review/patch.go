@@ -9,7 +9,7 @@ import (
 var (
 	trailerLine = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*[A-Za-z0-9])\s*:\s*(\S.*)$`)
 	cvsIndex    = regexp.MustCompile(`^Index: \S`)
-	hunkHeader  = regexp.MustCompile(`^@@ -\d+(,\d+)? \+\d+(,\d+)? @@`)
+	hunkHeader  = regexp.MustCompile(`^@@@? -\d+(,\d+)? \+\d+(,\d+)? @@`) // "@@@ -1 +1 @@": b4 takes it too
 	pullMarker  = regexp.MustCompile(`(?i)are available in the (git )?repository at:?`)
 	gitVersion  = regexp.MustCompile(`^\d+\.\d+(\.\d+)*`)
 	pullURL     = regexp.MustCompile(`^\s*((git|ssh|http|https|git\+ssh)://\S+|[\w.-]+@[\w.-]+:\S+)(\s+\S+)?\s*$`)

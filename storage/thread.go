@@ -147,10 +147,12 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	if err != nil {
 		return 0, err
 	}
-	if m.Kind == review.KindPatch && m.Subject.Total > 0 {
+	if m.Kind == review.KindPatch {
 		// a patch under a naked cover letter gives the series its n/N
-		if _, err := tx.ExecContext(ctx, `UPDATE series SET total = ?, version = ? WHERE id = ? AND total = 0`, m.Subject.Total, m.Subject.Version, seriesID); err != nil {
-			return 0, err
+		if m.Subject.Total > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE series SET total = ?, version = ? WHERE id = ? AND total = 0`, m.Subject.Total, m.Subject.Version, seriesID); err != nil {
+				return 0, err
+			}
 		}
 		if err := claimNakedCover(ctx, tx, seriesID, m); err != nil {
 			return 0, err
