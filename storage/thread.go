@@ -599,3 +599,63 @@ func (s *Store) acceptDuplicate(ctx context.Context, tx *sql.Tx, msgID string, r
 	}
 	return id, err == nil, err
 }
+
+// VersionMatch pairs a series' patches with its previous version's.
+type VersionMatch struct {
+	Prev    map[int64]int64 // patch id → the previous version's patch it revises
+	Dropped []PatchSummary  // patches of the previous version with no successor
+}
+
+// VersionMatches pairs the patches of a series with those of its previous
+// version by subject, then patch-id (review.MatchVersions). With no
+// previous version, Prev is empty.
+func (s *Store) VersionMatches(ctx context.Context, seriesID int64) (VersionMatch, error) {
+	vm := VersionMatch{Prev: map[int64]int64{}}
+	var prev sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT prev_id FROM series WHERE id = ?`, seriesID).Scan(&prev); err != nil {
+		return vm, notFound(err, "series %d", seriesID)
+	}
+	if !prev.Valid {
+		return vm, nil
+	}
+	load := func(id int64) ([]review.RangePatch, map[int64]PatchSummary, error) {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, number, title, diff FROM patches WHERE series_id = ? AND kind = 'patch' ORDER BY number, id`, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer rows.Close()
+		var out []review.RangePatch
+		sums := map[int64]PatchSummary{}
+		for rows.Next() {
+			var p review.RangePatch
+			var n int
+			var diff string
+			if err := rows.Scan(&p.ID, &n, &p.Title, &diff); err != nil {
+				return nil, nil, err
+			}
+			p.PatchID = review.PatchID(diff)
+			out = append(out, p)
+			sums[p.ID] = PatchSummary{ID: p.ID, Number: n, Subject: p.Title}
+		}
+		return out, sums, rows.Err()
+	}
+	old, oldSums, err := load(prev.Int64)
+	if err != nil {
+		return vm, err
+	}
+	cur, _, err := load(seriesID)
+	if err != nil {
+		return vm, err
+	}
+	vm.Prev = review.MatchVersions(old, cur)
+	kept := map[int64]bool{}
+	for _, o := range vm.Prev {
+		kept[o] = true
+	}
+	for _, o := range old {
+		if !kept[o.ID] {
+			vm.Dropped = append(vm.Dropped, oldSums[o.ID])
+		}
+	}
+	return vm, nil
+}

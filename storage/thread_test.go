@@ -301,3 +301,33 @@ func TestDuplicateMessageIDKept(t *testing.T) {
 		t.Errorf("%d series, want the v3 and the v4 cover each in its own", n)
 	}
 }
+
+// A v2 that drops, reorders and retitles patches is paired with v1 by
+// subject, then patch-id, never by number.
+func TestVersionMatchesByContent(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	body := func(line string) string { return strings.Replace(patchBody, "+int b;", "+"+line, 1) }
+	ingestRaw(t, s, mail("a0@x", "Ann <ann@example.org>", "[PATCH 0/3] f: things", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, "Things.\n"))
+	ingestRaw(t, s, mail("a1@x", "Ann <ann@example.org>", "[PATCH 1/3] f: add a", "Mon, 5 Jan 2026 10:00:01 +0000", "a0@x", []string{"a0@x"}, body("int a;")))
+	ingestRaw(t, s, mail("a2@x", "Ann <ann@example.org>", "[PATCH 2/3] f: add b", "Mon, 5 Jan 2026 10:00:02 +0000", "a0@x", []string{"a0@x"}, body("int b;")))
+	ingestRaw(t, s, mail("a3@x", "Ann <ann@example.org>", "[PATCH 3/3] f: add x", "Mon, 5 Jan 2026 10:00:03 +0000", "a0@x", []string{"a0@x"}, body("int x;")))
+	ingestRaw(t, s, mail("b0@x", "Ann <ann@example.org>", "[PATCH v2 0/2] f: things", "Tue, 6 Jan 2026 10:00:00 +0000", "", nil, "Things.\n"))
+	ingestRaw(t, s, mail("b1@x", "Ann <ann@example.org>", "[PATCH v2 1/2] f: add b", "Tue, 6 Jan 2026 10:00:01 +0000", "b0@x", []string{"b0@x"}, body("long b;")))
+	ingestRaw(t, s, mail("b2@x", "Ann <ann@example.org>", "[PATCH v2 2/2] f: add x properly", "Tue, 6 Jan 2026 10:00:02 +0000", "b0@x", []string{"b0@x"}, body("int x;")))
+	patchOf := func(msgID string) int64 {
+		var id int64
+		s.r.QueryRow(`SELECT p.id FROM patches p JOIN messages m ON m.id = p.message_id WHERE m.message_id = ?`, msgID).Scan(&id)
+		return id
+	}
+	vm, err := s.VersionMatches(ctx, seriesOf(t, s, "b1@x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vm.Prev[patchOf("b1@x")] != patchOf("a2@x") || vm.Prev[patchOf("b2@x")] != patchOf("a3@x") {
+		t.Errorf("pairs %v: want v2 1/2 → v1 2/3 (subject), v2 2/2 → v1 3/3 (patch-id)", vm.Prev)
+	}
+	if len(vm.Dropped) != 1 || vm.Dropped[0].ID != patchOf("a1@x") {
+		t.Errorf("dropped %+v, want v1 1/3", vm.Dropped)
+	}
+}

@@ -117,6 +117,9 @@ func TestInterdiffPage(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "find_or_create_page") || !strings.Contains(w.Body.String(), "grab_cache_page") {
 		t.Errorf("interdiff v1→v2 of patch 1: %d, want both the old and the new lookup shown", w.Code)
 	}
+	if body := w.Body.String(); !strings.Contains(body, "compared with: <a href=\"/patches/1\">[PATCH 1/2]") || !strings.Contains(body, "This version: <a href=\"/patches/3\">[PATCH v2 1/2]") {
+		t.Errorf("the interdiff page does not name both patches")
+	}
 	if !strings.Contains(get(t, s, "/series/2").Body.String(), `href="/patches/3/interdiff"`) {
 		t.Errorf("series page has no interdiff link")
 	}

@@ -64,6 +64,8 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 type seriesPage struct {
 	Series       *storage.Series
 	Versions     []storage.SeriesVersion // the chain of versions, oldest first
+	Revises      map[int64]int64         // patch → the previous version's patch it revises
+	Dropped      []storage.PatchSummary  // previous version's patches with no successor
 	Reviewer     review.Address
 	VerdictKinds []string
 }
@@ -81,7 +83,12 @@ func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, "series", seriesPage{Series: se, Versions: versions, Reviewer: cookieReviewer(r), VerdictKinds: review.VerdictKinds})
+	vm, err := s.store.VersionMatches(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.render(w, "series", seriesPage{Series: se, Versions: versions, Revises: vm.Prev, Dropped: vm.Dropped,
+		Reviewer: cookieReviewer(r), VerdictKinds: review.VerdictKinds})
 }
 
 func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
