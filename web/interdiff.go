@@ -8,11 +8,11 @@ import (
 )
 
 type interdiffPage struct {
-	PatchID, PrevID     int64
+	PatchID, PrevID      int64
 	Subject, PrevSubject string
-	NewPatch            bool // no earlier counterpart: shown whole
-	Notes               []review.InterdiffNote
-	View                *diffview.View
+	NewPatch             bool // no earlier counterpart: shown whole
+	Notes                []review.InterdiffNote
+	View                 *diffview.View
 }
 
 // handleInterdiff shows what changed in a patch since the patch of the
