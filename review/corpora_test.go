@@ -68,3 +68,21 @@ func TestBinaryPatchFiles(t *testing.T) {
 		}
 	}
 }
+
+// public-inbox's message_embed: attached mails (message/rfc822, nested)
+// are shown in the body, headers first, down to the embedded patch.
+func TestEmbeddedMessageShown(t *testing.T) {
+	m, err := ParseMessage(corpus(t, "public-inbox/t/data/message_embed.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"testing embedded message harder", "Subject: embedded message test", "testing embedded message\n",
+		"Subject: [PATCH] mail header experiments", "+package PublicInbox::MailHeader;"} {
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("body lacks %q", want)
+		}
+	}
+	if m.Kind != KindReply {
+		t.Errorf("kind %q: a reply that forwards a patch stays a reply", m.Kind)
+	}
+}

@@ -328,6 +328,13 @@ func addresses(h mail.Header, key string) []Address {
 // are patches by type or file name are returned separately; HTML is used
 // only when there is no text at all (as text, tags left in).
 func readBody(e *message.Entity) (body string, attached []string) {
+	return readBodyDepth(e, 0)
+}
+
+// maxEmbed bounds how deep message/rfc822 parts inside each other are read.
+const maxEmbed = 4
+
+func readBodyDepth(e *message.Entity, depth int) (body string, attached []string) {
 	var text, html []string
 	_ = e.Walk(func(path []int, part *message.Entity, err error) error {
 		if part == nil || part.MultipartReader() != nil {
@@ -355,6 +362,21 @@ func readBody(e *message.Entity) (body string, attached []string) {
 			}
 		case ct == "text/html":
 			html = append(html, s)
+		case (ct == "message/rfc822" || ct == "message/global") && depth < maxEmbed:
+			// an attached mail is shown where it is, headers first
+			if inner, err := message.Read(bytes.NewReader(b)); inner != nil && (err == nil || !message.IsUnknownEncoding(err)) {
+				ib, ia := readBodyDepth(inner, depth+1)
+				h := mail.Header{Header: inner.Header}
+				var hb strings.Builder
+				hb.WriteString("---------- attached message ----------\n")
+				for _, k := range []string{"From", "Date", "Subject", "Message-ID"} {
+					if v := h.Get(k); v != "" {
+						hb.WriteString(k + ": " + decodeHeader(v) + "\n")
+					}
+				}
+				text = append(text, hb.String()+"\n"+ib)
+				attached = append(attached, ia...)
+			}
 		}
 		return nil
 	})
