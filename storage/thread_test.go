@@ -331,3 +331,14 @@ func TestVersionMatchesByContent(t *testing.T) {
 		t.Errorf("dropped %+v, want v1 1/3", vm.Dropped)
 	}
 }
+
+// A "[PATCH 0/N]" cover that arrives after its patches joins their series.
+func TestLateCoverJoins(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ingestRaw(t, s, mail("p1@x", "Ann <ann@example.org>", "[PATCH v3 1/2] f: add b", "Mon, 5 Jan 2026 10:00:01 +0000", "c@x", []string{"c@x"}, patchBody))
+	ingestRaw(t, s, mail("p2@x", "Ann <ann@example.org>", "[PATCH v3 2/2] f: add c", "Mon, 5 Jan 2026 10:00:02 +0000", "c@x", []string{"c@x"}, patchBody))
+	ingestRaw(t, s, mail("c@x", "Ann <ann@example.org>", "[PATCH v3 0/2] f: things", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, "Things.\n"))
+	if n := count(t, s, `SELECT count(*) FROM series`); n != 1 || seriesOf(t, s, "c@x") != seriesOf(t, s, "p1@x") {
+		t.Errorf("%d series; the late cover is in series %d, the patches in %d", n, seriesOf(t, s, "c@x"), seriesOf(t, s, "p1@x"))
+	}
+}
