@@ -97,6 +97,24 @@ func TestMboxDownloads(t *testing.T) {
 	if len(api.Collected) != 1 || api.Collected[0].Value != "Jan Kara <jack@example.org>" {
 		t.Errorf("API collected_trailers %+v", api.Collected)
 	}
+	// Jan cannot give Andrew's ack: listed, not applied
+	st.IngestMessage(context.Background(), []byte("From: Jan Kara <jack@example.org>\nSubject: Re: [PATCH v2 1/2]\nMessage-ID: <r2@example.org>\nIn-Reply-To: <20260112090000.1-ravi@example.org>\nDate: Wed, 14 Jan 2026 11:00:00 +0000\n\nAcked-by: Andrew Morton <akpm@example.org>\n"), "test")
+	var api2 struct {
+		Collected  []review.Trailer `json:"collected_trailers"`
+		NotApplied []struct {
+			Key, Value, Sender string
+		} `json:"not_applied_trailers"`
+	}
+	decode(t, get(t, s, "/api/v1/patches/3"), &api2)
+	if len(api2.Collected) != 1 || len(api2.NotApplied) != 1 || api2.NotApplied[0].Sender != "Jan Kara <jack@example.org>" {
+		t.Errorf("API: collected %+v, not applied %+v", api2.Collected, api2.NotApplied)
+	}
+	if page := get(t, s, "/patches/3").Body.String(); !strings.Contains(page, "Not applied, not from the sender") {
+		t.Errorf("the patch page does not list the trailer not applied")
+	}
+	if strings.Contains(get(t, s, "/patches/3/mbox?trailers=1").Body.String(), "Acked-by: Andrew Morton") {
+		t.Errorf("a trailer not from its sender went into the am-ready mbox")
+	}
 	plain := get(t, s, "/patches/3/mbox").Body.String()
 	am := get(t, s, "/patches/3/mbox?trailers=1").Body.String()
 	if strings.Contains(plain, "Reviewed-by: Jan Kara") || !strings.Contains(am, "Reviewed-by: Jan Kara <jack@example.org>") {
