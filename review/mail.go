@@ -48,6 +48,9 @@ func ParseMessage(raw []byte) (*Message, error) {
 	if m.MessageID == "" {
 		m.MessageID = SyntheticMessageID(raw)
 	}
+	if ids := listIDRe.FindStringSubmatch(h.Get("List-Id")); ids != nil {
+		m.ListID = strings.ToLower(ids[1])
+	}
 	m.Date, _ = h.Date()
 	if m.Date.IsZero() {
 		m.Date, _ = netmail.ParseDate(h.Get("Date"))
@@ -213,6 +216,8 @@ func toUTF8(b []byte) string {
 	}
 	return string(d)
 }
+
+var listIDRe = regexp.MustCompile(`<([^<>\s]+)>`)
 
 var (
 	angleAddr = regexp.MustCompile(`<\s*([^<>\s]+@[^<>\s]+)\s*>`)

@@ -74,6 +74,7 @@ type Message struct {
 	Patch      *Patch // for KindPatch and a pull request that carries a diff
 	PullURL    string // for KindPull: "git://… branch"
 	Suggested  *Patch // for KindReply: a diff the reply carries, a change it suggests
+	ListID     string // the List-Id header's id ("linux-nilfs.vger.kernel.org"), or ""
 }
 
 // Patch is the part of a patch mail that git am would use.

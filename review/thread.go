@@ -16,6 +16,7 @@ type SeriesInfo struct {
 	Author   string       // email
 	Created  time.Time
 	Tags     string // TagKey of the series' first mail: "autosel 5.10 patch"
+	List     string // List-Id of the series' first mail, or ""
 }
 
 // TagKey names a subject's bracket tags, in order and lower case, so that
@@ -85,7 +86,8 @@ func PlaceInSeries(m *Message, idx ThreadIndex) (Placement, error) {
 		for _, c := range cands {
 			// close in time both ways (mail is not ingested in date
 			// order), same tags, same author (RecentSeries)
-			if d := c.Created.Sub(m.Date); d > unthreadedWindow || d < -unthreadedWindow || c.Tags != TagKey(m.Subject) {
+			if d := c.Created.Sub(m.Date); d > unthreadedWindow || d < -unthreadedWindow || c.Tags != TagKey(m.Subject) ||
+				c.List != "" && m.ListID != "" && c.List != m.ListID {
 				continue
 			}
 			if fits(m, c, false) {

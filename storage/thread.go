@@ -26,7 +26,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 		var si review.SeriesInfo
 		var cover sql.NullInt64
 		var created int64
-		if err := rows.Scan(&si.ID, &si.Version, &si.Total, &cover, &si.Author, &created, &si.Tags); err != nil {
+		if err := rows.Scan(&si.ID, &si.Version, &si.Total, &cover, &si.Author, &created, &si.Tags, &si.List); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -55,7 +55,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	return out, nil
 }
 
-const seriesCols = `s.id, s.version, s.total, s.cover_id, s.author_email, s.created_at, s.tags`
+const seriesCols = `s.id, s.version, s.total, s.cover_id, s.author_email, s.created_at, s.tags, s.list`
 
 func (x txIndex) SeriesByRef(ref string) ([]review.SeriesInfo, error) {
 	return x.seriesInfo(x.tx.QueryContext(x.ctx, `SELECT `+seriesCols+` FROM series s
@@ -115,9 +115,9 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		if pl.PrevVersion != 0 {
 			prev = pl.PrevVersion
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
-			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject)).Scan(&seriesID)
+		err = tx.QueryRowContext(ctx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags, list)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
+			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject), m.ListID).Scan(&seriesID)
 		if err != nil {
 			return 0, err
 		}

@@ -342,3 +342,15 @@ func TestLateCoverJoins(t *testing.T) {
 		t.Errorf("%d series; the late cover is in series %d, the patches in %d", n, seriesOf(t, s, "c@x"), seriesOf(t, s, "p1@x"))
 	}
 }
+
+// The unthreaded fallback stays within a list.
+func TestUnthreadedFallbackByList(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	withList := func(raw []byte, list string) []byte { return append([]byte("List-Id: <"+list+">\n"), raw...) }
+	ingestRaw(t, s, withList(mail("a1@x", "Ann <ann@example.org>", "[PATCH 1/2] f: add b", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, patchBody), "linux-nilfs.vger.kernel.org"))
+	ingestRaw(t, s, withList(mail("b2@x", "Ann <ann@example.org>", "[PATCH 2/2] g: add c", "Mon, 5 Jan 2026 10:00:01 +0000", "", nil, patchBody), "linux-ext4.vger.kernel.org"))
+	ingestRaw(t, s, withList(mail("a2@x", "Ann <ann@example.org>", "[PATCH 2/2] f: add c", "Mon, 5 Jan 2026 10:00:02 +0000", "", nil, patchBody), "linux-nilfs.vger.kernel.org"))
+	if seriesOf(t, s, "a2@x") != seriesOf(t, s, "a1@x") || seriesOf(t, s, "b2@x") == seriesOf(t, s, "a1@x") {
+		t.Errorf("series: a1 %d, a2 %d, b2 (other list) %d", seriesOf(t, s, "a1@x"), seriesOf(t, s, "a2@x"), seriesOf(t, s, "b2@x"))
+	}
+}

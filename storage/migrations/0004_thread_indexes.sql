@@ -4,10 +4,11 @@
 CREATE INDEX messages_in_reply_to ON messages(in_reply_to);
 CREATE INDEX comments_message ON comments(message_id);
 
--- The unthreaded fallback joins only mail with the same bracket tags
+-- The unthreaded fallback joins only mail of the same list with the same bracket tags
 -- ("[PATCH AUTOSEL 5.10 …]" never joins "[PATCH AUTOSEL 5.4 …]"); b4
 -- links versions by the cover letter's change-id first.
 ALTER TABLE series ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE series ADD COLUMN list TEXT NOT NULL DEFAULT ''; -- List-Id: the fallback stays within a list
 ALTER TABLE series ADD COLUMN change_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX series_change_id ON series(change_id) WHERE change_id != '';
 CREATE INDEX series_prev ON series(prev_id);
