@@ -86,3 +86,31 @@ func TestEmbeddedMessageShown(t *testing.T) {
 		t.Errorf("kind %q: a reply that forwards a patch stays a reply", m.Kind)
 	}
 }
+
+// git t5100's odd inputs: NULs in a plain body are kept (nul-plain); a
+// ">From " line in an mboxo body stays as sent (quoted-from); a body that
+// starts with format-patch's own ">From <sha> <date>" line still has its
+// in-body From:/Subject: read (embed-from; with a diff appended, as a
+// mail without one is no patch for us).
+func TestMailinfoOddBodies(t *testing.T) {
+	nul, err := ParseMessage(corpus(t, "git/t/t5100/nul-plain"))
+	if err != nil || nul.Patch == nil || !strings.Contains(nul.Patch.Diff, "\x00\bSome strange test\x00\b\x00\b\n\x00") {
+		t.Errorf("nul-plain: %v, patch %+v", err, nul)
+	}
+	var qf *Message
+	SplitMbox(strings.NewReader(string(corpus(t, "git/t/t5100/quoted-from.in"))), func(raw []byte) error {
+		qf, err = ParseMessage(raw)
+		return err
+	})
+	if qf == nil || !strings.Contains(qf.Body, ">From the depths of history") {
+		t.Errorf("quoted-from: the >From line was changed: %+v", qf)
+	}
+	raw := string(corpus(t, "git/t/t5100/embed-from.in")) + "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n"
+	ef, err := ParseMessage([]byte(raw))
+	if err != nil || ef.Patch == nil {
+		t.Fatalf("embed-from: %v", err)
+	}
+	if a := ef.Author(); a.Name != "Commit Author" || a.Email != "commit@example.com" || ef.Patch.Subject != "patch subject" {
+		t.Errorf("embed-from: author %v, subject %q; git says Commit Author <commit@example.com>, \"patch subject\"", a, ef.Patch.Subject)
+	}
+}

@@ -34,7 +34,7 @@ func ParseMessage(raw []byte) (*Message, error) {
 		return nil, fmt.Errorf("%w: no mail header block: %v", ErrInvalid, err)
 	}
 	h := mail.Header{Header: e.Header}
-	if h.Len() == 0 {
+	if h.Len() == 0 && !headerlessPatch(raw) {
 		return nil, fmt.Errorf("%w: no mail header block", ErrInvalid)
 	}
 	m := &Message{
@@ -60,6 +60,13 @@ func ParseMessage(raw []byte) (*Message, error) {
 	m.Body = body
 	classify(m, attached)
 	return m, nil
+}
+
+// headerlessPatch reports whether raw is a mail with an empty header
+// block whose body carries a diff: git am takes it (t5100's nul-plain).
+func headerlessPatch(raw []byte) bool {
+	body, ok := bytes.CutPrefix(bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n")), []byte("\n"))
+	return ok && SplitPatch(string(body)) != nil
 }
 
 // dropEnvelope removes a leading mbox "From " line.

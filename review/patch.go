@@ -65,13 +65,20 @@ func SplitPatch(body string) *Patch {
 	return p
 }
 
-var inBodyHeader = regexp.MustCompile(`^(From|Subject|Date):\s*(.*)$`)
+var (
+	inBodyHeader  = regexp.MustCompile(`^(From|Subject|Date):\s*(.*)$`)
+	formatPatchFr = regexp.MustCompile(`^>?From [0-9a-f]{40} `) // git format-patch's own first line, pasted
+)
 
 // inBodyHeaders takes "From:", "Subject:" and "Date:" lines (folded lines
 // joined) off the top of the commit message, as git am does: the first
 // paragraph counts only when every line of it is such a header.
 func (p *Patch) inBodyHeaders() {
-	para, rest, _ := strings.Cut(p.CommitMessage, "\n\n")
+	msg := p.CommitMessage
+	if first, after, ok := strings.Cut(msg, "\n"); ok && formatPatchFr.MatchString(first) {
+		msg = after // "From <sha> Mon Sep 17 00:00:00 2001" before the in-body headers
+	}
+	para, rest, _ := strings.Cut(msg, "\n\n")
 	fields := map[string]string{}
 	var key string
 	for _, l := range strings.Split(para, "\n") {
