@@ -245,7 +245,7 @@ func mboxMessagesF(f *testing.F, path string) [][]byte {
 // in arrival order among the follow-up trailers, as b4 am keeps it.
 func TestApplyTrailersKeepsOrder(t *testing.T) {
 	body := "Fix it.\n\nSigned-off-by: A <a@x>\n---\ndiff --git a/f b/f\n"
-	got := ApplyTrailers(body, []Trailer{{"Signed-off-by", "J <j@x>"}, {"Reviewed-by", "R <r@x>"}})
+	got := ApplyTrailers(body, []Trailer{{Key: "Signed-off-by", Value: "J <j@x>"}, {Key: "Reviewed-by", Value: "R <r@x>"}})
 	want := "Fix it.\n\nSigned-off-by: A <a@x>\nSigned-off-by: J <j@x>\nReviewed-by: R <r@x>\n---\ndiff --git a/f b/f\n"
 	if got != want {
 		t.Errorf("got\n%q\nwant\n%q", got, want)

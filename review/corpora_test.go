@@ -114,3 +114,34 @@ func TestMailinfoOddBodies(t *testing.T) {
 		t.Errorf("embed-from: author %v, subject %q; git says Commit Author <commit@example.com>, \"patch subject\"", a, ef.Patch.Subject)
 	}
 }
+
+// b4's trailers-test-extinfo: the patch's own trailers with their extended
+// info, wrapped lines joined (test___init__.py test_parse_trailers).
+func TestTrailersExtinfo(t *testing.T) {
+	var m *Message
+	SplitMbox(strings.NewReader(string(corpus(t, "b4/src/tests/samples/trailers-test-extinfo.txt"))), func(raw []byte) error {
+		var err error
+		m, err = ParseMessage(raw)
+		return err
+	})
+	if m == nil || m.Patch == nil {
+		t.Fatal("no patch")
+	}
+	want := []Trailer{
+		{Key: "Reported-by", Value: "Some, One <somewhere@example.com>"},
+		{Key: "Reviewed-by", Value: "Bogus Bupkes <bogus@example.com>", Extinfo: "[for the parts that are bogus]"},
+		{Key: "Fixes", Value: "abcdef01234567890"},
+		{Key: "Tested-by", Value: "Some Person <bogus2@example.com>", Extinfo: "           [this person visually indented theirs]"},
+		{Key: "Link", Value: "https://msgid.link/some@msgid.here", Extinfo: "  # initial submission"},
+		{Key: "Signed-off-by", Value: "Wrapped Persontrailer <broken@example.com>"},
+	}
+	got := m.Patch.Trailers
+	if len(got) != len(want) {
+		t.Fatalf("%d trailers: %+v", len(got), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("trailer %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -76,7 +76,7 @@ func ParseReply(body string) *Reply {
 		}
 		if t, ok := followupTrailer(l, lines[i+1:]); ok {
 			if t.Key == "Reported-and-tested-by" { // b4 gives both
-				r.Trailers = append(r.Trailers, Trailer{"Reported-by", t.Value}, Trailer{"Tested-by", t.Value})
+				r.Trailers = append(r.Trailers, Trailer{Key: "Reported-by", Value: t.Value}, Trailer{Key: "Tested-by", Value: t.Value})
 			} else {
 				r.Trailers = append(r.Trailers, t)
 			}

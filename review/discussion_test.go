@@ -99,7 +99,7 @@ func TestParseReplyForms(t *testing.T) {
 	if q := r.Blocks[1].Lines; len(q) != 4 || q[1] != "older quote" {
 		t.Errorf("quote lines %q (nested quote unwrapped, trim dropped)", q)
 	}
-	if len(r.Trailers) != 1 || r.Trailers[0] != (Trailer{"Reviewed-by", "Jan Kara <jack@example.org>"}) {
+	if len(r.Trailers) != 1 || r.Trailers[0] != (Trailer{Key: "Reviewed-by", Value: "Jan Kara <jack@example.org>"}) {
 		t.Errorf("trailers %+v (quoted trailers must not count)", r.Trailers)
 	}
 }
@@ -213,12 +213,12 @@ func TestFollowupTrailers(t *testing.T) {
 		from Address
 		ok   bool
 	}{
-		{Trailer{"Reviewed-by", "Bob <bob@example.org>"}, bob, true},
-		{Trailer{"Reviewed-by", "Bob <BOB+lkml@example.org>"}, bob, true},
-		{Trailer{"Reviewed-by", "Bob <bob@mail.example.org>"}, bob, true},
-		{Trailer{"Reviewed-by", "bob <bob@work.example.com>"}, bob, true}, // the name matches
-		{Trailer{"Reviewed-by", "Cid <cid@example.org>"}, bob, false},
-		{Trailer{"Fixes", "0123456789ab (\"x\")"}, bob, true},
+		{Trailer{Key: "Reviewed-by", Value: "Bob <bob@example.org>"}, bob, true},
+		{Trailer{Key: "Reviewed-by", Value: "Bob <BOB+lkml@example.org>"}, bob, true},
+		{Trailer{Key: "Reviewed-by", Value: "Bob <bob@mail.example.org>"}, bob, true},
+		{Trailer{Key: "Reviewed-by", Value: "bob <bob@work.example.com>"}, bob, true}, // the name matches
+		{Trailer{Key: "Reviewed-by", Value: "Cid <cid@example.org>"}, bob, false},
+		{Trailer{Key: "Fixes", Value: "0123456789ab (\"x\")"}, bob, true},
 	} {
 		if got := FromSender(tc.tr, tc.from); got != tc.ok {
 			t.Errorf("FromSender(%v, %v) = %v", tc.tr, tc.from, got)

@@ -169,7 +169,7 @@ func TestOwnFixtures(t *testing.T) {
 	if !strings.Contains(m.Patch.CommitMessage, "Zadók was here") || !strings.Contains(m.Patch.CommitMessage, "From the review") {
 		t.Errorf("commit message not decoded or >From not unescaped: %q", m.Patch.CommitMessage)
 	}
-	if len(m.Patch.Trailers) != 1 || m.Patch.Trailers[0] != (Trailer{"Signed-off-by", "Erez Zadók <ezk@example.org>"}) {
+	if len(m.Patch.Trailers) != 1 || m.Patch.Trailers[0] != (Trailer{Key: "Signed-off-by", Value: "Erez Zadók <ezk@example.org>"}) {
 		t.Errorf("trailers %+v", m.Patch.Trailers)
 	}
 	if strings.Contains(m.Patch.Diff, "2.43.0") || strings.Contains(m.Patch.Diff, "\r") {

@@ -57,6 +57,9 @@ func (a Address) String() string {
 type Trailer struct {
 	Key   string `json:"key"` // canonical case: "Reviewed-by"
 	Value string `json:"value"`
+	// Extinfo is what b4 calls a trailer's extended info: a "[for the
+	// foo bits]" line under it, or a "  # comment" after its value.
+	Extinfo string `json:"extinfo,omitempty"`
 }
 
 // Message is one mail after decoding. Raw bytes are kept by storage, not here.

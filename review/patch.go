@@ -120,6 +120,11 @@ func diffEnd(lines []string, start int) int {
 	return end
 }
 
+var (
+	extinfoLine = regexp.MustCompile(`^\s*\[[^\]]+\]\s*$`)
+	hashExtinfo = regexp.MustCompile(`^(.*\S)(\s+#[^#]+)$`)
+)
+
 // ParseTrailers returns the trailers of a commit message: the "Key: value"
 // lines of its last paragraph, with folded continuation lines joined, when
 // every line of that paragraph is a trailer or a continuation.
@@ -131,15 +136,29 @@ func ParseTrailers(msg string) []Trailer {
 		if l == "" {
 			continue
 		}
-		if (l[0] == ' ' || l[0] == '\t') && len(out) > 0 {
-			out[len(out)-1].Value += " " + strings.TrimSpace(l)
-			continue
+		if n := len(out); n > 0 {
+			t := strings.TrimSpace(l)
+			switch {
+			case extinfoLine.MatchString(l) && out[n-1].Extinfo == "": // "[for the parts that are bogus]"
+				out[n-1].Extinfo = l
+				continue
+			case strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") && !strings.Contains(out[n-1].Value, "<"):
+				out[n-1].Value += " " + t // "Signed-off-by: Long Name\n<addr>"
+				continue
+			case l[0] == ' ' || l[0] == '\t':
+				out[n-1].Value += " " + t
+				continue
+			}
 		}
 		m := trailerLine.FindStringSubmatch(l)
 		if m == nil || strings.Contains(m[1], "://") {
 			return nil
 		}
-		out = append(out, Trailer{Key: canonicalKey(m[1]), Value: strings.TrimSpace(m[2])})
+		t := Trailer{Key: canonicalKey(m[1]), Value: strings.TrimSpace(m[2])}
+		if x := hashExtinfo.FindStringSubmatch(t.Value); x != nil {
+			t.Value, t.Extinfo = x[1], x[2] // "Link: https://… # initial submission"
+		}
+		out = append(out, t)
 	}
 	return out
 }
