@@ -63,6 +63,7 @@ type commentJSON struct {
 	Author  string    `json:"author"`
 	Path    string    `json:"path"`
 	Line    int       `json:"line"`
+	Side    string    `json:"side,omitempty"` // "old": line is the old-side number of a removed line
 	Code    string    `json:"code"`
 	Body    string    `json:"body"`
 	Created time.Time `json:"created"`
@@ -178,7 +179,7 @@ func (s *Server) handleAPIPatchShow(w http.ResponseWriter, r *http.Request) erro
 	}
 	for _, c := range p.Comments {
 		j.Comments = append(j.Comments, commentJSON{ID: c.ID, Source: c.Source, Author: c.Author.String(), Path: c.Path,
-			Line: c.Line, Code: c.Code, Body: c.Body, Created: c.Created})
+			Line: c.Line, Side: c.Side, Code: c.Code, Body: c.Body, Created: c.Created})
 	}
 	for _, m := range p.Replies {
 		j.Replies = append(j.Replies, toMessageJSON(m, true))
