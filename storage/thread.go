@@ -539,11 +539,21 @@ func reversedRefs(s []string) []string {
 
 // SeriesMboxMessages returns the message row ids that make a series'
 // git am-ready mbox: its patches that carry a diff, by number (pasted code
-// and replies never), after the cover letter when cover is true.
+// and replies never), after the cover letter when cover is true. A partial
+// reroll (a v3 that resends only 2/5, in reply to v2's) is completed with
+// the previous version's patches for the numbers it did not resend, as
+// b4 am completes it.
 func (s *Store) SeriesMboxMessages(ctx context.Context, seriesID int64, cover bool) ([]int64, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id FROM (
 		SELECT cover_id AS id, -1 AS n FROM series WHERE id = ?1 AND cover_id IS NOT NULL AND ?2
-		UNION ALL SELECT message_id, number FROM patches WHERE series_id = ?1 AND kind = 'patch') ORDER BY n, id`, seriesID, cover)
+		UNION ALL SELECT message_id, number FROM patches WHERE series_id = ?1 AND kind = 'patch'
+		UNION ALL SELECT p.message_id, p.number FROM series s JOIN patches p ON p.series_id = s.prev_id AND p.kind = 'patch'
+			WHERE s.id = ?1 AND s.total > 0 AND s.cover_id IS NULL AND p.number BETWEEN 1 AND s.total
+			AND (SELECT total FROM series WHERE id = s.prev_id) = s.total
+			AND NOT EXISTS (SELECT 1 FROM patches q WHERE q.series_id = ?1 AND q.number = p.number)
+			AND EXISTS (SELECT 1 FROM patches q JOIN messages qm ON qm.id = q.message_id JOIN messages pm ON pm.series_id = s.prev_id
+				WHERE q.series_id = ?1 AND qm.in_reply_to = pm.message_id)
+		) ORDER BY n, id`, seriesID, cover)
 	if err != nil {
 		return nil, err
 	}

@@ -354,3 +354,31 @@ func TestUnthreadedFallbackByList(t *testing.T) {
 		t.Errorf("series: a1 %d, a2 %d, b2 (other list) %d", seriesOf(t, s, "a1@x"), seriesOf(t, s, "a2@x"), seriesOf(t, s, "b2@x"))
 	}
 }
+
+// A partial reroll (v3 resends only 2/2, in reply to v2's 2/2) makes a
+// complete am-ready mbox with v2's 1/2, as b4 am completes it.
+func TestPartialRerollMbox(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	ingestRaw(t, s, mail("c@x", "Ann <ann@example.org>", "[PATCH v2 0/2] f: things", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, "Things.\n"))
+	ingestRaw(t, s, mail("p1@x", "Ann <ann@example.org>", "[PATCH v2 1/2] f: add b", "Mon, 5 Jan 2026 10:00:01 +0000", "c@x", []string{"c@x"}, patchBody))
+	ingestRaw(t, s, mail("p2@x", "Ann <ann@example.org>", "[PATCH v2 2/2] f: add c", "Mon, 5 Jan 2026 10:00:02 +0000", "c@x", []string{"c@x"}, patchBody))
+	ingestRaw(t, s, mail("q2@x", "Ann <ann@example.org>", "[PATCH v3 2/2] f: add c", "Tue, 6 Jan 2026 10:00:00 +0000", "p2@x", []string{"c@x", "p2@x"}, patchBody))
+	ids, err := s.SeriesMboxMessages(ctx, seriesOf(t, s, "q2@x"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, id := range ids {
+		var mid string
+		s.r.QueryRow(`SELECT message_id FROM messages WHERE id = ?`, id).Scan(&mid)
+		got = append(got, mid)
+	}
+	if strings.Join(got, " ") != "p1@x q2@x" {
+		t.Errorf("v3 mbox %v, want v2's 1/2 then v3's 2/2", got)
+	}
+	// a full v2 is never completed from elsewhere
+	if ids, _ := s.SeriesMboxMessages(ctx, seriesOf(t, s, "p1@x"), false); len(ids) != 2 {
+		t.Errorf("v2 mbox has %d mails", len(ids))
+	}
+}
