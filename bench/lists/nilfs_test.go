@@ -28,6 +28,17 @@ func archive(t *testing.T) []byte {
 	if testing.Short() {
 		t.Skip("-short: the whole-archive measurement ingests 3,933 mails")
 	}
+	return readArchive(t)
+}
+
+// archiveB is archive for a benchmark.
+func archiveB(b *testing.B) []byte {
+	b.Helper()
+	return readArchive(b)
+}
+
+func readArchive(t testing.TB) []byte {
+	t.Helper()
 	wd, _ := os.Getwd()
 	root := wd
 	for root != "/" {
