@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -668,4 +669,38 @@ func (s *Store) VersionMatches(ctx context.Context, seriesID int64) (VersionMatc
 		}
 	}
 	return vm, nil
+}
+
+// ensureThreadSchema makes, after the migrations, what threading needs of
+// the comments table: its side column (a list remark on a removed line
+// anchors on the old side; another migration may have added the column
+// already, or rebuild the table later) and an index on message_id, so that
+// re-anchoring a reply replaces its comments by index. Idempotent.
+func (s *Store) ensureThreadSchema(ctx context.Context) error {
+	rows, err := s.w.QueryContext(ctx, `SELECT name FROM pragma_table_info('comments')`)
+	if err != nil {
+		return fmt.Errorf("storage: comments schema: %w", err)
+	}
+	hasSide := false
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		hasSide = hasSide || name == "side"
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if !hasSide {
+		if _, err := s.w.ExecContext(ctx, `ALTER TABLE comments ADD COLUMN side TEXT NOT NULL DEFAULT 'new' CHECK (side IN ('new', 'old'))`); err != nil {
+			return fmt.Errorf("storage: comments.side: %w", err)
+		}
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS comments_message ON comments(message_id)`); err != nil {
+		return fmt.Errorf("storage: comments index: %w", err)
+	}
+	return nil
 }

@@ -1,7 +1,3 @@
--- A list remark on a removed line anchors on the old side of the diff:
--- side 'old' and line its old-side number.
-ALTER TABLE comments ADD COLUMN side TEXT NOT NULL DEFAULT 'new' CHECK (side IN ('old', 'new'));
-
 -- A trailer given in a reply that names someone other than the reply's
 -- sender is kept, not applied (b4 am refuses it), and shown as such.
 ALTER TABLE collected_trailers ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
