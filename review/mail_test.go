@@ -47,14 +47,13 @@ func parseFile(t *testing.T, path string) *Message {
 
 // TestGitMailinfoAuthors checks authors and subjects against git's t5100
 // expected info files, in-body "From:"/"Subject:" lines included (not
-// checked: 0010's bare "[PATCH]" first line and the scissors and
-// bogus-header variants, git-specific quirks).
+// checked: the scissors and bogus-header variants, git-specific quirks).
 func TestGitMailinfoAuthors(t *testing.T) {
 	ms := splitAll(t, "git/sample.mbox")
 	if len(ms) != 18 {
 		t.Fatalf("sample.mbox split into %d messages, git mailsplit makes 18", len(ms))
 	}
-	for _, n := range []int{1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 13, 16, 17, 18} {
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 16, 17, 18} {
 		info := string(mustRead(t, filepath.Join("git", "info00"+twoDigits(n))))
 		want := map[string]string{}
 		for _, l := range strings.Split(info, "\n") {
@@ -270,12 +269,12 @@ func TestDiffKeepsTrailingBlankContext(t *testing.T) {
 
 // TestGitMailinfoMessages compares commit messages with git's t5100
 // expected msg files (modulo their trailing newline). Not compared: 0007,
-// 0008 and 0013 carry no diff (a cover or reply here, not a patch), 0010
-// relies on git's bare "[PATCH]" first-line rule, 0015 on git blanking a
-// bogus in-body "From:", which we keep in the message.
+// 0008 and 0013 carry no diff (a cover or reply here, not a patch, so no
+// commit message is made), 0015 relies on git blanking a bogus in-body
+// "From:", which we keep in the message.
 func TestGitMailinfoMessages(t *testing.T) {
 	ms := splitAll(t, "git/sample.mbox")
-	for _, n := range []int{1, 2, 3, 4, 5, 6, 9, 11, 12, 14, 16, 17, 18} {
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 14, 16, 17, 18} {
 		want := strings.TrimRight(string(mustRead(t, filepath.Join("git", "msg00"+twoDigits(n)))), "\n")
 		if p := amPatch(ms[n-1]); p == nil || strings.TrimRight(p.CommitMessage, "\n") != want {
 			t.Errorf("message %d: commit message differs from git's msg00%s", n, twoDigits(n))

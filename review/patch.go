@@ -79,6 +79,13 @@ func (p *Patch) inBodyHeaders() {
 		msg = after // "From <sha> Mon Sep 17 00:00:00 2001" before the in-body headers
 	}
 	para, rest, _ := strings.Cut(msg, "\n\n")
+	if !strings.Contains(para, "\n") && strings.HasPrefix(para, "[PATCH") {
+		// a bare "[PATCH] subject" first line stands for the subject, as
+		// git mailinfo reads it (t5100 0010)
+		p.Subject = para
+		p.CommitMessage = strings.TrimLeft(rest, "\n")
+		return
+	}
 	fields := map[string]string{}
 	var key string
 	for _, l := range strings.Split(para, "\n") {
