@@ -88,7 +88,7 @@ func (p *Patch) inBodyHeaders() {
 	}
 	fields := map[string]string{}
 	var key string
-	for _, l := range strings.Split(para, "\n") {
+	for _, l := range strings.Split(strings.TrimRight(para, "\n"), "\n") {
 		if m := inBodyHeader.FindStringSubmatch(l); m != nil {
 			key = m[1]
 			fields[key] = m[2]
@@ -99,10 +99,10 @@ func (p *Patch) inBodyHeaders() {
 		}
 	}
 	if from := fields["From"]; from != "" {
+		// a bogus in-body From: is still taken off the message, as git
+		// does (t5100 0015); the mail's own From stays the author
 		if a, err := netmail.ParseAddress(decodeHeader(from)); err == nil {
 			p.Author = Address{Name: a.Name, Email: a.Address}
-		} else {
-			return
 		}
 	}
 	p.Subject = decodeHeader(fields["Subject"])
