@@ -50,8 +50,8 @@ var ErrMultipart = errors.New("multipart patch mail: trailers not applied")
 
 // AmReady returns the patch mail with the collected trailers applied the
 // way `b4 am` applies them: appended after the commit message's trailer
-// block (before the "---" line), each at most once, Signed-off-by lines of
-// the applier last. Headers are kept; a quoted-printable or base64 body is
+// block (before the "---" line), each at most once, in the order given
+// (the applier's own sign-off, if any, is passed last). Headers are kept; a quoted-printable or base64 body is
 // re-encoded the same way, an 8-bit one is declared UTF-8. In a multipart
 // mail the first inline text/plain part is the one changed (ErrMultipart
 // for nested multiparts). Line endings become LF, as in an mbox. With
@@ -230,27 +230,25 @@ func commitEnd(lines []string) int {
 
 func isSeparator(l string) bool { return strings.TrimRight(l, " \t") == "---" }
 
-// newTrailers returns the extra trailers not already present, in order,
-// with Signed-off-by trailers moved last.
+// newTrailers returns the extra trailers not already present, in order:
+// as b4 am adds follow-up trailers, a Signed-off-by given in a reply (a
+// maintainer's "applied") stays where it came. Only the applier's own
+// sign-off goes last, and the caller passes it last.
 func newTrailers(existing, extra []Trailer) []Trailer {
 	seen := map[string]bool{}
 	for _, t := range existing {
 		seen[trailerKey(t)] = true
 	}
-	var add, sobs []Trailer
+	var add []Trailer
 	for _, t := range extra {
 		t.Key, t.Value = canonicalKey(strings.TrimSpace(t.Key)), strings.Join(strings.Fields(t.Value), " ")
 		if t.Key == "" || t.Value == "" || strings.ContainsAny(t.Key, ": \n") || seen[trailerKey(t)] {
 			continue
 		}
 		seen[trailerKey(t)] = true
-		if t.Key == "Signed-off-by" {
-			sobs = append(sobs, t)
-		} else {
-			add = append(add, t)
-		}
+		add = append(add, t)
 	}
-	return append(add, sobs...)
+	return add
 }
 
 func trailerKey(t Trailer) string {

@@ -55,10 +55,12 @@ func TestAmReadyMatchesB4(t *testing.T) {
 			"orig-message@example.com": {dup, rb("Followup Reviewer1 <followup-reviewer1@example.com>"),
 				{Key: "tested-BY", Value: "Followup Reviewer2 <followup-reviewer2@example.com>"}},
 		}},
+		// b4's reference is made by the applier "Test Override", whose own
+		// sign-off b4 adds last: it comes last here too.
 		{"trailers-followup-with-cover", map[string][]Trailer{
-			"patch-1-message@example.com": {sob, rb("Coverletter Reviewer1 <followup-reviewer1@example.com>")},
-			"patch-2-message@example.com": {rb("Followup Reviewer1 <followup-reviewer1@example.com>"), sob, dup,
-				rb("Coverletter Reviewer1 <followup-reviewer1@example.com>")},
+			"patch-1-message@example.com": {rb("Coverletter Reviewer1 <followup-reviewer1@example.com>"), sob},
+			"patch-2-message@example.com": {rb("Followup Reviewer1 <followup-reviewer1@example.com>"), dup,
+				rb("Coverletter Reviewer1 <followup-reviewer1@example.com>"), sob},
 		}},
 	}
 	for _, c := range cases {
@@ -237,4 +239,15 @@ func mboxMessagesF(f *testing.F, path string) [][]byte {
 	var out [][]byte
 	SplitMbox(bytes.NewReader(data), func(raw []byte) error { out = append(out, raw); return nil })
 	return out
+}
+
+// A Signed-off-by given in a reply (a maintainer applying the patch) stays
+// in arrival order among the follow-up trailers, as b4 am keeps it.
+func TestApplyTrailersKeepsOrder(t *testing.T) {
+	body := "Fix it.\n\nSigned-off-by: A <a@x>\n---\ndiff --git a/f b/f\n"
+	got := ApplyTrailers(body, []Trailer{{Key: "Signed-off-by", Value: "J <j@x>"}, {Key: "Reviewed-by", Value: "R <r@x>"}})
+	want := "Fix it.\n\nSigned-off-by: A <a@x>\nSigned-off-by: J <j@x>\nReviewed-by: R <r@x>\n---\ndiff --git a/f b/f\n"
+	if got != want {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
 }

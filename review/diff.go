@@ -10,9 +10,26 @@ import (
 // ParseDiff parses unified or git diff text (one patch; split mail first)
 // into files with old and new line numbers.
 func ParseDiff(diff string) ([]*File, error) {
+	if strings.Contains(diff, "GIT binary patch\n") && !strings.HasSuffix(diff, "\n\n") {
+		diff += "\n" // a binary patch's last literal ends with a blank line
+	}
 	files, _, err := gitdiff.Parse(strings.NewReader(diff))
+	if err != nil && strings.Contains(err.Error(), "missing filename information") {
+		// "diff --git pixel.bmp pixel.bmp" (git diff --no-prefix): give the
+		// header the a/ b/ prefixes go-gitdiff needs to split the names
+		if fixed := prefixGitHeaders(diff); fixed != diff {
+			if f2, _, err2 := gitdiff.Parse(strings.NewReader(fixed)); len(f2) >= len(files) {
+				files, err = f2, err2
+			}
+		}
+	}
 	if err != nil && len(files) == 0 {
 		return nil, fmt.Errorf("%w: diff: %v", ErrInvalid, err)
+	}
+	if len(files) == 0 {
+		if fs := headerFiles(diff); len(fs) > 0 {
+			return fs, err // hunks go-gitdiff cannot read ("@@@", miscounted): the files at least
+		}
 	}
 	out := make([]*File, 0, len(files))
 	for _, f := range files {
@@ -27,6 +44,47 @@ func ParseDiff(diff string) ([]*File, error) {
 		out = append(out, nf)
 	}
 	return out, err
+}
+
+// headerFiles lists the files of a diff from its "--- old" / "+++ new"
+// header pairs, without hunks.
+func headerFiles(diff string) []*File {
+	lines := strings.Split(diff, "\n")
+	var out []*File
+	name := func(l, prefix, side string) string {
+		n := strings.TrimPrefix(l, prefix)
+		if i := strings.IndexByte(n, '\t'); i >= 0 {
+			n = n[:i]
+		}
+		if n == "/dev/null" {
+			return ""
+		}
+		return strings.TrimPrefix(n, side)
+	}
+	for i := 0; i+1 < len(lines); i++ {
+		if strings.HasPrefix(lines[i], "--- ") && strings.HasPrefix(lines[i+1], "+++ ") {
+			f := &File{OldName: name(lines[i], "--- ", "a/"), NewName: name(lines[i+1], "+++ ", "b/")}
+			f.IsNew, f.IsDelete = f.OldName == "", f.NewName == ""
+			out = append(out, f)
+			i++
+		}
+	}
+	return out
+}
+
+// prefixGitHeaders rewrites "diff --git X X" lines whose names carry no
+// a/ b/ prefix (and contain no space) to "diff --git a/X b/X".
+func prefixGitHeaders(diff string) string {
+	lines := strings.Split(diff, "\n")
+	for i, l := range lines {
+		rest, ok := strings.CutPrefix(l, "diff --git ")
+		f := strings.Fields(rest)
+		if !ok || len(f) != 2 || strings.HasPrefix(f[0], "a/") || strings.HasPrefix(f[1], "b/") {
+			continue
+		}
+		lines[i] = "diff --git a/" + f[0] + " b/" + f[1]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func convertFragment(frag *gitdiff.TextFragment) *Hunk {

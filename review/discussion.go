@@ -1,6 +1,7 @@
 package review
 
 import (
+	"net/mail"
 	"regexp"
 	"strings"
 )
@@ -27,10 +28,13 @@ func (b ReplyBlock) Text() string {
 }
 
 var (
-	attributionRe = regexp.MustCompile(`(?i)(\bwrote:|\bwrites:|\bschrieb:|a écrit ?:|\bscripsit:)\s*$|^quoting .*:\s*$|^\* .*\[.*\]:\s*$`)
+	attributionRe = regexp.MustCompile(`(?i)(\b(wrote|writes|schrieb|a écrit|scripsit|escribió|ha scritto|skrev|napisał|napsal|написал[аи]?|kirjoitti|schreef|escreveu|írta)|書きました|写道|寫道).*[:：]\s*$|^quoting .*:\s*$|^\* .*\[.*\]:\s*$`)
 	quotePrefix   = regexp.MustCompile(`^(\s?>)+ ?`)
 	trimMarker    = regexp.MustCompile(`^\s*(\[\s*(\.\.\.|…|snip|snipped|trimmed)\s*\]|<\s*snip\s*>|\.\.\.|…)\s*$`)
-	reviewTrailer = regexp.MustCompile(`^(Reviewed-by|Acked-by|Tested-by|Nacked-by|NACKed-by|Reported-by|Suggested-by):\s*(\S.*)$`)
+	followupLine  = regexp.MustCompile(`^\s*(\w\S+):\s+(\S.*)$`)
+	personValue   = regexp.MustCompile(`\S+@\S+\.\S+`)
+	urlValue      = regexp.MustCompile(`https?://`)
+	mailtoJunk    = regexp.MustCompile(`<mailto:[^<>]*>`)
 	listFooter    = regexp.MustCompile(`^(To unsubscribe\b|_{10,}$)`)
 )
 
@@ -43,7 +47,7 @@ func ParseReply(body string) *Reply {
 	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		if l == "-- " || listFooter.MatchString(l) ||
+		if l == "-- " || l == "--" && signatureFollows(lines[i+1:]) || listFooter.MatchString(l) ||
 			(l == "-" || l == "--") && i+1 < len(lines) && listFooter.MatchString(lines[i+1]) {
 			break // signature, or a list footer ("-\nTo unsubscribe from this list…")
 		}
@@ -70,13 +74,130 @@ func ParseReply(body string) *Reply {
 			}
 			continue
 		}
-		if m := reviewTrailer.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
-			r.Trailers = append(r.Trailers, Trailer{Key: canonicalKey(m[1]), Value: strings.TrimSpace(m[2])})
+		if t, ok := followupTrailer(l, lines[i+1:]); ok {
+			if t.Key == "Reported-and-tested-by" { // b4 gives both
+				r.Trailers = append(r.Trailers, Trailer{Key: "Reported-by", Value: t.Value}, Trailer{Key: "Tested-by", Value: t.Value})
+			} else {
+				r.Trailers = append(r.Trailers, t)
+			}
 		}
 		r.add(false, l, i+1)
 	}
 	r.trim()
 	return r
+}
+
+// signatureFollows reports whether the lines after a bare "--" are a
+// signature: a few lines to the end, none quoted (a client that strips
+// trailing blanks turns "-- " into "--").
+func signatureFollows(rest []string) bool {
+	n := 0
+	for _, l := range rest {
+		if isQuoted(l) {
+			return false
+		}
+		if strings.TrimSpace(l) != "" {
+			n++
+		}
+	}
+	return n <= 4
+}
+
+// Trailer keys b4 takes from a follow-up without an address in the value,
+// and those that are never trailers there.
+var (
+	utilityTrailers = map[string]bool{"fixes": true, "link": true, "buglink": true, "closes": true, "obsoleted-by": true, "change-id": true, "base-commit": true}
+	linkTrailers    = map[string]bool{"link": true, "buglink": true, "closes": true}
+	notTrailers     = map[string]bool{"phone": true, "email": true, "subject": true, "date": true, "from": true, "to": true, "cc": true, "author": true}
+)
+
+// followupTrailer reads a trailer given in a reply the way b4 am reads
+// follow-ups: any "Key: value" line of the writer's own text whose value
+// names a person (an address) or whose key is a utility trailer (Fixes,
+// Link, Closes…); keys in any case ("Reviewed-By", "acked-by") in their
+// canonical case; a URL only in a link trailer. A "Fixes: sha (title" or
+// "Key: Name" line wrapped onto the next line is joined.
+func followupTrailer(l string, next []string) (Trailer, bool) {
+	m := followupLine.FindStringSubmatch(l)
+	if m == nil {
+		return Trailer{}, false
+	}
+	// "A <a@b.c<mailto:a@b.c>>": what an HTML mail client leaves behind
+	key, value := strings.ToLower(m[1]), strings.TrimSpace(mailtoJunk.ReplaceAllString(m[2], ""))
+	if notTrailers[key] || !isASCII(key) {
+		return Trailer{}, false
+	}
+	if len(next) > 0 {
+		n := strings.TrimSpace(next[0])
+		switch {
+		case key == "fixes" && strings.Contains(value, "(") && !strings.Contains(value, ")") && strings.HasSuffix(n, ")"):
+			value += " " + n
+		case !strings.Contains(value, "<") && strings.HasPrefix(n, "<") && strings.HasSuffix(n, ">"):
+			value += " " + n
+		}
+	}
+	if !personValue.MatchString(value) && !utilityTrailers[key] {
+		return Trailer{}, false
+	}
+	if urlValue.MatchString(value) && !linkTrailers[key] {
+		return Trailer{}, false
+	}
+	return Trailer{Key: canonicalKey(key), Value: value}, true
+}
+
+// IsPersonTrailer reports whether a trailer names a person (Reviewed-by,
+// Tested-by…) rather than a commit or a link (Fixes, Link, Closes).
+func IsPersonTrailer(t Trailer) bool {
+	k := strings.ToLower(t.Key)
+	return !utilityTrailers[k] && !urlValue.MatchString(t.Value) && personValue.MatchString(t.Value)
+}
+
+// FromSender reports whether a reply's sender may give a trailer, by b4's
+// rule: a utility trailer always; a person trailer when it names the
+// sender, by address (case aside, "+tag" aside, one sub-domain aside) or
+// by name.
+func FromSender(t Trailer, from Address) bool {
+	if !IsPersonTrailer(t) {
+		return true
+	}
+	addr, err := mail.ParseAddress(t.Value)
+	name, email := "", ""
+	if err == nil {
+		name, email = addr.Name, addr.Address
+	} else if m := personValue.FindString(t.Value); m != "" {
+		email = strings.Trim(m, "<>")
+		name = strings.TrimSpace(t.Value[:strings.Index(t.Value, m)])
+		name = strings.Trim(strings.TrimSpace(strings.TrimSuffix(name, "<")), `"`)
+	}
+	if emailEq(email, from.Email) {
+		return true
+	}
+	return name != "" && strings.EqualFold(strings.TrimSpace(name), strings.TrimSpace(from.Name))
+}
+
+var plusTag = regexp.MustCompile(`\+[^@]+@`)
+
+// emailEq compares addresses as b4 does: case-insensitively, without
+// "+tag" local parts, and one domain a sub-domain of the other.
+func emailEq(a, b string) bool {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	if a == "" || b == "" {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	a, b = plusTag.ReplaceAllString(a, "@"), plusTag.ReplaceAllString(b, "@")
+	if a == b {
+		return true
+	}
+	al, ad, ok1 := strings.Cut(a, "@")
+	bl, bd, ok2 := strings.Cut(b, "@")
+	if !ok1 || !ok2 || al != bl {
+		return false
+	}
+	dots := strings.Count(ad, ".") - strings.Count(bd, ".")
+	return (dots == 1 || dots == -1) && (strings.HasSuffix(ad, "."+bd) || strings.HasSuffix(bd, "."+ad))
 }
 
 func hasPrefixFold(s, prefix string) bool {
@@ -136,11 +257,12 @@ func (r *Reply) trim() {
 }
 
 // AnchorLine is one line a reply can quote: a line of a diff (its new-side
-// number; a deleted line takes the new-side position it was removed at) or
-// a line of pasted code (its body line).
+// number; a removed line its old-side number, Side "old") or a line of
+// pasted code (its body line).
 type AnchorLine struct {
 	Path string
 	Line int
+	Side string // "old" for a removed line (Line is its old-side number), else ""
 	Text string
 	diff bool // the text came from a diff: quotes of it carry a +/-/space marker
 }
@@ -150,15 +272,12 @@ func DiffTargets(files []*File) []AnchorLine {
 	var out []AnchorLine
 	for _, f := range files {
 		for _, h := range f.Hunks {
-			next := h.NewStart
 			for _, l := range h.Lines {
-				n := l.New
+				a := AnchorLine{Path: f.Path(), Line: l.New, Text: l.Text, diff: true}
 				if l.Kind == LineDel {
-					n = next
-				} else {
-					next = l.New + 1
+					a.Line, a.Side = l.Old, SideOld
 				}
-				out = append(out, AnchorLine{Path: f.Path(), Line: n, Text: l.Text, diff: true})
+				out = append(out, a)
 			}
 		}
 	}

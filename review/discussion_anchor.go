@@ -30,7 +30,7 @@ func Anchor(r *Reply, target []AnchorLine) []Comment {
 		c := Comment{Body: b.Text()}
 		if anchored >= 0 {
 			t := target[anchored]
-			c.Path, c.Line, c.Code = t.Path, t.Line, t.Text
+			c.Path, c.Line, c.Side, c.Code = t.Path, t.Line, t.Side, t.Text
 		}
 		out = append(out, c)
 	}
@@ -43,16 +43,66 @@ func Anchor(r *Reply, target []AnchorLine) []Comment {
 // back to the whole target. It returns the index of the last matched line,
 // or -1 when too little of the block matches.
 func matchQuote(quoted []string, target []AnchorLine, norms []string, after int) int {
-	qs := quoteLines(quoted, len(target) > 0 && target[0].diff)
-	if len(qs) == 0 {
+	diff := len(target) > 0 && target[0].diff
+	if diff {
+		// A reply that quotes the whole mail (commit message, diffstat,
+		// headers of the diff) anchors on the diff lines at its end.
+		quoted = diffTail(quoted)
+	}
+	qs := quoteLines(quoted, diff)
+	if countCode(qs) == 0 {
+		// only blank lines: blank lines of the diff right after the last
+		// quote ("> +" under a quoted line), or nothing
+		if end := blankTail(quoted, norms, after); end > after && after >= 0 {
+			return end
+		}
 		return -1
 	}
 	for _, start := range []int{after + 1, 0} {
 		if end, hits := walk(qs, norms, start); hits > 0 && hits*2 >= countCode(qs) {
-			return end
+			return blankTail(quoted, norms, end)
 		}
 	}
 	return -1
+}
+
+// diffTail returns the quoted lines from after the last one that cannot
+// be a line of a hunk (prose, "diff --git", "index", "---"/"+++"), or all
+// of them when every line could be, or when the quote ends in prose.
+func diffTail(quoted []string) []string {
+	for i := len(quoted) - 1; i >= 0; i-- {
+		l := quoted[i]
+		if l == "" || l[0] == ' ' || l[0] == '\\' || strings.HasPrefix(l, "@@") ||
+			(l[0] == '+' || l[0] == '-') && !strings.HasPrefix(l, "+++ ") && !strings.HasPrefix(l, "--- ") {
+			continue
+		}
+		if i == len(quoted)-1 {
+			return quoted
+		}
+		return quoted[i+1:]
+	}
+	return quoted
+}
+
+// blankTail moves the anchor from the last matched line over the blank
+// diff lines the quote ends with ("> +", ">  "), when the target has blank
+// lines there too. A bare ">" is the quote's edge, not a line of the diff.
+func blankTail(quoted []string, norms []string, end int) int {
+	trailing := 0
+	for i := len(quoted) - 1; i >= 0; i-- {
+		l := strings.TrimRight(quoted[i], " \t")
+		if l == "" && quoted[i] != "" {
+			l = " " // a blank context line: ">  "
+		}
+		if l != "+" && l != "-" && l != " " {
+			break
+		}
+		trailing++
+	}
+	for ; trailing > 0 && end+1 < len(norms) && norms[end+1] == ""; trailing-- {
+		end++
+	}
+	return end
 }
 
 // walk matches quoted lines in order from start; it returns the index of

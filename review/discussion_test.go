@@ -99,7 +99,7 @@ func TestParseReplyForms(t *testing.T) {
 	if q := r.Blocks[1].Lines; len(q) != 4 || q[1] != "older quote" {
 		t.Errorf("quote lines %q (nested quote unwrapped, trim dropped)", q)
 	}
-	if len(r.Trailers) != 1 || r.Trailers[0] != (Trailer{"Reviewed-by", "Jan Kara <jack@example.org>"}) {
+	if len(r.Trailers) != 1 || r.Trailers[0] != (Trailer{Key: "Reviewed-by", Value: "Jan Kara <jack@example.org>"}) {
 		t.Errorf("trailers %+v (quoted trailers must not count)", r.Trailers)
 	}
 }
@@ -132,4 +132,96 @@ func FuzzParseReply(f *testing.F) {
 		r := ParseReply(body)
 		Anchor(r, CodeTargets("p", body))
 	})
+}
+
+// A remark under a quoted removed line anchors on that line, on the old
+// side: the line it names is gone from the new file.
+func TestAnchorRemovedLineOldSide(t *testing.T) {
+	p := SplitPatch("Fix.\n---\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -10,4 +10,2 @@\n int a;\n-int gone;\n-int also_gone;\n int c;\n")
+	if p == nil {
+		t.Fatal("patch did not parse")
+	}
+	r := ParseReply("On Mon, Ann wrote:\n> -int gone;\n\nWhy remove this?\n\n> -int also_gone;\n>  int c;\n\nFine.\n")
+	cs := Anchor(r, DiffTargets(p.Files))
+	if len(cs) != 2 {
+		t.Fatalf("%d comments: %+v", len(cs), cs)
+	}
+	if c := cs[0]; c.Path != "f.c" || c.Line != 11 || c.Side != SideOld || c.Code != "int gone;" {
+		t.Errorf("remark on a removed line: %+v, want f.c old line 11", c)
+	}
+	if c := cs[1]; c.Line != 11 || c.Side != "" {
+		t.Errorf("remark on a context line: %+v, want new-side line 11", c)
+	}
+}
+
+// A reply that quotes the whole mail, commit message and diffstat
+// included, anchors each remark on the diff line quoted right above it.
+func TestAnchorWholeMailQuote(t *testing.T) {
+	p := SplitPatch("Fix.\n---\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,3 +1,5 @@\n int a;\n+int b;\n+\n int c;\n int d;\n")
+	if p == nil {
+		t.Fatal("patch did not parse")
+	}
+	body := "On Mon, Ann wrote:\n> The commit message says a great deal about why this is so,\n> over several lines of prose that match nothing.\n>\n> Signed-off-by: Ann <ann@example.org>\n> ---\n>  f.c | 2 ++\n>  1 file changed\n>\n> diff --git a/f.c b/f.c\n> index 1..2 100644\n> --- a/f.c\n> +++ b/f.c\n> @@ -1,3 +1,5 @@\n>  int a;\n> +int b;\n\nWhy b?\n\n> +\n\nNo blank line here.\n>\n>  int c;\n\nFine.\n"
+	cs := Anchor(ParseReply(body), DiffTargets(p.Files))
+	want := []int{2, 3, 4}
+	if len(cs) != len(want) {
+		t.Fatalf("%d comments: %+v", len(cs), cs)
+	}
+	for i, c := range cs {
+		if c.Path != "f.c" || c.Line != want[i] {
+			t.Errorf("comment %q on %s:%d, want f.c:%d", c.Body, c.Path, c.Line, want[i])
+		}
+	}
+}
+
+// Attribution lines in other languages and a signature whose "-- " lost
+// its space are not comments.
+func TestReplyAttributionsAndSignatures(t *testing.T) {
+	for _, attr := range []string{
+		"Am Mo., 5. Jan. 2026 um 10:00 Uhr schrieb Ann <ann@example.org>:",
+		"El lun, 5 ene 2026 a las 10:00, Ann (<ann@example.org>) escribió:",
+		"Il giorno lun 5 gen 2026 alle ore 10:00 Ann <ann@example.org> ha scritto:",
+		"Den 2026-01-05 kl. 10:00, skrev Ann:",
+		"W dniu 5.01.2026 o 10:00, Ann pisze napisał:",
+		"2026年1月5日(月) 10:00 Ann <ann@example.org>:さんは書きました:",
+		"Ann <ann@example.org> 于2026年1月5日周一 10:00写道：",
+	} {
+		r := ParseReply(attr + "\n> +int b;\n\nWhy?\n--\nBob\n")
+		if r.Attribution == "" || len(r.Blocks) != 2 || r.Blocks[1].Text() != "Why?" {
+			t.Errorf("%q: attribution %q, blocks %+v", attr, r.Attribution, r.Blocks)
+		}
+	}
+}
+
+// Trailers in replies as b4 am reads them.
+func TestFollowupTrailers(t *testing.T) {
+	body := "> Signed-off-by: Ann <ann@example.org>\n\nLooks fine.\n\nReviewed-By: Bob <bob@example.org>\nacked-by: Bob <bob@example.org>\nReported-and-tested-by: Bob <bob@example.org>\n" +
+		"Fixes: 0123456789ab (\"f: add a\n  helper\")\nLink: https://lore.kernel.org/r/x@y\nCloses: https://bugzilla.kernel.org/1\nSee: https://example.org/\nNote: not a trailer\nCc: someone <s@example.org>\n"
+	r := ParseReply(body)
+	want := []string{"Reviewed-by: Bob <bob@example.org>", "Acked-by: Bob <bob@example.org>", "Reported-by: Bob <bob@example.org>", "Tested-by: Bob <bob@example.org>",
+		"Fixes: 0123456789ab (\"f: add a helper\")", "Link: https://lore.kernel.org/r/x@y", "Closes: https://bugzilla.kernel.org/1"}
+	var got []string
+	for _, tr := range r.Trailers {
+		got = append(got, tr.Key+": "+tr.Value)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("trailers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	bob := Address{Name: "Bob", Email: "bob@example.org"}
+	for _, tc := range []struct {
+		tr   Trailer
+		from Address
+		ok   bool
+	}{
+		{Trailer{Key: "Reviewed-by", Value: "Bob <bob@example.org>"}, bob, true},
+		{Trailer{Key: "Reviewed-by", Value: "Bob <BOB+lkml@example.org>"}, bob, true},
+		{Trailer{Key: "Reviewed-by", Value: "Bob <bob@mail.example.org>"}, bob, true},
+		{Trailer{Key: "Reviewed-by", Value: "bob <bob@work.example.com>"}, bob, true}, // the name matches
+		{Trailer{Key: "Reviewed-by", Value: "Cid <cid@example.org>"}, bob, false},
+		{Trailer{Key: "Fixes", Value: "0123456789ab (\"x\")"}, bob, true},
+	} {
+		if got := FromSender(tc.tr, tc.from); got != tc.ok {
+			t.Errorf("FromSender(%v, %v) = %v", tc.tr, tc.from, got)
+		}
+	}
 }

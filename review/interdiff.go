@@ -55,7 +55,10 @@ func Interdiff(oldFiles, newFiles []*File) (*InterdiffResult, error) {
 			of = olds[nf.OldName]
 		}
 		if of == nil {
-			res.note(path, fmt.Sprintf("new in this version (%s)", lineCounts(nf)))
+			res.note(path, fmt.Sprintf("new in this version (%s): shown as this version changes it", lineCounts(nf)))
+			if !nf.IsBinary && len(nf.Hunks) > 0 {
+				res.Files = append(res.Files, nf)
+			}
 			continue
 		}
 		seen[of.Path()] = true
@@ -63,10 +66,50 @@ func Interdiff(oldFiles, newFiles []*File) (*InterdiffResult, error) {
 	}
 	for _, p := range oldOrder {
 		if !seen[p] {
-			res.note(p, fmt.Sprintf("dropped: the earlier version changed it (%s), this one does not", lineCounts(olds[p])))
+			res.note(p, fmt.Sprintf("dropped: the earlier version changed it (%s), this one does not; shown as the change undone", lineCounts(olds[p])))
+			if of := olds[p]; !of.IsBinary && len(of.Hunks) > 0 {
+				res.Files = append(res.Files, reverseFile(of))
+			}
 		}
 	}
 	return res, nil
+}
+
+// reverseFile is a file's change undone: what the earlier version added is
+// removed, old and new sides swapped.
+func reverseFile(f *File) *File {
+	out := &File{OldName: f.NewName, NewName: f.OldName, IsNew: f.IsDelete, IsDelete: f.IsNew, IsRename: f.IsRename}
+	if out.NewName == "" {
+		out.NewName = f.Path()
+	}
+	for _, h := range f.Hunks {
+		nh := &Hunk{OldStart: h.NewStart, OldLines: h.NewLines, NewStart: h.OldStart, NewLines: h.OldLines, Section: h.Section}
+		for _, l := range h.Lines {
+			nl := Line{Kind: l.Kind, Old: l.New, New: l.Old, Text: l.Text}
+			switch l.Kind {
+			case LineAdd:
+				nl.Kind = LineDel
+			case LineDel:
+				nl.Kind = LineAdd
+			}
+			nh.Lines = append(nh.Lines, nl)
+		}
+		// in each run of changed lines, the removed ones first
+		for i := 0; i < len(nh.Lines); {
+			j := i
+			for j < len(nh.Lines) && nh.Lines[j].Kind != LineContext {
+				j++
+			}
+			run := nh.Lines[i:j]
+			sort.SliceStable(run, func(a, b int) bool { return run[a].Kind == LineDel && run[b].Kind == LineAdd })
+			if j == i {
+				j++
+			}
+			i = j
+		}
+		out.Hunks = append(out.Hunks, nh)
+	}
+	return out
 }
 
 func (r *InterdiffResult) note(path, text string) {

@@ -63,7 +63,11 @@ func TestInterdiff(t *testing.T) {
 		{"unchanged", patchOf(t, "fs/a.c", hunkB5, hunkX40), patchOf(t, "fs/a.c", hunkB5, hunkX40),
 			"", "fs/a.c: unchanged since the earlier version"},
 		{"file added and file dropped", patchOf(t, "fs/a.c", hunkB5), patchOf(t, "fs/b.c", hunkB5),
-			"", "fs/b.c: new in this version (+1 -1)|fs/a.c: dropped: the earlier version changed it (+1 -1), this one does not"},
+			// both shown in full: the new file as this version changes it,
+			// the dropped one as its change undone
+			"fs/b.c\n@@ -3,5 +3,5 int f(void)\n 3/3 l3\n 4/4 l4\n-5/0 l5\n+0/5 b5\n 6/6 l6\n 7/7 l7\n" +
+				"fs/a.c\n@@ -3,5 +3,5 int f(void)\n 3/3 l3\n 4/4 l4\n-5/0 b5\n+0/5 l5\n 6/6 l6\n 7/7 l7\n",
+			"fs/b.c: new in this version (+1 -1): shown as this version changes it|fs/a.c: dropped: the earlier version changed it (+1 -1), this one does not; shown as the change undone"},
 		{"rebased: paired by function", patchOf(t, "fs/a.c", hunkB5), patchOf(t, "fs/a.c", hunkC5Moved),
 			"fs/a.c\n@@ -3,5 +13,5 int f(void)\n 3/13 l3\n 4/14 l4\n-5/0 b5\n+0/15 c5\n 6/16 l6\n 7/17 l7\n",
 			"fs/a.c: the versions apply to different base text (rebased?): hunks are paired by function and order, and line numbers are each version's own"},

@@ -28,25 +28,28 @@ const maxBody = 32 << 20
 // Undecodable parts (unknown charset or transfer encoding) are kept as best
 // as they can be read, never dropped.
 func ParseMessage(raw []byte) (*Message, error) {
-	raw = dropEnvelope(raw)
+	raw = repairHeader(dropEnvelope(raw))
 	e, err := message.Read(bytes.NewReader(raw))
 	if err != nil && e == nil {
 		return nil, fmt.Errorf("%w: no mail header block: %v", ErrInvalid, err)
 	}
 	h := mail.Header{Header: e.Header}
-	if h.Len() == 0 {
+	if h.Len() == 0 && !headerlessPatch(raw) {
 		return nil, fmt.Errorf("%w: no mail header block", ErrInvalid)
 	}
 	m := &Message{
 		MessageID:  HeaderMessageID(e.Header),
 		InReplyTo:  firstID(msgIDs(h.Get("In-Reply-To"))),
 		References: msgIDs(h.Get("References")),
-		From:       firstAddress(h, "From"),
+		From:       fromAddress(h),
 		To:         addresses(h, "To"),
 		Cc:         addresses(h, "Cc"),
 	}
 	if m.MessageID == "" {
 		m.MessageID = SyntheticMessageID(raw)
+	}
+	if ids := listIDRe.FindStringSubmatch(h.Get("List-Id")); ids != nil {
+		m.ListID = strings.ToLower(ids[1])
 	}
 	m.Date, _ = h.Date()
 	if m.Date.IsZero() {
@@ -57,6 +60,13 @@ func ParseMessage(raw []byte) (*Message, error) {
 	m.Body = body
 	classify(m, attached)
 	return m, nil
+}
+
+// headerlessPatch reports whether raw is a mail with an empty header
+// block whose body carries a diff: git am takes it (t5100's nul-plain).
+func headerlessPatch(raw []byte) bool {
+	body, ok := bytes.CutPrefix(bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n")), []byte("\n"))
+	return ok && SplitPatch(string(body)) != nil
 }
 
 // dropEnvelope removes a leading mbox "From " line.
@@ -113,37 +123,76 @@ func HeaderMessageID(h message.Header) string {
 // ReadMessageID reads only the header block of raw and returns its
 // Message-ID, or a synthetic one derived from the bytes when there is none.
 func ReadMessageID(raw []byte) string {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(dropEnvelope(raw))))
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(repairHeader(dropEnvelope(raw)))))
 	if err == nil {
 		if id := HeaderMessageID(message.Header{Header: h}); id != "" {
 			return id
 		}
-	} else if id := scanMessageID(dropEnvelope(raw)); id != "" {
-		return id // one malformed header line does not cost the real id
 	}
 	return SyntheticMessageID(raw)
 }
 
-// scanMessageID finds the Message-ID field in a header block that does not
-// parse as a whole, line by line (with folded continuations).
-func scanMessageID(raw []byte) string {
-	lines := strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n")
-	for i, l := range lines {
-		if l == "" {
-			break
+var headerField = regexp.MustCompile(`^[!-9;-~]+[ \t]*:`)
+
+// repairHeader drops the lines of a header block that are neither a
+// field ("Name: value") nor the continuation of one, so that one
+// malformed line does not lose the fields after it (Message-ID among
+// them). A header that reads well is returned as it is; the stored raw
+// mail is never changed.
+func repairHeader(raw []byte) []byte {
+	if _, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw))); err == nil {
+		return raw
+	}
+	var out bytes.Buffer
+	rest := raw
+	for len(rest) > 0 {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line = rest[:i+1]
 		}
-		name, value, ok := strings.Cut(l, ":")
-		if !ok || !strings.EqualFold(strings.TrimSpace(name), "Message-Id") {
-			continue
+		rest = rest[len(line):]
+		t := bytes.TrimRight(line, "\r\n")
+		if len(t) == 0 { // the end of the header block
+			out.Write(line)
+			out.Write(rest)
+			return out.Bytes()
 		}
-		for j := i + 1; j < len(lines) && lines[j] != "" && (lines[j][0] == ' ' || lines[j][0] == '\t'); j++ {
-			value += " " + strings.TrimSpace(lines[j])
-		}
-		if ids := msgIDs(value); len(ids) > 0 {
-			return ids[0]
+		if headerField.Match(t) || (t[0] == ' ' || t[0] == '\t') && out.Len() > 0 {
+			out.Write(line)
 		}
 	}
-	return ""
+	return out.Bytes()
+}
+
+// SameMail reports whether two raw mails with one Message-ID are the same
+// mail (copies that differ only in transport headers: Received, the
+// envelope): same Subject, From, Date and body.
+func SameMail(a, b []byte) bool {
+	ka, kb := mailKey(a), mailKey(b)
+	return ka != "" && ka == kb
+}
+
+func mailKey(raw []byte) string {
+	raw = repairHeader(dropEnvelope(raw))
+	br := bufio.NewReader(bytes.NewReader(raw))
+	h, err := textproto.ReadHeader(br)
+	if err != nil {
+		return ""
+	}
+	body, _ := io.ReadAll(br)
+	sum := sha256.New()
+	for _, k := range []string{"Subject", "From", "Date"} {
+		fmt.Fprintf(sum, "%s: %s\n", k, strings.TrimSpace(h.Get(k)))
+	}
+	sum.Write(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")))
+	return hex.EncodeToString(sum.Sum(nil))
+}
+
+// DerivedMessageID names a second, different mail that reuses a
+// Message-ID: the original id with a digest of the mail, stable.
+func DerivedMessageID(msgID string, raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return msgID + "#dup-" + hex.EncodeToString(sum[:6])
 }
 
 // SyntheticMessageID names a message that has no Message-ID, stably.
@@ -173,6 +222,86 @@ func toUTF8(b []byte) string {
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
 	return string(d)
+}
+
+var listIDRe = regexp.MustCompile(`<([^<>\s]+)>`)
+
+var (
+	angleAddr = regexp.MustCompile(`<\s*([^<>\s]+@[^<>\s]+)\s*>`)
+	folding   = regexp.MustCompile(`\r?\n[ \t]+`)
+)
+
+// fromAddress reads the From header as git mailinfo does: encoded-words
+// decoded wherever they are (inside quoted strings and comments too),
+// comments kept as part of the name ("Masami Hiramatsu (Google)"), quoted
+// strings unquoted, and a name given only as a comment ("<addr> (Name)")
+// taken from it.
+func fromAddress(h mail.Header) Address {
+	v := h.Get("From")
+	if strings.TrimSpace(v) == "" {
+		return Address{}
+	}
+	v = decodeHeader(folding.ReplaceAllString(v, " "))
+	email := ""
+	if m := angleAddr.FindStringSubmatchIndex(v); m != nil {
+		email = v[m[2]:m[3]]
+		v = v[:m[0]] + " " + v[m[1]:]
+	} else if loc := bareAddr.FindStringIndex(v); loc != nil {
+		email = v[loc[0]:loc[1]]
+		v = v[:loc[0]] + " " + v[loc[1]:]
+	}
+	if email == "" {
+		return firstAddress(h, "From")
+	}
+	name := strings.Join(strings.Fields(v), " ")
+	if strings.HasPrefix(name, "(") && strings.HasSuffix(name, ")") && commentSpan(name) == len(name) {
+		name = name[1 : len(name)-1] // "<addr> (Name)"
+	}
+	return Address{Name: unquoteName(name), Email: email}
+}
+
+// commentSpan returns the length of the parenthesised comment s starts
+// with (nested, with quoted pairs), or -1.
+func commentSpan(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// unquoteName drops the quotes of quoted strings and the backslash of
+// quoted pairs; quotes inside comments stay.
+func unquoteName(s string) string {
+	var b strings.Builder
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			i++
+			b.WriteByte(s[i])
+			continue
+		case c == '"' && depth == 0:
+			quoted = !quoted
+			continue
+		case c == '(' && !quoted:
+			depth++
+		case c == ')' && !quoted && depth > 0:
+			depth--
+		}
+		b.WriteByte(c)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 func firstAddress(h mail.Header, key string) Address {
@@ -211,6 +340,13 @@ func addresses(h mail.Header, key string) []Address {
 // are patches by type or file name are returned separately; HTML is used
 // only when there is no text at all (as text, tags left in).
 func readBody(e *message.Entity) (body string, attached []string) {
+	return readBodyDepth(e, 0)
+}
+
+// maxEmbed bounds how deep message/rfc822 parts inside each other are read.
+const maxEmbed = 4
+
+func readBodyDepth(e *message.Entity, depth int) (body string, attached []string) {
 	var text, html []string
 	_ = e.Walk(func(path []int, part *message.Entity, err error) error {
 		if part == nil || part.MultipartReader() != nil {
@@ -224,6 +360,9 @@ func readBody(e *message.Entity) (body string, attached []string) {
 		}
 		b, _ := io.ReadAll(io.LimitReader(part.Body, maxBody))
 		s := normalizeNewlines(toUTF8(b))
+		if strings.EqualFold(params["format"], "flowed") {
+			s = decodeFlowed(s, strings.EqualFold(params["delsp"], "yes"))
+		}
 		switch {
 		case ct == "text/x-patch" || ct == "text/x-diff" || strings.HasSuffix(name, ".patch") || strings.HasSuffix(name, ".diff"):
 			attached = append(attached, s)
@@ -235,6 +374,21 @@ func readBody(e *message.Entity) (body string, attached []string) {
 			}
 		case ct == "text/html":
 			html = append(html, s)
+		case (ct == "message/rfc822" || ct == "message/global") && depth < maxEmbed:
+			// an attached mail is shown where it is, headers first
+			if inner, err := message.Read(bytes.NewReader(b)); inner != nil && (err == nil || !message.IsUnknownEncoding(err)) {
+				ib, ia := readBodyDepth(inner, depth+1)
+				h := mail.Header{Header: inner.Header}
+				var hb strings.Builder
+				hb.WriteString("---------- attached message ----------\n")
+				for _, k := range []string{"From", "Date", "Subject", "Message-ID"} {
+					if v := h.Get(k); v != "" {
+						hb.WriteString(k + ": " + decodeHeader(v) + "\n")
+					}
+				}
+				text = append(text, hb.String()+"\n"+ib)
+				attached = append(attached, ia...)
+			}
 		}
 		return nil
 	})
@@ -242,6 +396,37 @@ func readBody(e *message.Entity) (body string, attached []string) {
 		text = html
 	}
 	return strings.Join(text, "\n"), attached
+}
+
+// decodeFlowed undoes RFC 3676 format=flowed the way git mailinfo does
+// before it reads the diff: a line ending in a space is joined to the
+// next (without that space when DelSp=yes), one leading space of a
+// space-stuffed line is removed, and the "-- " signature line is kept.
+func decodeFlowed(s string, delsp bool) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	var prev strings.Builder
+	for i, l := range lines {
+		if l == "-- " {
+			if prev.Len() > 0 {
+				out = append(out, prev.String())
+				prev.Reset()
+			}
+			out = append(out, l)
+			continue
+		}
+		l = strings.TrimPrefix(l, " ")
+		if strings.HasSuffix(l, " ") && i < len(lines)-1 {
+			if delsp {
+				l = l[:len(l)-1]
+			}
+			prev.WriteString(l)
+			continue
+		}
+		out = append(out, prev.String()+l)
+		prev.Reset()
+	}
+	return strings.Join(out, "\n")
 }
 
 func normalizeNewlines(s string) string {
@@ -262,6 +447,17 @@ func classify(m *Message, attached []string) {
 			}
 		}
 	}
+	if m.isReply() {
+		// A reply is a comment on what it answers: a diff in it is a change
+		// it suggests, never a patch of a series. Code pasted without a diff
+		// stays a code mail, checked and anchored, in the thread it answers.
+		if m.Patch == nil && LooksLikeCode(m.Body) {
+			m.Kind, m.PullURL = KindCode, ""
+			return
+		}
+		m.Kind, m.Suggested, m.Patch, m.PullURL = KindReply, m.Patch, nil, ""
+		return
+	}
 	switch {
 	case m.PullURL != "":
 		m.Kind = KindPull
@@ -278,6 +474,16 @@ func classify(m *Message, attached []string) {
 	default:
 		m.Kind = KindOther
 	}
+}
+
+// isReply reports whether a mail answers another rather than posting
+// something new: its subject says "Re:". As in b4, "Re: [PATCH 3/7]" is
+// never a new posting, even with a diff and in-body "From:"/"Subject:"
+// lines: that diff is a change the reply suggests. A mail that answers one
+// without "Re:" keeps its own kind: a patch sent with --in-reply-to, code
+// pasted for review.
+func (m *Message) isReply() bool {
+	return m.Subject.IsReply
 }
 
 var (

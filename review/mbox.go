@@ -12,8 +12,11 @@ import (
 const maxLine = 16 << 20
 
 // SplitMbox reads an mbox (mboxo or mboxrd) and calls fn with each message's
-// raw bytes, the "From " separator line removed and one level of ">From "
-// quoting undone (mboxrd; for mboxo this restores the single level it added).
+// raw bytes, the "From " separator line removed and, in an mboxrd message
+// (its separator is "From mboxrd@z …", as public-inbox, b4 and lore write
+// it), one level of ">From " quoting undone. In an mboxo message a ">From "
+// line stays as it is, as git mailsplit leaves it: mboxo quoting cannot be
+// undone without turning a real ">From" into "From".
 // A separator is a "From " line with an mbox date; no blank line is required
 // before it, as git mailsplit requires none.
 // It streams: only one message is held at a time. It stops at fn's first
@@ -22,6 +25,7 @@ const maxLine = 16 << 20
 func SplitMbox(r io.Reader, fn func(raw []byte) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var msg bytes.Buffer
+	rd := false
 	flush := func() error {
 		if len(bytes.TrimSpace(msg.Bytes())) == 0 {
 			msg.Reset()
@@ -38,9 +42,10 @@ func SplitMbox(r io.Reader, fn func(raw []byte) error) error {
 				if ferr := flush(); ferr != nil {
 					return ferr
 				}
+				rd = bytes.HasPrefix(line, []byte("From mboxrd@z "))
 				continue
 			}
-			if quotedFrom.Match(line) {
+			if rd && quotedFrom.Match(line) {
 				line = line[1:]
 			}
 			msg.Write(line)

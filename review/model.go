@@ -57,6 +57,9 @@ func (a Address) String() string {
 type Trailer struct {
 	Key   string `json:"key"` // canonical case: "Reviewed-by"
 	Value string `json:"value"`
+	// Extinfo is what b4 calls a trailer's extended info: a "[for the
+	// foo bits]" line under it, or a "  # comment" after its value.
+	Extinfo string `json:"extinfo,omitempty"`
 }
 
 // Message is one mail after decoding. Raw bytes are kept by storage, not here.
@@ -73,6 +76,8 @@ type Message struct {
 	Kind       Kind
 	Patch      *Patch // for KindPatch and a pull request that carries a diff
 	PullURL    string // for KindPull: "git://… branch"
+	Suggested  *Patch // for KindReply: a diff the reply carries, a change it suggests
+	ListID     string // the List-Id header's id ("linux-nilfs.vger.kernel.org"), or ""
 }
 
 // Patch is the part of a patch mail that git am would use.
@@ -147,13 +152,17 @@ type Comment struct {
 	MessageID string // the reply it came from, for list comments
 	Author    Address
 	Path      string // "" for a general comment
-	Line      int    // new-side line it anchors on; 0 for a general comment
-	Side      string // "old" when Line numbers the old (removed) side; "" or "new" otherwise
+	Line      int    // new-side line it anchors on (old-side when Side is "old"); 0 for a general comment
+	Side      string // SideOld for a remark on a removed line, else ""
 	Code      string // text of the anchored line
 	Body      string
 	Created   time.Time
 	UserID    int64 // the account that wrote a web comment; 0 for list comments
 }
+
+// SideOld marks a comment or anchor on a removed line, numbered on the
+// old side of the diff.
+const SideOld = "old"
 
 // Dismissal reasons.
 const (

@@ -9,7 +9,7 @@ import (
 var (
 	trailerLine = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*[A-Za-z0-9])\s*:\s*(\S.*)$`)
 	cvsIndex    = regexp.MustCompile(`^Index: \S`)
-	hunkHeader  = regexp.MustCompile(`^@@ -\d+(,\d+)? \+\d+(,\d+)? @@`)
+	hunkHeader  = regexp.MustCompile(`^@@@? -\d+(,\d+)? \+\d+(,\d+)? @@`) // "@@@ -1 +1 @@": b4 takes it too
 	pullMarker  = regexp.MustCompile(`(?i)are available in the (git )?repository at:?`)
 	gitVersion  = regexp.MustCompile(`^\d+\.\d+(\.\d+)*`)
 	pullURL     = regexp.MustCompile(`^\s*((git|ssh|http|https|git\+ssh)://\S+|[\w.-]+@[\w.-]+:\S+)(\s+\S+)?\s*$`)
@@ -65,16 +65,30 @@ func SplitPatch(body string) *Patch {
 	return p
 }
 
-var inBodyHeader = regexp.MustCompile(`^(From|Subject|Date):\s*(.*)$`)
+var (
+	inBodyHeader  = regexp.MustCompile(`^(From|Subject|Date):\s*(.*)$`)
+	formatPatchFr = regexp.MustCompile(`^>?From [0-9a-f]{40} `) // git format-patch's own first line, pasted
+)
 
 // inBodyHeaders takes "From:", "Subject:" and "Date:" lines (folded lines
 // joined) off the top of the commit message, as git am does: the first
 // paragraph counts only when every line of it is such a header.
 func (p *Patch) inBodyHeaders() {
-	para, rest, _ := strings.Cut(p.CommitMessage, "\n\n")
+	msg := p.CommitMessage
+	if first, after, ok := strings.Cut(msg, "\n"); ok && formatPatchFr.MatchString(first) {
+		msg = after // "From <sha> Mon Sep 17 00:00:00 2001" before the in-body headers
+	}
+	para, rest, _ := strings.Cut(msg, "\n\n")
+	if !strings.Contains(para, "\n") && strings.HasPrefix(para, "[PATCH") {
+		// a bare "[PATCH] subject" first line stands for the subject, as
+		// git mailinfo reads it (t5100 0010)
+		p.Subject = para
+		p.CommitMessage = strings.TrimLeft(rest, "\n")
+		return
+	}
 	fields := map[string]string{}
 	var key string
-	for _, l := range strings.Split(para, "\n") {
+	for _, l := range strings.Split(strings.TrimRight(para, "\n"), "\n") {
 		if m := inBodyHeader.FindStringSubmatch(l); m != nil {
 			key = m[1]
 			fields[key] = m[2]
@@ -85,10 +99,10 @@ func (p *Patch) inBodyHeaders() {
 		}
 	}
 	if from := fields["From"]; from != "" {
+		// a bogus in-body From: is still taken off the message, as git
+		// does (t5100 0015); the mail's own From stays the author
 		if a, err := netmail.ParseAddress(decodeHeader(from)); err == nil {
 			p.Author = Address{Name: a.Name, Email: a.Address}
-		} else {
-			return
 		}
 	}
 	p.Subject = decodeHeader(fields["Subject"])
@@ -113,6 +127,11 @@ func diffEnd(lines []string, start int) int {
 	return end
 }
 
+var (
+	extinfoLine = regexp.MustCompile(`^\s*\[[^\]]+\]\s*$`)
+	hashExtinfo = regexp.MustCompile(`^(.*\S)(\s+#[^#]+)$`)
+)
+
 // ParseTrailers returns the trailers of a commit message: the "Key: value"
 // lines of its last paragraph, with folded continuation lines joined, when
 // every line of that paragraph is a trailer or a continuation.
@@ -124,15 +143,29 @@ func ParseTrailers(msg string) []Trailer {
 		if l == "" {
 			continue
 		}
-		if (l[0] == ' ' || l[0] == '\t') && len(out) > 0 {
-			out[len(out)-1].Value += " " + strings.TrimSpace(l)
-			continue
+		if n := len(out); n > 0 {
+			t := strings.TrimSpace(l)
+			switch {
+			case extinfoLine.MatchString(l) && out[n-1].Extinfo == "": // "[for the parts that are bogus]"
+				out[n-1].Extinfo = l
+				continue
+			case strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") && !strings.Contains(out[n-1].Value, "<"):
+				out[n-1].Value += " " + t // "Signed-off-by: Long Name\n<addr>"
+				continue
+			case l[0] == ' ' || l[0] == '\t':
+				out[n-1].Value += " " + t
+				continue
+			}
 		}
 		m := trailerLine.FindStringSubmatch(l)
 		if m == nil || strings.Contains(m[1], "://") {
 			return nil
 		}
-		out = append(out, Trailer{Key: canonicalKey(m[1]), Value: strings.TrimSpace(m[2])})
+		t := Trailer{Key: canonicalKey(m[1]), Value: strings.TrimSpace(m[2])}
+		if x := hashExtinfo.FindStringSubmatch(t.Value); x != nil {
+			t.Value, t.Extinfo = x[1], x[2] // "Link: https://… # initial submission"
+		}
+		out = append(out, t)
 	}
 	return out
 }

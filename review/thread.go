@@ -1,6 +1,10 @@
 package review
 
-import "time"
+import (
+	"regexp"
+	"strings"
+	"time"
+)
 
 // SeriesInfo is what threading needs to know about a stored series.
 type SeriesInfo struct {
@@ -11,6 +15,15 @@ type SeriesInfo struct {
 	Numbers  map[int]bool // patch numbers already in the series
 	Author   string       // email
 	Created  time.Time
+	Tags     string // TagKey of the series' first mail: "autosel 5.10 patch"
+	List     string // List-Id of the series' first mail, or ""
+}
+
+// TagKey names a subject's bracket tags, in order and lower case, so that
+// the unthreaded fallback never merges "[PATCH AUTOSEL 5.10 1/2]" with
+// "[PATCH AUTOSEL 5.4 2/2]".
+func TagKey(s Subject) string {
+	return strings.ToLower(strings.Join(s.Tags, " "))
 }
 
 // ThreadIndex looks up stored series for PlaceInSeries. storage implements
@@ -56,11 +69,11 @@ func PlaceInSeries(m *Message, idx ThreadIndex) (Placement, error) {
 		}
 		for _, c := range cands {
 			threaded = true
-			if fits(m, c, true) {
+			if fits(m, c, true) || nakedFits(m, c, ref) {
 				pl.SeriesID = c.ID
 				return pl, nil
 			}
-			if c.Version < m.Subject.Version && pl.PrevVersion == 0 {
+			if c.Version < m.Subject.Version && pl.PrevVersion == 0 && c.Author == m.From.Email {
 				pl.PrevVersion = c.ID
 			}
 		}
@@ -71,6 +84,12 @@ func PlaceInSeries(m *Message, idx ThreadIndex) (Placement, error) {
 			return pl, err
 		}
 		for _, c := range cands {
+			// close in time both ways (mail is not ingested in date
+			// order), same tags, same author (RecentSeries)
+			if d := c.Created.Sub(m.Date); d > unthreadedWindow || d < -unthreadedWindow || c.Tags != TagKey(m.Subject) ||
+				c.List != "" && m.ListID != "" && c.List != m.ListID {
+				continue
+			}
 			if fits(m, c, false) {
 				pl.SeriesID = c.ID
 				return pl, nil
@@ -102,10 +121,37 @@ func fits(m *Message, c SeriesInfo, viaRef bool) bool {
 	return !c.Numbers[m.Subject.Number]
 }
 
+// nakedFits reports whether m joins c through a naked cover letter (one
+// without n/N): the cover joins the series whose patches answer it; a patch
+// joins the cover's series when it answers that cover. Same author only.
+func nakedFits(m *Message, c SeriesInfo, ref string) bool {
+	if c.Author != m.From.Email {
+		return false
+	}
+	switch {
+	case m.Kind == KindCover && m.Subject.Total == 0:
+		return ref == m.MessageID && !c.HasCover
+	case m.Kind == KindPatch && m.Subject.Total > 0:
+		return c.Total == 0 && c.HasCover && len(c.Numbers) == 0 && ref == m.InReplyTo
+	}
+	return false
+}
+
 func reversed(s []string) []string {
 	out := make([]string, len(s))
 	for i, v := range s {
 		out[len(s)-1-i] = v
 	}
 	return out
+}
+
+var changeIDRe = regexp.MustCompile(`(?m)^change-id:\s*(\S+)\s*$`)
+
+// ChangeID returns the "change-id:" b4 writes in a cover letter (the same
+// for every version of a series), or "".
+func ChangeID(body string) string {
+	if m := changeIDRe.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
 }

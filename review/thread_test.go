@@ -68,7 +68,7 @@ func (x *memIndex) add(t *testing.T, m *Message) {
 	if id == 0 {
 		id = int64(len(x.series) + 1)
 		x.series = append(x.series, &SeriesInfo{ID: id, Version: m.Subject.Version, Total: m.Subject.Total,
-			Numbers: map[int]bool{}, Author: m.From.Email, Created: m.Date})
+			Numbers: map[int]bool{}, Author: m.From.Email, Created: m.Date, Tags: TagKey(m.Subject)})
 	}
 	s := x.series[id-1]
 	if m.Kind == KindCover {

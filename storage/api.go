@@ -94,4 +94,7 @@ type Patch struct {
 	Replies  []StoredMessage  `json:"replies"` // list replies to this patch
 	Verdicts []review.Verdict `json:"verdicts"`
 	Trailers []review.Trailer `json:"trailers"` // collected from list replies
+	// NotApplied are trailers replies gave for someone other than their
+	// sender: b4 am refuses them, and so does the am-ready mbox.
+	NotApplied []NotApplied `json:"not_applied_trailers"`
 }

@@ -45,25 +45,34 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 		patch = patchID.Int64
 	}
 	for _, c := range review.Anchor(reply, target) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at)
-			VALUES (?, ?, 'list', ?, ?, ?, ?, ?, ?, ?, ?)`, patch, seriesID, m.MessageID, m.From.Name, m.From.Email,
-			c.Path, c.Line, c.Code, c.Body, m.Date.UnixNano())
+		_, err := tx.ExecContext(ctx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, side, code, body, created_at)
+			VALUES (?, ?, 'list', ?, ?, ?, ?, ?, ?, ?, ?, ?)`, patch, seriesID, m.MessageID, m.From.Name, m.From.Email,
+			c.Path, c.Line, sideValue(c.Side), c.Code, c.Body, m.Date.UnixNano())
 		if err != nil {
 			return err
 		}
 	}
-	return collectTrailers(ctx, tx, reply.Trailers, m.MessageID, seriesID, patchID)
+	return collectTrailers(ctx, tx, reply.Trailers, m, seriesID, patchID, true)
 }
 
 // collectTrailers records trailers on the patch answered, or on every
-// patch of the series when the reply answers the cover letter.
-func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, msgID string, seriesID int64, patchID sql.NullInt64) error {
+// patch of the series when the reply answers the cover letter. A trailer
+// naming someone other than the sender is recorded as not applied.
+func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, m *review.Message, seriesID int64, patchID sql.NullInt64, replace bool) error {
+	if replace { // the reply is (re-)anchored: what it gave before goes
+		if _, err := tx.ExecContext(ctx, `DELETE FROM collected_trailers WHERE message_id = ?`, m.MessageID); err != nil {
+			return err
+		}
+	}
 	for _, t := range ts {
-		q := `INSERT OR IGNORE INTO collected_trailers (patch_id, key, value, message_id) SELECT id, ?, ?, ? FROM patches WHERE series_id = ?`
-		args := []any{t.Key, t.Value, msgID, seriesID}
+		q := `INSERT INTO collected_trailers (patch_id, key, value, message_id, applied, sender) SELECT id, ?, ?, ?, ?, ? FROM patches WHERE series_id = ? AND kind = 'patch'`
+		args := []any{t.Key, t.Value, m.MessageID, review.FromSender(t, m.From), m.From.String(), seriesID}
 		if patchID.Valid {
 			q, args = q+` AND id = ?`, append(args, patchID.Int64)
 		}
+		// the same trailer from its own person wins over another's
+		q += ` ON CONFLICT (patch_id, key, value) DO UPDATE SET applied = 1, message_id = excluded.message_id, sender = excluded.sender
+			WHERE excluded.applied AND NOT collected_trailers.applied`
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
@@ -73,7 +82,10 @@ func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, msgID
 
 // collectedTrailers returns the trailers collected on a patch from replies.
 func (s *Store) collectedTrailers(ctx context.Context, patchID int64) ([]review.Trailer, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM collected_trailers WHERE patch_id = ? ORDER BY rowid`, patchID)
+	// b4's order: the patch's own follow-ups, then the cover letter's
+	rows, err := s.r.QueryContext(ctx, `SELECT t.key, t.value FROM collected_trailers t
+		LEFT JOIN messages m ON m.message_id = t.message_id LEFT JOIN series s ON s.id = m.series_id
+		WHERE t.patch_id = ? AND t.applied ORDER BY m.parent_id IS NOT NULL AND m.parent_id IS s.cover_id, t.rowid`, patchID)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +94,40 @@ func (s *Store) collectedTrailers(ctx context.Context, patchID int64) ([]review.
 	for rows.Next() {
 		var t review.Trailer
 		if err := rows.Scan(&t.Key, &t.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// sideValue is the comments.side column value: "old" or "new".
+func sideValue(side string) string {
+	if side == review.SideOld {
+		return review.SideOld
+	}
+	return "new"
+}
+
+// NotApplied is a trailer a reply gave that names someone other than its
+// sender: shown, never applied.
+type NotApplied struct {
+	review.Trailer
+	Sender string `json:"sender"`
+}
+
+// notAppliedTrailers returns the trailers of replies to a patch that were
+// not applied because they do not name the sender.
+func (s *Store) notAppliedTrailers(ctx context.Context, patchID int64) ([]NotApplied, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT key, value, sender FROM collected_trailers WHERE patch_id = ? AND NOT applied ORDER BY rowid`, patchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []NotApplied
+	for rows.Next() {
+		var t NotApplied
+		if err := rows.Scan(&t.Key, &t.Value, &t.Sender); err != nil {
 			return nil, err
 		}
 		out = append(out, t)

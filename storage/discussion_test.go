@@ -75,6 +75,13 @@ func TestTrailersCollected(t *testing.T) {
 	ingestRaw(t, s, reply("r2@example.org", "20260112090000.0-ravi@example.org", "[PATCH v2 0/2] shadowfs: writepage support",
 		"For the series:\n\nAcked-by: Andrew Morton <akpm@example.org>\n"))
 	ctx := context.Background()
+	if p4, _ := s.PatchByID(ctx, 4); len(p4.Trailers) != 0 || len(p4.NotApplied) != 1 || p4.NotApplied[0].Sender != "Jan Kara <jack@example.org>" {
+		t.Errorf("Jan's ack for Andrew: applied %v, not applied %+v", p4.Trailers, p4.NotApplied)
+	}
+	// b4 applies only the sender's own trailers: Jan cannot ack for Andrew
+	// (Andrew's own ack, from Andrew, is applied); keys in any case count.
+	ingestRaw(t, s, []byte("From: Andrew Morton <akpm@example.org>\nSubject: Re: [PATCH v2 0/2] shadowfs: writepage support\nMessage-ID: <r3@example.org>\n"+
+		"In-Reply-To: <r2@example.org>\nDate: Wed, 14 Jan 2026 11:00:00 +0000\n\n> Acked-by: Andrew Morton <akpm@example.org>\n\nacked-BY: Andrew Morton <akpm@example.org>\n"))
 	p3, _ := s.PatchByID(ctx, 3)
 	p4, _ := s.PatchByID(ctx, 4)
 	has := func(ts []review.Trailer, want string) bool {
@@ -91,9 +98,12 @@ func TestTrailersCollected(t *testing.T) {
 	if !has(p3.Trailers, "Acked-by: Andrew Morton <akpm@example.org>") || !has(p4.Trailers, "Acked-by: Andrew Morton <akpm@example.org>") {
 		t.Errorf("cover reply trailers not on every patch: %v / %v", p3.Trailers, p4.Trailers)
 	}
+	if len(p4.NotApplied) != 0 {
+		t.Errorf("Andrew's own ack is listed as not from the sender: %+v", p4.NotApplied)
+	}
 	se, _ := s.SeriesByID(ctx, 2)
-	if len(se.Replies) != 1 {
-		t.Errorf("cover reply not attached to the series: %d", len(se.Replies))
+	if len(se.Replies) != 2 {
+		t.Errorf("cover replies (and the reply to one) not attached to the series: %d", len(se.Replies))
 	}
 }
 

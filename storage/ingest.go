@@ -13,7 +13,8 @@ import (
 
 // Accept stores one raw message durably, before anything is parsed. It is
 // idempotent by Message-ID: a message already stored returns its id and
-// isNew false, and stores nothing.
+// isNew false, and stores nothing. A different mail with a stored
+// Message-ID is kept under a derived id (acceptDuplicate).
 func (s *Store) Accept(ctx context.Context, raw []byte, source string) (id int64, isNew bool, err error) {
 	msgID := review.ReadMessageID(raw)
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
@@ -21,7 +22,8 @@ func (s *Store) Accept(ctx context.Context, raw []byte, source string) (id int64
 			VALUES (?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
 			msgID, raw, source, s.now().UnixNano()).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, msgID).Scan(&id)
+			id, isNew, err = s.acceptDuplicate(ctx, tx, msgID, raw, source)
+			return err
 		}
 		isNew = err == nil
 		return err
@@ -52,14 +54,17 @@ func (s *Store) Process(ctx context.Context, id int64) error {
 
 func (s *Store) process(ctx context.Context, id int64) (processed, error) {
 	var raw []byte
-	var state string
-	if err := s.w.QueryRowContext(ctx, `SELECT raw, state FROM messages WHERE id = ?`, id).Scan(&raw, &state); err != nil {
+	var state, storedID string
+	if err := s.w.QueryRowContext(ctx, `SELECT raw, state, message_id FROM messages WHERE id = ?`, id).Scan(&raw, &state, &storedID); err != nil {
 		return processed{}, fmt.Errorf("storage: process %d: %w", id, err)
 	}
 	if state != "pending" {
 		return processed{}, nil
 	}
 	m, perr := review.ParseMessage(raw)
+	if perr == nil {
+		m.MessageID = storedID // a duplicate's derived id
+	}
 	if perr != nil {
 		_, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'failed', attempts = attempts + 1, error = ? WHERE id = ? AND state = 'pending'`, perr.Error(), id)
 		return processed{failed: true}, err

@@ -202,7 +202,10 @@ func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 	if p.Verdicts, err = s.Verdicts(ctx, p.SeriesID, id); err != nil {
 		return nil, err
 	}
-	p.Trailers, err = s.collectedTrailers(ctx, id)
+	if p.Trailers, err = s.collectedTrailers(ctx, id); err != nil {
+		return p, err
+	}
+	p.NotApplied, err = s.notAppliedTrailers(ctx, id)
 	return p, err
 }
 
@@ -222,6 +225,9 @@ func (s *Store) comments(ctx context.Context, patchID int64) ([]review.Comment, 
 			return nil, err
 		}
 		c.Created = time.Unix(0, created).UTC()
+		if c.Side != review.SideOld {
+			c.Side = ""
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -53,6 +53,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.ensureThreadSchema(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -26,7 +27,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 		var si review.SeriesInfo
 		var cover sql.NullInt64
 		var created int64
-		if err := rows.Scan(&si.ID, &si.Version, &si.Total, &cover, &si.Author, &created); err != nil {
+		if err := rows.Scan(&si.ID, &si.Version, &si.Total, &cover, &si.Author, &created, &si.Tags, &si.List); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -55,7 +56,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	return out, nil
 }
 
-const seriesCols = `s.id, s.version, s.total, s.cover_id, s.author_email, s.created_at`
+const seriesCols = `s.id, s.version, s.total, s.cover_id, s.author_email, s.created_at, s.tags, s.list`
 
 func (x txIndex) SeriesByRef(ref string) ([]review.SeriesInfo, error) {
 	return x.seriesInfo(x.tx.QueryContext(x.ctx, `SELECT `+seriesCols+` FROM series s
@@ -87,6 +88,20 @@ func (x txIndex) PreviousVersion(author string, titles []string, version int) (i
 // and stores its patch row and findings. Replies that arrived before it
 // and answer it are attached to it.
 func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, findings []review.Finding) (int64, error) {
+	if m.Kind == review.KindCode && m.Subject.IsReply {
+		// Code pasted in a reply to a patch is a comment on that patch;
+		// in a reply to a discussion (a bug report) it is code to check.
+		parent, err := answeredMember(ctx, tx, m)
+		if err != nil {
+			return 0, err
+		}
+		if parent != 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET kind = 'reply' WHERE id = ?`, id); err != nil {
+				return 0, err
+			}
+			return 0, attachReply(ctx, tx, id, m)
+		}
+	}
 	var pl review.Placement
 	var err error
 	if m.Kind == review.KindPatch || m.Kind == review.KindCover {
@@ -101,9 +116,9 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		if pl.PrevVersion != 0 {
 			prev = pl.PrevVersion
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
-			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now).Scan(&seriesID)
+		err = tx.QueryRowContext(ctx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags, list)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
+			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject), m.ListID).Scan(&seriesID)
 		if err != nil {
 			return 0, err
 		}
@@ -124,13 +139,208 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	}
 	if m.Kind == review.KindCover || m.Kind == review.KindPull && m.Patch == nil {
 		_, err = tx.ExecContext(ctx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, id, seriesTitle(m), seriesID)
+		if err == nil {
+			err = linkByChangeID(ctx, tx, seriesID, review.ChangeID(m.Body))
+		}
 	} else {
 		err = insertPatch(ctx, tx, seriesID, id, m, findings)
 	}
 	if err != nil {
 		return 0, err
 	}
-	return seriesID, adoptOrphans(ctx, tx, id, m.MessageID)
+	if m.Kind == review.KindPatch {
+		// a patch under a naked cover letter gives the series its n/N
+		if m.Subject.Total > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE series SET total = ?, version = ? WHERE id = ? AND total = 0`, m.Subject.Total, m.Subject.Version, seriesID); err != nil {
+				return 0, err
+			}
+		}
+		if err := claimNakedCover(ctx, tx, seriesID, m); err != nil {
+			return 0, err
+		}
+		if err := coverTrailersToPatch(ctx, tx, seriesID, id); err != nil {
+			return 0, err
+		}
+	}
+	return seriesID, adoptOrphans(ctx, tx, id, m.MessageID, 0)
+}
+
+// claimNakedCover makes the mail a numbered patch answers its series'
+// cover letter when that mail is a plain one ("fiemap cleanups v4", no
+// [PATCH 0/N]) by the same author, stored before the patch, in no series.
+func claimNakedCover(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
+	if m.InReplyTo == "" {
+		return nil
+	}
+	var coverID int64
+	var subject string
+	err := tx.QueryRowContext(ctx, `SELECT id, subject FROM messages WHERE message_id = ? AND kind = 'other' AND series_id IS NULL
+		AND lower(from_email) = lower(?) AND NOT EXISTS (SELECT 1 FROM series WHERE id = ? AND cover_id IS NOT NULL)`,
+		m.InReplyTo, m.From.Email, seriesID).Scan(&coverID, &subject)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return makeCover(ctx, tx, seriesID, coverID, m.InReplyTo, review.ParseSubject(subject))
+}
+
+// makeCover turns a stored plain mail into a series' cover letter and
+// attaches the replies it had.
+func makeCover(ctx context.Context, tx *sql.Tx, seriesID, coverID int64, messageID string, subj review.Subject) error {
+	title := strings.TrimSpace(subj.Title)
+	if title == "" {
+		title = "(no subject)"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET kind = 'cover', series_id = ? WHERE id = ?`, seriesID, coverID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, coverID, title, seriesID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, messageID, seriesID); err != nil {
+		return err
+	}
+	return adoptOrphans(ctx, tx, coverID, messageID, 0)
+}
+
+// claimSeriesAsNakedCover makes a plain mail (not a reply) that arrives
+// after the numbered patches answering it their series' cover letter.
+// It reports whether it did.
+func claimSeriesAsNakedCover(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) (bool, error) {
+	var seriesID int64
+	err := tx.QueryRowContext(ctx, `SELECT s.id FROM series s JOIN series_refs r ON r.series_id = s.id
+		WHERE r.ref = ? AND s.cover_id IS NULL AND lower(s.author_email) = lower(?) ORDER BY s.id LIMIT 1`, m.MessageID, m.From.Email).Scan(&seriesID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, makeCover(ctx, tx, seriesID, id, m.MessageID, m.Subject)
+}
+
+// coverTrailersToPatch gives a patch that joins a series the trailers
+// already collected from replies to its cover letter.
+func coverTrailersToPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT r.raw FROM series s JOIN messages r ON r.parent_id = s.cover_id WHERE s.id = ?`, seriesID)
+	if err != nil {
+		return err
+	}
+	var raws [][]byte
+	for rows.Next() {
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			rows.Close()
+			return err
+		}
+		raws = append(raws, raw)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(raws) == 0 {
+		return err
+	}
+	var patchID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM patches WHERE message_id = ?`, msgID).Scan(&patchID); err != nil {
+		return err
+	}
+	for _, raw := range raws {
+		if r, err := review.ParseMessage(raw); err == nil {
+			if err := collectTrailers(ctx, tx, review.ParseReply(r.Body).Trailers, r, seriesID, sql.NullInt64{Int64: patchID, Valid: true}, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// linkByChangeID records a cover letter's change-id on its series and, as
+// b4 does before comparing subjects, links the series to the newest lower
+// version of the same change (and a later version without a link to it).
+func linkByChangeID(ctx context.Context, tx *sql.Tx, seriesID int64, changeID string) error {
+	if changeID == "" {
+		return nil
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx, `UPDATE series SET change_id = ? WHERE id = ? RETURNING version`, changeID, seriesID).Scan(&version); err != nil {
+		return err
+	}
+	var prev int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE change_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
+		changeID, seriesID, version).Scan(&prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if prev != 0 {
+		// versions in between that carry no change-id follow the chain
+		for i := 0; i < maxChain; i++ {
+			var next int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE prev_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
+				prev, seriesID, version).Scan(&next)
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			prev = next
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE series SET prev_id = ? WHERE id = ?`, prev, seriesID); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE series SET prev_id = ? WHERE id = (SELECT id FROM series WHERE change_id = ? AND id != ?
+		AND version > ? AND prev_id IS NULL ORDER BY version, id LIMIT 1)`, seriesID, changeID, seriesID, version)
+	return err
+}
+
+// SeriesVersion is one version in a series' chain of versions.
+type SeriesVersion struct {
+	ID      int64
+	Version int
+	Title   string
+	Current bool // the series the chain was asked for
+}
+
+// VersionChain returns the versions of a series, oldest first: back
+// through its previous versions, then forward through the series that
+// name it (each time the highest version).
+func (s *Store) VersionChain(ctx context.Context, seriesID int64) ([]SeriesVersion, error) {
+	get := func(q string, arg int64) (SeriesVersion, sql.NullInt64, error) {
+		var v SeriesVersion
+		var prev sql.NullInt64
+		err := s.r.QueryRowContext(ctx, q, arg).Scan(&v.ID, &v.Version, &v.Title, &prev)
+		return v, prev, err
+	}
+	cur, prev, err := get(`SELECT id, version, title, prev_id FROM series WHERE id = ?`, seriesID)
+	if err != nil {
+		return nil, notFound(err, "series %d", seriesID)
+	}
+	cur.Current = true
+	chain := []SeriesVersion{cur}
+	seen := map[int64]bool{cur.ID: true}
+	for i := 0; i < maxChain && prev.Valid && !seen[prev.Int64]; i++ {
+		var v SeriesVersion
+		if v, prev, err = get(`SELECT id, version, title, prev_id FROM series WHERE id = ?`, prev.Int64); err != nil {
+			return nil, err
+		}
+		seen[v.ID] = true
+		chain = append([]SeriesVersion{v}, chain...)
+	}
+	for i, at := 0, cur.ID; i < maxChain; i++ {
+		v, _, err := get(`SELECT id, version, title, prev_id FROM series WHERE prev_id = ? ORDER BY version DESC, id DESC LIMIT 1`, at)
+		if errors.Is(err, sql.ErrNoRows) || seen[v.ID] {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		seen[v.ID] = true
+		chain = append(chain, v)
+		at = v.ID
+	}
+	return chain, nil
 }
 
 // linkPreviousVersion links a series that has no previous version yet to
@@ -183,62 +393,141 @@ func insertPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64, m *revi
 }
 
 // attachReply links a reply to the nearest patch, cover or code mail it
-// answers: its In-Reply-To, then its References from the newest.
+// answers: up its In-Reply-To chain through the stored replies (a reply to
+// a reply answers the same patch, and real replies often truncate or omit
+// References), then through its References from the newest. Replies that
+// arrived before it and answer it are attached with it.
 func attachReply(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) error {
-	refs := append([]string{m.InReplyTo}, reversedRefs(m.References)...)
-	for _, ref := range refs {
-		if ref == "" {
-			continue
-		}
-		var parent int64
-		var series sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT id, series_id FROM messages WHERE message_id = ? AND kind IN ('patch', 'cover', 'code', 'pull')`, ref).Scan(&parent, &series)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
+	if m.Kind == review.KindOther && !m.Subject.IsReply {
+		if claimed, err := claimSeriesAsNakedCover(ctx, tx, id, m); err != nil || claimed {
 			return err
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?, series_id = ? WHERE id = ?`, parent, series, id); err != nil {
-			return err
-		}
-		return anchorReply(ctx, tx, id, m)
 	}
-	return nil
+	parent, err := answeredMember(ctx, tx, m)
+	if err != nil || parent == 0 {
+		return err
+	}
+	if _, err = tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1) WHERE id = ?2`, parent, id); err != nil {
+		return err
+	}
+	if err := anchorReply(ctx, tx, id, m); err != nil {
+		return err
+	}
+	return adoptOrphans(ctx, tx, parent, m.MessageID, 0)
 }
 
-// adoptOrphans attaches replies stored before the message they answer:
-// those attached to nothing yet that reference it, and those that answer it
-// directly (In-Reply-To) but were attached to an ancestor meanwhile.
-func adoptOrphans(ctx context.Context, tx *sql.Tx, id int64, messageID string) error {
-	rows, err := tx.QueryContext(ctx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
-		WHERE kind IN ('reply', 'other') AND id != ?1 AND (in_reply_to = ?2
-			OR parent_id IS NULL AND id IN (SELECT message FROM message_refs WHERE ref = ?2)) RETURNING id, raw`, id, messageID)
-	if err != nil {
-		return err
+// maxChain bounds how far up a chain of replies threading walks.
+const maxChain = 64
+
+// answeredMember returns the row id of the series member (patch, cover,
+// code mail, pull request) a reply answers, or 0 when none is stored yet.
+func answeredMember(ctx context.Context, tx *sql.Tx, m *review.Message) (int64, error) {
+	seen := map[string]bool{m.MessageID: true}
+	// In-Reply-To, then the In-Reply-To of that reply, and so on.
+	ref := m.InReplyTo
+	for i := 0; i < maxChain && ref != "" && !seen[ref]; i++ {
+		seen[ref] = true
+		id, parent, next, member, err := lookupRef(ctx, tx, ref)
+		if err != nil || id == 0 {
+			if err != nil {
+				return 0, err
+			}
+			break
+		}
+		if member {
+			return id, nil
+		}
+		if parent.Valid {
+			return parent.Int64, nil
+		}
+		ref = next
+	}
+	for _, ref := range reversedRefs(m.References) {
+		if ref == "" || ref == m.MessageID {
+			continue
+		}
+		id, parent, _, member, err := lookupRef(ctx, tx, ref)
+		if err != nil {
+			return 0, err
+		}
+		if member {
+			return id, nil
+		}
+		if parent.Valid {
+			return parent.Int64, nil
+		}
+	}
+	return 0, nil
+}
+
+// lookupRef finds a stored message by Message-ID: its row, its parent,
+// what it answers, and whether it is a series member.
+func lookupRef(ctx context.Context, tx *sql.Tx, ref string) (id int64, parent sql.NullInt64, inReplyTo string, member bool, err error) {
+	var kind string
+	var series sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT id, parent_id, in_reply_to, kind, series_id FROM messages WHERE message_id = ?`, ref).
+		Scan(&id, &parent, &inReplyTo, &kind, &series)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, parent, "", false, nil
+	}
+	switch kind {
+	case "patch", "cover", "code", "pull":
+		member = series.Valid
+	}
+	return id, parent, inReplyTo, member, err
+}
+
+// adoptOrphans attaches to member the replies stored before the message
+// answered (messageID) arrived: those that answer it directly
+// (In-Reply-To; re-attached even when an ancestor took them meanwhile),
+// those attached to nothing that reference it, and, down the chain, the
+// replies to each reply adopted. Every lookup is by index.
+func adoptOrphans(ctx context.Context, tx *sql.Tx, member int64, messageID string, depth int) error {
+	if depth > maxChain {
+		return nil
 	}
 	type adopted struct {
 		id  int64
 		raw []byte
 	}
 	var all []adopted
-	for rows.Next() {
-		var a adopted
-		if err := rows.Scan(&a.id, &a.raw); err != nil {
-			rows.Close()
+	for _, q := range []string{
+		`UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
+			WHERE in_reply_to = ?2 AND kind IN ('reply', 'other') AND id != ?1 AND parent_id IS NOT ?1 RETURNING id, raw`,
+		`UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
+			WHERE id IN (SELECT message FROM message_refs WHERE ref = ?2) AND parent_id IS NULL
+			AND kind IN ('reply', 'other') AND id != ?1 RETURNING id, raw`,
+	} {
+		rows, err := tx.QueryContext(ctx, q, member, messageID)
+		if err != nil {
 			return err
 		}
-		all = append(all, a)
-	}
-	rows.Close()
-	for _, a := range all {
-		if m, err := review.ParseMessage(a.raw); err == nil {
-			if err := anchorReply(ctx, tx, a.id, m); err != nil {
+		for rows.Next() {
+			var a adopted
+			if err := rows.Scan(&a.id, &a.raw); err != nil {
+				rows.Close()
 				return err
 			}
+			all = append(all, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
 		}
 	}
-	return rows.Err()
+	for _, a := range all {
+		m, err := review.ParseMessage(a.raw)
+		if err != nil {
+			continue
+		}
+		if err := anchorReply(ctx, tx, a.id, m); err != nil {
+			return err
+		}
+		if err := adoptOrphans(ctx, tx, member, m.MessageID, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func reversedRefs(s []string) []string {
@@ -247,4 +536,171 @@ func reversedRefs(s []string) []string {
 		out[len(s)-1-i] = v
 	}
 	return out
+}
+
+// SeriesMboxMessages returns the message row ids that make a series'
+// git am-ready mbox: its patches that carry a diff, by number (pasted code
+// and replies never), after the cover letter when cover is true. A partial
+// reroll (a v3 that resends only 2/5, in reply to v2's) is completed with
+// the previous version's patches for the numbers it did not resend, as
+// b4 am completes it.
+func (s *Store) SeriesMboxMessages(ctx context.Context, seriesID int64, cover bool) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM (
+		SELECT cover_id AS id, -1 AS n FROM series WHERE id = ?1 AND cover_id IS NOT NULL AND ?2
+		UNION ALL SELECT message_id, number FROM patches WHERE series_id = ?1 AND kind = 'patch'
+		UNION ALL SELECT p.message_id, p.number FROM series s JOIN patches p ON p.series_id = s.prev_id AND p.kind = 'patch'
+			WHERE s.id = ?1 AND s.total > 0 AND s.cover_id IS NULL AND p.number BETWEEN 1 AND s.total
+			AND (SELECT total FROM series WHERE id = s.prev_id) = s.total
+			AND NOT EXISTS (SELECT 1 FROM patches q WHERE q.series_id = ?1 AND q.number = p.number)
+			AND EXISTS (SELECT 1 FROM patches q JOIN messages qm ON qm.id = q.message_id JOIN messages pm ON pm.series_id = s.prev_id
+				WHERE q.series_id = ?1 AND qm.in_reply_to = pm.message_id)
+		) ORDER BY n, id`, seriesID, cover)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// acceptDuplicate handles a mail whose Message-ID is stored already: the
+// same mail (another copy, other transport headers) is not stored again;
+// a different one (a v4 cover sent with the v3's id) is stored under a
+// derived id linked to the first by dup_of.
+func (s *Store) acceptDuplicate(ctx context.Context, tx *sql.Tx, msgID string, raw []byte, source string) (int64, bool, error) {
+	var firstID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, msgID).Scan(&firstID); err != nil {
+		return 0, false, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, raw FROM messages WHERE id = ?1 UNION ALL SELECT id, raw FROM messages WHERE dup_of = ?1`, firstID)
+	if err != nil {
+		return 0, false, err
+	}
+	for rows.Next() {
+		var id int64
+		var stored []byte
+		if err := rows.Scan(&id, &stored); err != nil {
+			rows.Close()
+			return 0, false, err
+		}
+		if review.SameMail(stored, raw) {
+			rows.Close()
+			return id, false, nil
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, false, err
+	}
+	derived := review.DerivedMessageID(msgID, raw)
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO messages (message_id, raw, source, received_at, dup_of)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+		derived, raw, source, s.now().UnixNano(), firstID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, derived).Scan(&id)
+		return id, false, err
+	}
+	return id, err == nil, err
+}
+
+// VersionMatch pairs a series' patches with its previous version's.
+type VersionMatch struct {
+	Prev    map[int64]int64 // patch id → the previous version's patch it revises
+	Dropped []PatchSummary  // patches of the previous version with no successor
+}
+
+// VersionMatches pairs the patches of a series with those of its previous
+// version by subject, then patch-id (review.MatchVersions). With no
+// previous version, Prev is empty.
+func (s *Store) VersionMatches(ctx context.Context, seriesID int64) (VersionMatch, error) {
+	vm := VersionMatch{Prev: map[int64]int64{}}
+	var prev sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT prev_id FROM series WHERE id = ?`, seriesID).Scan(&prev); err != nil {
+		return vm, notFound(err, "series %d", seriesID)
+	}
+	if !prev.Valid {
+		return vm, nil
+	}
+	load := func(id int64) ([]review.RangePatch, map[int64]PatchSummary, error) {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, number, title, diff FROM patches WHERE series_id = ? AND kind = 'patch' ORDER BY number, id`, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer rows.Close()
+		var out []review.RangePatch
+		sums := map[int64]PatchSummary{}
+		for rows.Next() {
+			var p review.RangePatch
+			var n int
+			var diff string
+			if err := rows.Scan(&p.ID, &n, &p.Title, &diff); err != nil {
+				return nil, nil, err
+			}
+			p.PatchID = review.PatchID(diff)
+			out = append(out, p)
+			sums[p.ID] = PatchSummary{ID: p.ID, Number: n, Subject: p.Title}
+		}
+		return out, sums, rows.Err()
+	}
+	old, oldSums, err := load(prev.Int64)
+	if err != nil {
+		return vm, err
+	}
+	cur, _, err := load(seriesID)
+	if err != nil {
+		return vm, err
+	}
+	vm.Prev = review.MatchVersions(old, cur)
+	kept := map[int64]bool{}
+	for _, o := range vm.Prev {
+		kept[o] = true
+	}
+	for _, o := range old {
+		if !kept[o.ID] {
+			vm.Dropped = append(vm.Dropped, oldSums[o.ID])
+		}
+	}
+	return vm, nil
+}
+
+// ensureThreadSchema makes, after the migrations, what threading needs of
+// the comments table: its side column (a list remark on a removed line
+// anchors on the old side; another migration may have added the column
+// already, or rebuild the table later) and an index on message_id, so that
+// re-anchoring a reply replaces its comments by index. Idempotent.
+func (s *Store) ensureThreadSchema(ctx context.Context) error {
+	rows, err := s.w.QueryContext(ctx, `SELECT name FROM pragma_table_info('comments')`)
+	if err != nil {
+		return fmt.Errorf("storage: comments schema: %w", err)
+	}
+	hasSide := false
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		hasSide = hasSide || name == "side"
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if !hasSide {
+		if _, err := s.w.ExecContext(ctx, `ALTER TABLE comments ADD COLUMN side TEXT NOT NULL DEFAULT 'new' CHECK (side IN ('new', 'old'))`); err != nil {
+			return fmt.Errorf("storage: comments.side: %w", err)
+		}
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS comments_message ON comments(message_id)`); err != nil {
+		return fmt.Errorf("storage: comments index: %w", err)
+	}
+	return nil
 }

@@ -97,10 +97,13 @@ type patchJSON struct {
 	// Collected are the trailers given in list replies and verdicts here,
 	// what an am-ready mbox adds.
 	Collected []review.Trailer `json:"collected_trailers"`
-	Diff      string           `json:"diff"`
-	Findings  []findingJSON    `json:"findings"`
-	Comments  []commentJSON    `json:"comments"`
-	Replies   []messageJSON    `json:"replies"`
+	// NotApplied are trailers replies gave for someone other than their
+	// sender: b4 am refuses them, and so does the am-ready mbox.
+	NotApplied []storage.NotApplied `json:"not_applied_trailers"`
+	Diff       string               `json:"diff"`
+	Findings   []findingJSON        `json:"findings"`
+	Comments   []commentJSON        `json:"comments"`
+	Replies    []messageJSON        `json:"replies"`
 }
 
 func (s *Server) handleAPIMbox(w http.ResponseWriter, r *http.Request) error {
@@ -161,7 +164,7 @@ func (s *Server) handleAPIPatchShow(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	j := patchJSON{messageJSON: toMessageJSON(p.Message, false), ID: p.ID, SeriesID: p.SeriesID,
-		Trailers: []review.Trailer{}, Collected: trailersFor(p), Findings: []findingJSON{}, Comments: []commentJSON{}, Replies: []messageJSON{}}
+		Trailers: []review.Trailer{}, Collected: trailersFor(p), NotApplied: append([]storage.NotApplied{}, p.NotApplied...), Findings: []findingJSON{}, Comments: []commentJSON{}, Replies: []messageJSON{}}
 	if m := p.Message.Message; m != nil && m.Patch != nil {
 		j.CommitMessage, j.Diff = m.Patch.CommitMessage, m.Patch.Diff
 		if m.Patch.Trailers != nil {

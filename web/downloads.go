@@ -35,6 +35,9 @@ func (s *Server) handlePatchMbox(w http.ResponseWriter, r *http.Request) error {
 	return writeMbox(w, fmt.Sprintf("patch-%d.mbox", id), [][]byte{raw})
 }
 
+// handleSeriesMbox downloads a series as git am takes it: its patches in
+// order (the cover letter first only with ?cover=1), with ?trailers=1 the
+// collected trailers applied.
 func (s *Server) handleSeriesMbox(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -43,7 +46,7 @@ func (s *Server) handleSeriesMbox(w http.ResponseWriter, r *http.Request) error 
 	if _, err := s.store.SeriesByID(r.Context(), id); err != nil {
 		return err
 	}
-	msgs, err := s.store.SeriesMessages(r.Context(), id)
+	msgs, err := s.store.SeriesMboxMessages(r.Context(), id, r.URL.Query().Get("cover") != "")
 	if err != nil {
 		return err
 	}

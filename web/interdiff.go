@@ -8,20 +8,19 @@ import (
 )
 
 type interdiffPage struct {
-	PatchID, PrevID int64
-	Subject         string
-	Notes           []review.InterdiffNote
-	View            *diffview.View
+	PatchID, PrevID      int64
+	Subject, PrevSubject string
+	NewPatch             bool // no earlier counterpart: shown whole
+	Notes                []review.InterdiffNote
+	View                 *diffview.View
 }
 
-// handleInterdiff shows what changed in a patch since the same-numbered
-// patch of the previous version of its series.
+// handleInterdiff shows what changed in a patch since the patch of the
+// previous version it revises, paired as git range-diff pairs them (same
+// subject, then same patch-id), not by number; the page names both. A
+// patch new in this version is shown whole.
 func (s *Server) handleInterdiff(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	prevID, err := s.store.PreviousPatch(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -29,20 +28,39 @@ func (s *Server) handleInterdiff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	prev, err := s.store.PatchByID(r.Context(), prevID)
+	se, err := s.store.SeriesByID(r.Context(), cur.SeriesID)
 	if err != nil {
 		return err
 	}
-	var oldFiles, newFiles []*review.File
-	page := interdiffPage{PatchID: id, PrevID: prevID}
-	if m := prev.Message.Message; m != nil && m.Patch != nil {
-		oldFiles = m.Patch.Files
+	if se.PrevVersion == 0 {
+		return errorf(http.StatusNotFound, "patch %d has no earlier version: its series has no previous version", id)
 	}
+	vm, err := s.store.VersionMatches(r.Context(), cur.SeriesID)
+	if err != nil {
+		return err
+	}
+	page := interdiffPage{PatchID: id}
+	var oldFiles, newFiles []*review.File
 	if m := cur.Message.Message; m != nil {
 		page.Subject = m.Subject.Raw
 		if m.Patch != nil {
 			newFiles = m.Patch.Files
 		}
+	}
+	if prevID, ok := vm.Prev[id]; ok {
+		prev, err := s.store.PatchByID(r.Context(), prevID)
+		if err != nil {
+			return err
+		}
+		page.PrevID = prevID
+		if m := prev.Message.Message; m != nil {
+			page.PrevSubject = m.Subject.Raw
+			if m.Patch != nil {
+				oldFiles = m.Patch.Files
+			}
+		}
+	} else {
+		page.NewPatch = true
 	}
 	res, err := review.Interdiff(oldFiles, newFiles)
 	if err != nil {

@@ -66,6 +66,9 @@ type seriesPage struct {
 	States       map[int64]string // patchwork state per patch id (git-pw)
 	Series       *storage.Series
 	Rows         []seriesRow
+	Versions     []storage.SeriesVersion // the chain of versions, oldest first
+	Revises      map[int64]int64         // patch → the previous version's patch it revises
+	Dropped      []storage.PatchSummary  // previous version's patches with no successor
 	Reviewer     review.Address
 	Viewer       *storage.User
 	VerdictKinds []string
@@ -88,7 +91,15 @@ func (s *Server) handleSeriesShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p := seriesPage{States: states, Series: se, Reviewer: viewer(r).Address(), Viewer: viewer(r), VerdictKinds: review.VerdictKinds}
+	versions, err := s.store.VersionChain(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	vm, err := s.store.VersionMatches(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := seriesPage{States: states, Versions: versions, Revises: vm.Prev, Dropped: vm.Dropped, Series: se, Reviewer: viewer(r).Address(), Viewer: viewer(r), VerdictKinds: review.VerdictKinds}
 	for _, ps := range se.PatchList {
 		p.Rows = append(p.Rows, newSeriesRow(ps, len(se.PatchList), se.Verdicts, collected[ps.ID]))
 	}

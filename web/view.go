@@ -18,7 +18,8 @@ type patchView struct {
 	Subject, Author, Date      string
 	CommitMessage, Notes       string
 	Collected                  []review.Trailer // from list replies
-	Reviewer                   review.Address   // the signed-in account
+	NotApplied                 []storage.NotApplied
+	Reviewer                   review.Address // the signed-in account
 	Viewer                     *storage.User
 	Verdicts                   []review.Verdict
 	VerdictKinds               []string
@@ -41,7 +42,7 @@ type patchView struct {
 // on their lines, through diffview.
 func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView {
 	reviewer := u.Address()
-	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies, Collected: p.Trailers,
+	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies, Collected: p.Trailers, NotApplied: p.NotApplied,
 		Reviewer: reviewer, Viewer: u, Verdicts: p.Verdicts, VerdictKinds: review.VerdictKinds}
 	commentURL := ""
 	if u != nil {

@@ -183,7 +183,7 @@ func TestAcceptanceBrowserForm(t *testing.T) {
 		t.Fatalf("list page:\n%s", list)
 	}
 	page := get(t, s, "/series/2").Body.String()
-	for _, want := range []string{"Cover letter", "Changes since v1", "/patches/3", "/patches/4", "previous version"} {
+	for _, want := range []string{"Cover letter", "Changes since v1", "/patches/3", "/patches/4", "previous version", `Versions: <a href="/series/1" title="shadowfs: add lower page lookup helper">v1</a> → <b>v2</b>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("series page lacks %q", want)
 		}

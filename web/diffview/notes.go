@@ -113,6 +113,21 @@ func (p *placer) place(path string, line int, code string) *Row {
 	return found
 }
 
+// placeOld finds the removed line with that old-side number.
+func (p *placer) placeOld(path string, line int) *Row {
+	fv := p.files[path]
+	if fv == nil {
+		return nil
+	}
+	num := strconv.Itoa(line)
+	for _, r := range fv.Rows {
+		if r.Kind == KindDel && r.OldNum == num {
+			return r
+		}
+	}
+	return nil
+}
+
 // attachNotes places findings and comments on their rows and fills the
 // summary and unplaced lists.
 func attachNotes(v *View, findings []review.Finding, comments []review.Comment, opts Options) {
@@ -157,11 +172,11 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 			v.General = append(v.General, n)
 			continue
 		}
-		if r := p.old[c.Path][c.Line]; c.Side == "old" && r != nil {
-			n.Target, n.Where = "#"+r.ID, where(c.Path, c.Line)+" (removed)"
-			r.Notes = append(r.Notes, n)
-			r.HasNotes = true
-		} else if r := p.place(c.Path, c.Line, c.Code); r != nil && c.Side != "old" {
+		r := p.place(c.Path, c.Line, c.Code)
+		if c.Side == review.SideOld {
+			r = p.placeOld(c.Path, c.Line)
+		}
+		if r != nil {
 			n.Target, n.Where = "#"+r.ID, where(c.Path, p.line[r])
 			r.Notes = append(r.Notes, n)
 			r.HasNotes = true
