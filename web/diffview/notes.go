@@ -119,13 +119,7 @@ func (p *placer) placeOld(path string, line int) *Row {
 	if fv == nil {
 		return nil
 	}
-	num := strconv.Itoa(line)
-	for _, r := range fv.Rows {
-		if r.Kind == KindDel && r.OldNum == num {
-			return r
-		}
-	}
-	return nil
+	return p.old[fv.Name][line]
 }
 
 // attachNotes places findings and comments on their rows and fills the
@@ -172,12 +166,16 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 			v.General = append(v.General, n)
 			continue
 		}
-		r := p.place(c.Path, c.Line, c.Code)
+		r, at := p.place(c.Path, c.Line, c.Code), ""
 		if c.Side == review.SideOld {
-			r = p.placeOld(c.Path, c.Line)
+			r, at = p.placeOld(c.Path, c.Line), " (removed)"
 		}
 		if r != nil {
-			n.Target, n.Where = "#"+r.ID, where(c.Path, p.line[r])
+			line := p.line[r]
+			if at != "" {
+				line = c.Line
+			}
+			n.Target, n.Where = "#"+r.ID, where(c.Path, line)+at
 			r.Notes = append(r.Notes, n)
 			r.HasNotes = true
 		} else {
