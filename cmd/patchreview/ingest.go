@@ -38,6 +38,16 @@ func runIngest(ctx context.Context, e env, args []string) int {
 		return 1
 	}
 	defer st.Close()
+	// Finish what an earlier run, a killed server or the webhook left
+	// accepted but unprocessed.
+	if n, err := st.ProcessPending(ctx); err != nil {
+		fmt.Fprintln(e.stderr, "patchreview ingest: pending messages:", err)
+		if ctx.Err() != nil {
+			return 1
+		}
+	} else if n > 0 && !*quiet {
+		fmt.Fprintf(e.stdout, "%d pending messages processed\n", n)
+	}
 	var total storage.IngestStats
 	for _, name := range files {
 		s, err := ingestOne(ctx, e, st, name)
@@ -50,6 +60,9 @@ func runIngest(ctx context.Context, e env, args []string) int {
 	if !*quiet {
 		fmt.Fprintf(e.stdout, "%d messages: %d new, %d duplicates, %d failed to parse (stored raw); %d patches in %d series\n",
 			total.Messages, total.New, total.Duplicates, total.Failed, total.Patches, total.Series)
+		if total.Stopped > 0 {
+			fmt.Fprintf(e.stdout, "%d messages' checks stopped by the time budget (stored with a note)\n", total.Stopped)
+		}
 	}
 	return 0
 }
@@ -85,5 +98,5 @@ func isTerminal(w io.Writer) bool {
 
 func addStats(a, b storage.IngestStats) storage.IngestStats {
 	return storage.IngestStats{Messages: a.Messages + b.Messages, New: a.New + b.New, Duplicates: a.Duplicates + b.Duplicates,
-		Failed: a.Failed + b.Failed, Patches: a.Patches + b.Patches, Series: a.Series + b.Series}
+		Failed: a.Failed + b.Failed, Patches: a.Patches + b.Patches, Series: a.Series + b.Series, Stopped: a.Stopped + b.Stopped}
 }

@@ -1,0 +1,406 @@
+package storage
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-message/textproto"
+
+	"patchreview/review"
+)
+
+// The processing pipeline: a producer (an mbox, a public-inbox epoch, the
+// queue of accepted mail) emits raw messages; Workers goroutines parse and
+// check them in parallel, each check within the time budget; one writer
+// stores them in the order produced, in batches, one transaction per
+// batch. Memory is bounded by the channels and the batch, whatever the
+// input's size. This is the one place that writes processed mail: the
+// single-writer assumption (SQLite's, and the one to lift for PostgreSQL
+// with several queue nodes) lives in writeOrdered.
+
+const (
+	batchMessages = 256      // messages per writer transaction at most
+	batchBytes    = 32 << 20 // raw bytes per writer transaction at most
+	defaultBudget = 10 * time.Second
+)
+
+// job is one message through the pipeline.
+type job struct {
+	// Set by the producer.
+	id     int64  // a row already accepted (the queue); 0 for new mail
+	raw    []byte // the message as received
+	source string // where it came from (file:…, stdin, publicinbox:…)
+	list   string // the archive's name, for mail without List-Id
+	mark   *inboxMark
+
+	// Set by a worker.
+	ready     chan struct{}
+	cancelled bool // ctx ended while the job was prepared
+	msgID     string
+	lists     []string
+	m         *review.Message
+	perr      error // parse error: stored raw, marked failed
+	findings  []review.Finding
+	note      string // check stopped or failed
+	doc       searchDoc
+
+	// Set by the writer.
+	res jobResult
+}
+
+// jobResult is what the writer did with a job.
+type jobResult struct {
+	duplicate bool // the Message-ID was stored already
+	skipped   bool // a queued row another caller processed first
+	failed    bool // stored raw, could not be parsed
+	kind      review.Kind
+	seriesID  int64
+	err       error // processing failed (retried by the queue)
+}
+
+func (s *Store) workers() int {
+	if s.opts.Workers > 0 {
+		return s.opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (s *Store) budget() time.Duration {
+	if s.opts.CheckBudget > 0 {
+		return s.opts.CheckBudget
+	}
+	return defaultBudget
+}
+
+// runPipeline runs produce, which calls emit for each job in order, and
+// stores every emitted job; done, if not nil, is called for each job once
+// its batch is committed. It returns the first error of produce or of the
+// writer, or ctx's error when ctx ends (the batch in progress is then rolled
+// back: nothing of it is reported stored).
+func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) error) error, done func(*job)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n := s.workers()
+	work := make(chan *job, n*2)
+	order := make(chan *job, n*4+8)
+	var prodErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		prodErr = produce(func(j *job) error {
+			j.ready = make(chan struct{})
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			select {
+			case work <- j:
+				return nil
+			case <-ctx.Done():
+				close(j.ready)
+				return ctx.Err()
+			}
+		})
+	}()
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				s.prepare(ctx, j)
+				close(j.ready)
+			}
+		}()
+	}
+	err := s.writeOrdered(ctx, order, done)
+	cancel()
+	for range order { // let the producer see ctx and return
+	}
+	wg.Wait()
+	if err == nil {
+		err = prodErr // order is closed: the producer has returned
+	}
+	return err
+}
+
+// writeOrdered stores jobs in the order they were emitted, a batch per
+// transaction. A batch is committed when full, and whenever no further job
+// is waiting, so that a trickle of mail is not held back.
+func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, done func(*job)) error {
+	var batch []*job
+	size := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := s.writeBatch(ctx, batch); err != nil {
+			return err
+		}
+		if done != nil {
+			for _, j := range batch {
+				done(j)
+			}
+		}
+		batch, size = batch[:0], 0
+		return nil
+	}
+	for {
+		var j *job
+		var ok bool
+		select {
+		case j, ok = <-order:
+		default:
+			if err := flush(); err != nil {
+				return err
+			}
+			select {
+			case j, ok = <-order:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if !ok {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return flush()
+		}
+		select {
+		case <-j.ready:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if j.cancelled {
+			return ctx.Err()
+		}
+		batch = append(batch, j)
+		size += len(j.raw)
+		if len(batch) >= batchMessages || size >= batchBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// prepare parses and checks a job: everything that needs no database.
+func (s *Store) prepare(ctx context.Context, j *job) {
+	if ctx.Err() != nil {
+		j.cancelled = true
+		return
+	}
+	if j.id == 0 {
+		j.msgID = review.ReadMessageID(j.raw)
+	}
+	j.lists = listIDs(j.raw)
+	if len(j.lists) == 0 && j.list != "" {
+		j.lists = []string{j.list}
+	}
+	m, err := review.ParseMessage(j.raw)
+	if err != nil {
+		j.perr = err
+		return
+	}
+	j.m = m
+	if s.opts.Checker != nil && (m.Kind == review.KindPatch || m.Kind == review.KindCode || m.Patch != nil) {
+		budget := s.budget()
+		cctx, cancel := context.WithTimeout(ctx, budget)
+		j.findings, err = s.opts.Checker(cctx, m)
+		cancel()
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			j.cancelled = true
+			return
+		case errors.Is(err, context.DeadlineExceeded):
+			j.note = fmt.Sprintf("check stopped after %g s", budget.Seconds())
+		default:
+			j.note = "check failed: " + err.Error()
+		}
+	}
+	j.doc = newSearchDoc(m)
+}
+
+// writeBatch stores a batch in one transaction. Each message is written in
+// a savepoint: one that fails is rolled back alone and recorded as failed
+// (with its raw bytes kept), and the batch goes on.
+func (s *Store) writeBatch(ctx context.Context, batch []*job) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		marks := map[string]*inboxMark{}
+		for _, j := range batch {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT msg`); err != nil {
+				return err
+			}
+			j.res = jobResult{}
+			err := s.writeJob(ctx, tx, j)
+			if err != nil {
+				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO msg`); rerr != nil {
+					return rerr
+				}
+			}
+			if _, rerr := tx.ExecContext(ctx, `RELEASE msg`); rerr != nil {
+				return rerr
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				j.res = jobResult{err: err}
+				if err := s.recordFailure(ctx, tx, j, err); err != nil {
+					return err
+				}
+			}
+			if j.mark != nil {
+				marks[j.mark.repo] = j.mark
+			}
+		}
+		for _, mk := range marks {
+			if err := mk.save(ctx, tx, s.now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeJob stores one prepared job.
+func (s *Store) writeJob(ctx context.Context, tx *sql.Tx, j *job) error {
+	id := j.id
+	m := j.m
+	if id == 0 {
+		// New mail: one INSERT with the parsed fields, so that the row
+		// (and its raw blob) is written once.
+		state, kind, errText := "done", review.Kind(""), j.note
+		var subject, fromName, fromEmail, inReplyTo string
+		var sent int64
+		if j.perr != nil {
+			state, errText = "failed", j.perr.Error()
+		} else {
+			kind, subject, fromName, fromEmail, inReplyTo = m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.InReplyTo
+			sent = m.Date.UnixNano()
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO messages (message_id, raw, source, received_at, state, attempts, error,
+			kind, subject, from_name, from_email, sent_at, in_reply_to)
+			VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+			j.msgID, j.raw, j.source, s.now().UnixNano(), state, errText, kind, subject, fromName, fromEmail, sent, inReplyTo).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Stored before: a cross-post read through another list
+			// belongs to that list too.
+			j.res.duplicate = true
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, j.msgID).Scan(&id); err != nil {
+				return err
+			}
+			return addLists(ctx, tx, id, 0, j.lists)
+		}
+		if err != nil {
+			return err
+		}
+		if j.perr != nil {
+			j.res.failed = true
+			return addLists(ctx, tx, id, 0, j.lists)
+		}
+	} else {
+		if j.perr != nil {
+			res, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'failed', attempts = attempts + 1, error = ? WHERE id = ? AND state = 'pending'`, j.perr.Error(), id)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				j.res.skipped = true
+				return nil
+			}
+			j.res.failed = true
+			return addLists(ctx, tx, id, 0, j.lists)
+		}
+		if err := claim(ctx, tx, id, m, j.note); err != nil {
+			if errors.Is(err, errProcessed) {
+				j.res.skipped = true
+				return nil
+			}
+			return err
+		}
+	}
+	seriesID, err := s.storeParsed(ctx, tx, id, m, j.findings, j.note)
+	if err != nil {
+		return err
+	}
+	j.res.kind, j.res.seriesID = m.Kind, seriesID
+	if err := addLists(ctx, tx, id, seriesID, j.lists); err != nil {
+		return err
+	}
+	return j.doc.insert(ctx, tx, id)
+}
+
+// recordFailure keeps a message whose storing failed: a new one is stored
+// raw and pending with the reason (the queue retries it up to maxAttempts);
+// a queued one counts an attempt.
+func (s *Store) recordFailure(ctx context.Context, tx *sql.Tx, j *job, cause error) error {
+	if j.id == 0 {
+		_, err := tx.ExecContext(ctx, `INSERT INTO messages (message_id, raw, source, received_at, attempts, error)
+			VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (message_id) DO NOTHING`, j.msgID, j.raw, j.source, s.now().UnixNano(), cause.Error())
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE messages SET attempts = attempts + 1, error = ?,
+		state = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE state END WHERE id = ?`, cause.Error(), maxAttempts, j.id)
+	return err
+}
+
+// addLists records the lists a message came through, and for a series
+// member its series' lists.
+func addLists(ctx context.Context, tx *sql.Tx, id, seriesID int64, lists []string) error {
+	for _, l := range lists {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO message_lists (list, message) VALUES (?, ?)`, l, id); err != nil {
+			return err
+		}
+		if seriesID == 0 {
+			// A known series member read again through another list.
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO series_lists (list, series_id)
+				SELECT ?, series_id FROM messages WHERE id = ? AND series_id IS NOT NULL AND kind IN ('patch', 'cover', 'code', 'pull')`, l, id); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO series_lists (list, series_id) VALUES (?, ?)`, l, seriesID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listIDs returns the List-Id(s) of a message ("linux-nilfs.vger.kernel.org"
+// for "List-Id: <linux-nilfs.vger.kernel.org>"), reading only its header.
+func listIDs(raw []byte) []string {
+	if bytes.HasPrefix(raw, []byte("From ")) {
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			raw = raw[i+1:]
+		}
+	}
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil && h.Len() == 0 {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range h.Values("List-Id") {
+		id := v
+		if i, k := strings.LastIndexByte(v, '<'), strings.LastIndexByte(v, '>'); i >= 0 && k > i {
+			id = v[i+1 : k]
+		}
+		id = strings.ToLower(strings.TrimSpace(id))
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
