@@ -26,14 +26,14 @@ func (s *Store) Accept(ctx context.Context, raw []byte, source string) (id int64
 			if err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, msgID).Scan(&id); err != nil {
 				return err
 			}
-			return addLists(ctx, tx, id, 0, lists)
+			return s.addLists(ctx, tx, id, 0, lists)
 		}
 		isNew = err == nil
 		if err != nil {
 			return err
 		}
 		for _, l := range lists {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO message_lists (list, message) VALUES (?, ?)`, l, id); err != nil {
+			if _, err := s.txExec(ctx, tx, sqlInsertMessageList, l, id); err != nil {
 				return err
 			}
 		}
@@ -77,10 +77,8 @@ func (s *Store) Process(ctx context.Context, id int64) error {
 // claim marks a pending message done with its parsed fields; an upload and
 // the queue worker may process the same one at once, and only the first
 // may store it (errProcessed for the other).
-func claim(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, note string) error {
-	res, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'done', attempts = attempts + 1, error = ?, kind = ?,
-		subject = ?, from_name = ?, from_email = ?, sent_at = ?, in_reply_to = ? WHERE id = ? AND state = 'pending'`,
-		note, m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.Date.UnixNano(), m.InReplyTo, id)
+func (s *Store) claim(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, note string) error {
+	res, err := s.txExec(ctx, tx, sqlClaim, note, m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.Date.UnixNano(), m.InReplyTo, id)
 	if err != nil {
 		return err
 	}
@@ -98,7 +96,7 @@ func claim(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, note st
 func (s *Store) storeParsed(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, findings []review.Finding, note string) (int64, error) {
 	for _, ref := range append([]string{m.InReplyTo}, m.References...) {
 		if ref != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO message_refs (message, ref) VALUES (?, ?)`, id, ref); err != nil {
+			if _, err := s.txExec(ctx, tx, sqlInsertRef, id, ref); err != nil {
 				return 0, err
 			}
 		}

@@ -57,12 +57,11 @@ func joinKeys(m map[string]bool) string {
 	return strings.Join(out, "\n")
 }
 
-func (d searchDoc) insert(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) insertDoc(ctx context.Context, tx *sql.Tx, id int64, d searchDoc) error {
 	if !d.ok {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, subject, author, addrs, body, dfn, dfhh, mid)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, d.subject, d.author, d.addrs, d.body, d.dfn, d.dfhh, d.mid)
+	_, err := s.txExec(ctx, tx, sqlInsertSearch, id, d.subject, d.author, d.addrs, d.body, d.dfn, d.dfhh, d.mid)
 	return err
 }
 
@@ -106,7 +105,7 @@ func (s *Store) indexBacklog(ctx context.Context) error {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, it.id); err != nil {
 					return err
 				}
-				if err := it.doc.insert(ctx, tx, it.id); err != nil {
+				if err := s.insertDoc(ctx, tx, it.id, it.doc); err != nil {
 					return err
 				}
 			}

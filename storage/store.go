@@ -19,9 +19,11 @@ var migrations embed.FS
 // Store is the one handle on the SQLite database: a single-connection
 // writer pool (SQLite has one writer) and a small reader pool.
 type Store struct {
-	w, r *sql.DB
-	opts Options
-	now  func() time.Time
+	w, r   *sql.DB
+	opts   Options
+	stmts  map[string]*sql.Stmt // the writer's hot statements (stmts.go)
+	parsed *parseCache          // recent series members, parsed (parsecache.go)
+	now    func() time.Time
 }
 
 // dsn builds a DSN whose pragmas every pooled connection gets.
@@ -48,8 +50,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{w: w, r: r, opts: opts, now: time.Now}
+	s := &Store{w: w, r: r, opts: opts, now: time.Now, parsed: newParseCache(16 << 20)}
 	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.prepareStatements(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -58,6 +64,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.closeStatements()
 	err := s.r.Close()
 	if werr := s.w.Close(); err == nil {
 		err = werr

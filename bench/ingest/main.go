@@ -25,8 +25,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite"
@@ -42,7 +44,17 @@ func main() {
 	dir := flag.String("dir", os.TempDir(), "directory for the databases")
 	repeat := flag.Int("repeat", 10, "copies of the archive for -mode flat and gen")
 	limit := flag.Int("limit", 0, "use only the first N messages of the mbox (0: all)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/ingest:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	ctx := context.Background()
 	var err error
 	switch *mode {
@@ -66,6 +78,7 @@ func main() {
 		err = fmt.Errorf("unknown mode %q", *mode)
 	}
 	if err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench/ingest:", err)
 		os.Exit(1)
 	}
@@ -149,6 +162,7 @@ func benchRaw(ctx context.Context, mbox, dir string, limit int) error {
 	if _, err := db.Exec(`CREATE TABLE raw (id INTEGER PRIMARY KEY, message_id TEXT NOT NULL, raw BLOB NOT NULL)`); err != nil {
 		return err
 	}
+	lastCPU = cpuTime()
 	start := time.Now()
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -182,6 +196,7 @@ func benchMbox(ctx context.Context, mbox, dir string, limit int) error {
 		return err
 	}
 	defer r.Close()
+	lastCPU = cpuTime()
 	start := time.Now()
 	s, err := st.IngestMbox(ctx, r, "bench", nil)
 	if err != nil {
@@ -198,6 +213,7 @@ func benchDrain(ctx context.Context, mbox, dir string, limit int) error {
 		return err
 	}
 	defer st.Close()
+	lastCPU = cpuTime()
 	start := time.Now()
 	n := 0
 	err = splitLimited(mbox, limit, func(raw []byte) error {
@@ -275,6 +291,7 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 	tenth := total / 10
 	marks := []time.Time{time.Now()}
 	var rssAt []string
+	lastCPU = cpuTime()
 	start := time.Now()
 	s, err := st.IngestMbox(ctx, pr, "bench", func(s storage.IngestStats) {
 		if s.Messages%tenth == 0 && len(marks) <= 10 {
@@ -295,8 +312,23 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 	return nil
 }
 
+var lastCPU = cpuTime()
+
+// report prints a row: wall time, msgs/s, and the CPU seconds (user+sys)
+// the process used since the previous row (the machine is shared: CPU time
+// is the steadier figure).
 func report(what string, n int, d time.Duration, note string) {
-	fmt.Printf("| %s | %d | %.2f s | %.0f | %s |\n", what, n, d.Seconds(), float64(n)/d.Seconds(), note)
+	c := cpuTime()
+	cpu := c - lastCPU
+	lastCPU = c
+	fmt.Printf("| %s | %d | %.2f s | %.0f | %.2f s CPU, %.0f msgs/CPU-s; %s |\n", what, n, d.Seconds(), float64(n)/d.Seconds(),
+		cpu.Seconds(), float64(n)/cpu.Seconds(), note)
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // rss reads a memory figure (VmRSS, VmHWM) of this process.
