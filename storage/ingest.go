@@ -143,6 +143,9 @@ func (s *Store) ingest(ctx context.Context, source string, produce func(emit fun
 	var firstErr error
 	err := s.runPipeline(ctx, produce, func(j *job) {
 		st.count(j, seen)
+		if j.raw == nil {
+			return
+		}
 		if j.res.err != nil && firstErr == nil {
 			firstErr = fmt.Errorf("storage: %s: message %s: %w", source, j.msgID, j.res.err)
 		}
@@ -158,6 +161,9 @@ func (s *Store) ingest(ctx context.Context, source string, produce func(emit fun
 
 // count adds one written job to the stats.
 func (st *IngestStats) count(j *job, seen map[int64]bool) {
+	if j.raw == nil {
+		return // a mark, not a message
+	}
 	st.Messages++
 	switch {
 	case j.res.duplicate || j.res.skipped:

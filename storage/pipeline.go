@@ -200,6 +200,9 @@ func (s *Store) prepare(ctx context.Context, j *job) {
 		j.cancelled = true
 		return
 	}
+	if j.raw == nil {
+		return // a mark only (a public-inbox commit without a message)
+	}
 	if j.id == 0 {
 		j.msgID = review.ReadMessageID(j.raw)
 	}
@@ -258,7 +261,10 @@ func (s *Store) writeBatchTx(ctx context.Context, batch []*job, isolate bool) er
 				}
 			}
 			j.res = jobResult{}
-			err := s.writeJob(ctx, tx, j)
+			var err error
+			if j.raw != nil {
+				err = s.writeJob(ctx, tx, j)
+			}
 			if err != nil && !isolate {
 				if ctx.Err() != nil {
 					return ctx.Err()
