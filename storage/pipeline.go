@@ -123,15 +123,15 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 			}
 		}()
 	}
-	err := s.writeOrdered(ctx, order, done)
-	cancel()
-	for range order { // let the producer see ctx and return
+	if err := s.writeOrdered(ctx, order, done); err != nil {
+		// ctx is cancelled below: the workers and the producer end by
+		// themselves, except a producer blocked reading its input (a
+		// pipe that stays open), which is left behind rather than
+		// waited for, so that stopping is prompt.
+		return err
 	}
 	wg.Wait()
-	if err == nil {
-		err = prodErr // order is closed: the producer has returned
-	}
-	return err
+	return prodErr // the writer saw order closed: the producer has returned
 }
 
 // writeOrdered stores jobs in the order they were emitted, a batch per

@@ -307,12 +307,14 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 	}()
 	tenth := total / 10
 	marks := []time.Time{time.Now()}
+	cpus := []time.Duration{cpuTime()}
 	var rssAt []string
 	lastCPU = cpuTime()
 	start := time.Now()
 	s, err := st.IngestMbox(ctx, pr, "bench", func(s storage.IngestStats) {
 		if s.Messages%tenth == 0 && len(marks) <= 10 {
 			marks = append(marks, time.Now())
+			cpus = append(cpus, cpuTime())
 			rssAt = append(rssAt, rss("VmRSS"))
 		}
 	})
@@ -320,12 +322,13 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 		return err
 	}
 	el := time.Since(start)
-	var rates []string
+	var rates, cpuRates []string
 	for i := 1; i < len(marks); i++ {
 		rates = append(rates, fmt.Sprintf("%.0f", float64(tenth)/marks[i].Sub(marks[i-1]).Seconds()))
+		cpuRates = append(cpuRates, fmt.Sprintf("%.0f", float64(tenth)/(cpus[i]-cpus[i-1]).Seconds()))
 	}
-	report(fmt.Sprintf("flat: %d× archive", repeat), s.Messages, el, fmt.Sprintf("msgs/s per tenth: %s; RSS per tenth: %s; peak %s",
-		strings.Join(rates, " "), strings.Join(rssAt, " "), rss("VmHWM")))
+	report(fmt.Sprintf("flat: %d× archive", repeat), s.Messages, el, fmt.Sprintf("per tenth: msgs/s %s; msgs/CPU-s %s; RSS %s; peak %s",
+		strings.Join(rates, " "), strings.Join(cpuRates, " "), strings.Join(rssAt, " "), rss("VmHWM")))
 	return nil
 }
 
