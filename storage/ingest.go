@@ -11,40 +11,6 @@ import (
 	"patchreview/review"
 )
 
-// Accept stores one raw message durably, before anything is parsed. It is
-// idempotent by Message-ID: a message already stored returns its id and
-// isNew false, and stores nothing. When it returns, the message is
-// committed (see the README on durability).
-func (s *Store) Accept(ctx context.Context, raw []byte, source string) (id int64, isNew bool, err error) {
-	msgID := review.ReadMessageID(raw)
-	lists := listIDs(raw)
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO messages (message_id, raw, source, received_at)
-			VALUES (?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
-			msgID, raw, source, s.now().UnixNano()).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, msgID).Scan(&id); err != nil {
-				return err
-			}
-			return s.addLists(ctx, tx, id, 0, lists)
-		}
-		isNew = err == nil
-		if err != nil {
-			return err
-		}
-		for _, l := range lists {
-			if _, err := s.txExec(ctx, tx, sqlInsertMessageList, l, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, false, fmt.Errorf("storage: accept %s: %w", msgID, err)
-	}
-	return id, isNew, nil
-}
-
 // errProcessed says another caller processed the message first.
 var errProcessed = errors.New("already processed")
 
