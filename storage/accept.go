@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-
-	"patchreview/review"
 )
 
 // Accept stores one raw message durably, before anything is parsed. It is
@@ -18,7 +16,8 @@ import (
 // and one sync for all the messages waiting while the previous commit ran,
 // so that a sync per message does not bound the webhook's rate.
 func (s *Store) Accept(ctx context.Context, raw []byte, source string) (id int64, isNew bool, err error) {
-	req := &acceptReq{raw: raw, source: source, msgID: review.ReadMessageID(raw), lists: listIDs(raw), done: make(chan struct{})}
+	req := &acceptReq{raw: raw, source: source, done: make(chan struct{})}
+	req.msgID, req.lists = headerInfo(raw)
 	s.acceptOnce.Do(func() { go s.acceptLoop() })
 	select {
 	case s.accepts <- req:

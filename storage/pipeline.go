@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
 
 	"patchreview/review"
@@ -203,10 +204,7 @@ func (s *Store) prepare(ctx context.Context, j *job) {
 	if j.raw == nil {
 		return // a mark only (a public-inbox commit without a message)
 	}
-	if j.id == 0 {
-		j.msgID = review.ReadMessageID(j.raw)
-	}
-	j.lists = listIDs(j.raw)
+	j.msgID, j.lists = headerInfo(j.raw)
 	if len(j.lists) == 0 && j.list != "" {
 		j.lists = []string{j.list}
 	}
@@ -414,19 +412,24 @@ func (s *Store) addLists(ctx context.Context, tx *sql.Tx, id, seriesID int64, li
 	return nil
 }
 
-// listIDs returns the List-Id(s) of a message ("linux-nilfs.vger.kernel.org"
-// for "List-Id: <linux-nilfs.vger.kernel.org>"), reading only its header.
-func listIDs(raw []byte) []string {
-	if bytes.HasPrefix(raw, []byte("From ")) {
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			raw = raw[i+1:]
+// headerInfo reads only the header block of raw, once, for what is needed
+// before parsing: the Message-ID (as review.ReadMessageID gives it: a
+// synthetic one when there is none) and the List-Id(s), e.g.
+// "linux-nilfs.vger.kernel.org" for "List-Id: <linux-nilfs.vger.kernel.org>".
+func headerInfo(raw []byte) (msgID string, lists []string) {
+	hdr := raw
+	if review.IsMbox(hdr) {
+		if i := bytes.IndexByte(hdr, '\n'); i >= 0 {
+			hdr = hdr[i+1:]
 		}
 	}
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
-	if err != nil && h.Len() == 0 {
-		return nil
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(hdr)))
+	if err == nil {
+		msgID = review.HeaderMessageID(message.Header{Header: h})
 	}
-	var out []string
+	if msgID == "" {
+		msgID = review.SyntheticMessageID(raw)
+	}
 	seen := map[string]bool{}
 	for _, v := range h.Values("List-Id") {
 		id := v
@@ -436,8 +439,8 @@ func listIDs(raw []byte) []string {
 		id = strings.ToLower(strings.TrimSpace(id))
 		if id != "" && !seen[id] {
 			seen[id] = true
-			out = append(out, id)
+			lists = append(lists, id)
 		}
 	}
-	return out
+	return msgID, lists
 }

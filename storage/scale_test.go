@@ -387,3 +387,19 @@ func mustAbs(t *testing.T, p string) string {
 	}
 	return a
 }
+
+// headerInfo reads the Message-ID exactly as review.ReadMessageID does
+// (the key of idempotence must not change), and the List-Ids.
+func TestHeaderInfo(t *testing.T) {
+	for _, raw := range append(splitTestdata(t, "shadowfs-v1-v2.mbox"), splitTestdata(t, "malformed.mbox")...) {
+		for _, r := range [][]byte{raw, append([]byte("From mboxrd@z Thu Jan  1 00:00:00 1970\n"), raw...), []byte("garbage")} {
+			if id, _ := headerInfo(r); id != review.ReadMessageID(r) {
+				t.Errorf("headerInfo %q, ReadMessageID %q", id, review.ReadMessageID(r))
+			}
+		}
+	}
+	_, lists := headerInfo([]byte("List-Id: Linux NILFS <Linux-Nilfs.vger.kernel.org>\nList-Id: <linux-fsdevel.vger.kernel.org>\nList-Id: <linux-nilfs.vger.kernel.org>\nSubject: x\n\nbody\n"))
+	if strings.Join(lists, " ") != "linux-nilfs.vger.kernel.org linux-fsdevel.vger.kernel.org" {
+		t.Errorf("lists %q", lists)
+	}
+}
