@@ -2,6 +2,15 @@
 -- index-backed (no per-message scan), the bookkeeping of lists and
 -- public-inbox imports, and a marker for checks stopped by the time budget.
 
+-- The raw message becomes the last column: SQLite stores a row's columns
+-- in order, and reading any column after a large blob walks the blob's
+-- overflow pages (the series page read every patch's whole mail to get its
+-- subject). Add, copy, drop, rename keeps every other column as it is.
+ALTER TABLE messages ADD COLUMN raw_last BLOB NOT NULL DEFAULT x'';
+UPDATE messages SET raw_last = raw;
+ALTER TABLE messages DROP COLUMN raw;
+ALTER TABLE messages RENAME COLUMN raw_last TO raw;
+
 -- adoptOrphans: replies that answer a message directly. Covering kind and
 -- parent_id so the row (and its raw blob's overflow pages) is not read.
 CREATE INDEX messages_in_reply_to ON messages(in_reply_to, kind, parent_id);
