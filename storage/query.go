@@ -149,25 +149,35 @@ func (s *Store) seriesVerdicts(ctx context.Context, se *Series) error {
 		return err
 	}
 	se.Verdicts = all
-	for i := range se.PatchList {
-		vs, err := s.r.QueryContext(ctx, `SELECT kind, author_name, author_email FROM verdicts WHERE patch_id = ? ORDER BY id`, se.PatchList[i].ID)
-		if err != nil {
+	// Every patch's verdicts in one query (one per patch made a 110-patch
+	// series page run 110 queries).
+	byPatch := map[int64][]string{}
+	vs, err := s.r.QueryContext(ctx, `SELECT patch_id, kind, author_name, author_email FROM verdicts
+		WHERE series_id = ? AND patch_id IS NOT NULL ORDER BY id`, se.ID)
+	if err != nil {
+		return err
+	}
+	defer vs.Close()
+	for vs.Next() {
+		var pid int64
+		var v review.Verdict
+		if err := vs.Scan(&pid, &v.Kind, &v.Author.Name, &v.Author.Email); err != nil {
 			return err
 		}
-		se.PatchList[i].Verdicts = []string{}
-		for vs.Next() {
-			var v review.Verdict
-			if err := vs.Scan(&v.Kind, &v.Author.Name, &v.Author.Email); err != nil {
-				vs.Close()
-				return err
-			}
-			t := v.Trailer()
-			if t == "" {
-				t = "changes requested by " + v.Author.String()
-			}
-			se.PatchList[i].Verdicts = append(se.PatchList[i].Verdicts, t)
+		t := v.Trailer()
+		if t == "" {
+			t = "changes requested by " + v.Author.String()
 		}
-		vs.Close()
+		byPatch[pid] = append(byPatch[pid], t)
+	}
+	if err := vs.Err(); err != nil {
+		return err
+	}
+	for i := range se.PatchList {
+		se.PatchList[i].Verdicts = byPatch[se.PatchList[i].ID]
+		if se.PatchList[i].Verdicts == nil {
+			se.PatchList[i].Verdicts = []string{}
+		}
 	}
 	return nil
 }
