@@ -17,8 +17,19 @@ type searchDoc struct {
 	ok                                           bool
 }
 
+// maxIndexedBody bounds the body text indexed for b: and plain words: a
+// huge patch's first megabytes say what it is, and indexing all of a 60 MB
+// mail would cost hundreds of megabytes of index buffers. Its file and
+// function names are indexed whole.
+const maxIndexedBody = 1 << 20
+
 func newSearchDoc(m *review.Message) searchDoc {
-	d := searchDoc{ok: true, subject: m.Subject.Raw, mid: m.MessageID, body: m.Body}
+	body := m.Body
+	if len(body) > maxIndexedBody {
+		// Cut at a line end: never inside a UTF-8 sequence.
+		body = body[:strings.LastIndexByte(body[:maxIndexedBody], '\n')+1]
+	}
+	d := searchDoc{ok: true, subject: m.Subject.Raw, mid: m.MessageID, body: body}
 	d.author = m.From.String()
 	if m.Patch != nil && m.Patch.Author.Email != "" {
 		d.author += "\n" + m.Patch.Author.String()

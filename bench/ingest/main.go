@@ -9,6 +9,8 @@
 //	        queue drained
 //	flat    the mbox repeated -repeat times under new Message-IDs, ingested
 //	        into one database: msgs/s of the first and the last tenth, RSS
+//	patho   one pathological mail (-kind nest, hunk or big) ingested within
+//	        the check budget: time and peak RSS
 //	gen     write the repeated mbox to stdout
 //
 // Output is one Markdown table row per mode.
@@ -45,6 +47,9 @@ func main() {
 	dir := flag.String("dir", os.TempDir(), "directory for the databases")
 	repeat := flag.Int("repeat", 10, "copies of the archive for -mode flat and gen")
 	limit := flag.Int("limit", 0, "use only the first N messages of the mbox (0: all)")
+	kind := flag.String("kind", "nest", "for -mode patho: nest (100,000 nested parentheses), hunk (a 1,000,000-line hunk) or big (a 60 MiB mail)")
+	budget := flag.Duration("budget", 10*time.Second, "per-message check budget")
+	nocheck := flag.Bool("nocheck", false, "ingest without the checks (to see what they cost)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -57,6 +62,9 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	ctx := context.Background()
+	if *nocheck {
+		checker = func() storage.Checker { return nil }
+	}
 	var err error
 	switch *mode {
 	case "raw":
@@ -69,6 +77,8 @@ func main() {
 		err = benchDrain(ctx, *mbox, *dir, *limit)
 	case "flat":
 		err = benchFlat(ctx, *mbox, *dir, *repeat)
+	case "patho":
+		err = benchPatho(ctx, *kind, *dir, *budget)
 	case "gen":
 		w := bufio.NewWriterSize(os.Stdout, 1<<20)
 		err = repeatMbox(*mbox, *repeat, w)
@@ -87,7 +97,7 @@ func main() {
 
 // checker is cmd/patchreview's adapter, repeated here (package main cannot
 // be imported).
-func checker() storage.Checker {
+var checker = func() storage.Checker {
 	return newChecker("")
 }
 
@@ -387,4 +397,53 @@ func rss(key string) string {
 		}
 	}
 	return "?"
+}
+
+// pathological builds the mails of the issue: a diff with 100,000 nested
+// parentheses, a 1,000,000-line hunk (17.6 MB), a 60 MiB mail.
+func pathological(kind string) []byte {
+	var b bytes.Buffer
+	b.WriteString("From: Fuzz <fuzz@example.org>\nSubject: [PATCH] fs: " + kind + "\nMessage-ID: <patho-" + kind + "@example.org>\n" +
+		"Date: Mon, 2 Feb 2026 10:00:00 +0000\n\nA pathological patch.\n\nSigned-off-by: Fuzz <fuzz@example.org>\n---\n" +
+		"diff --git a/fs/x.c b/fs/x.c\n--- a/fs/x.c\n+++ b/fs/x.c\n")
+	switch kind {
+	case "nest":
+		const depth = 100000
+		b.WriteString("@@ -1,3 +1,4 @@\n static int x_writepage(struct page *page)\n {\n+\tint a = ")
+		b.WriteString(strings.Repeat("(", depth) + "1" + strings.Repeat(")", depth) + ";\n }\n")
+	case "hunk":
+		const n = 1000000
+		fmt.Fprintf(&b, "@@ -0,0 +1,%d @@\n", n)
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "+\tunlock_page(page); /* %d */\n", i)
+		}
+	case "big":
+		n := 0
+		for b.Len() < 60<<20 {
+			n++
+			b.WriteString("+\tset_page_dirty(page); /* filler line of a sixty mebibyte patch */\n")
+		}
+		out := b.Bytes()
+		i := bytes.Index(out, []byte("+++ b/fs/x.c\n")) + len("+++ b/fs/x.c\n")
+		return append(append(append([]byte{}, out[:i]...), fmt.Sprintf("@@ -0,0 +1,%d @@\n", n)...), out[i:]...)
+	}
+	return b.Bytes()
+}
+
+func benchPatho(ctx context.Context, kind, dir string, budget time.Duration) error {
+	raw := pathological(kind)
+	st, err := storage.Open(ctx, freshDB(dir, "patho.db"), storage.Options{Checker: checker(), CheckBudget: budget})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	lastCPU = cpuTime()
+	start := time.Now()
+	s, err := st.IngestMessage(ctx, raw, "bench")
+	if err != nil {
+		return err
+	}
+	report(fmt.Sprintf("pathological %s (%.1f MB), budget %s", kind, float64(len(raw))/1e6, budget), s.Messages, time.Since(start),
+		fmt.Sprintf("%d stored, %d check stopped; peak RSS %s", s.New, s.Stopped, rss("VmHWM")))
+	return nil
 }
