@@ -9,11 +9,15 @@
 #   REPEAT=2 bench/ingest.sh        # a shorter flatness run
 #   MODES="raw mbox" bench/ingest.sh
 #   DRAIN_LIMIT=2000 ...            # accept+drain only the first N messages
+# Modes: raw (the physical limit), mbox, inbox (the public-inbox epoch),
+# drain (webhook accept, then the queue), flat (the archive REPEAT times
+# under new Message-IDs: msgs/s and RSS per tenth), patho (pathological
+# mails within the check budget: time and peak RSS).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lists=${LISTS:-$root/../shared/corpora/lists}
 REPEAT=${REPEAT:-10}
-MODES=${MODES:-raw mbox inbox drain flat}
+MODES=${MODES:-raw mbox inbox drain flat patho}
 DRAIN_LIMIT=${DRAIN_LIMIT:-0}
 if [ ! -r "$lists/linux-nilfs.mbox.xz" ]; then
 	echo "ingest.sh: $lists/linux-nilfs.mbox.xz not found (set LISTS)" >&2
@@ -32,7 +36,7 @@ for m in $MODES; do
 	mbox) "$work/bench" -mode mbox -mbox "$work/nilfs.mbox" -dir "$work" ;;
 	inbox) "$work/bench" -mode inbox -inbox "$work/nilfs.git" -dir "$work" ;;
 	drain) "$work/bench" -mode drain -mbox "$work/nilfs.mbox" -dir "$work" -limit "$DRAIN_LIMIT" ;;
-	flat) "$work/bench" -mode raw -mbox "$work/nilfs.mbox" -dir "$work" >/dev/null
-		"$work/bench" -mode flat -mbox "$work/nilfs.mbox" -dir "$work" -repeat "$REPEAT" ;;
+	flat) "$work/bench" -mode flat -mbox "$work/nilfs.mbox" -dir "$work" -repeat "$REPEAT" ;;
+	patho) for k in nest hunk big; do "$work/bench" -mode patho -kind "$k" -dir "$work"; done ;;
 	esac
 done
