@@ -54,7 +54,10 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(300 << 20) // as cmd/patchreview sets it
+		debug.SetMemoryLimit(300 << 20) // as cmd/patchreview sets them
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
