@@ -52,11 +52,23 @@ func Epochs(dir string) ([]string, error) {
 		}
 		return out, nil
 	}
-	gitDir, err := git(context.Background(), abs, "rev-parse", "--absolute-git-dir")
+	notRepo := fmt.Errorf("publicinbox: %s is neither a public-inbox directory (git/N.git) nor a git repository", dir)
+	out, err := git(context.Background(), abs, "rev-parse", "--absolute-git-dir")
 	if err != nil {
-		return nil, fmt.Errorf("publicinbox: %s is neither a public-inbox directory (git/N.git) nor a git repository", dir)
+		return nil, notRepo
 	}
-	return []string{strings.TrimSpace(string(gitDir))}, nil
+	// Not a directory inside some other repository's work tree.
+	gitDir := strings.TrimSpace(string(out))
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	if real, err := filepath.EvalSymlinks(gitDir); err == nil {
+		gitDir = real
+	}
+	if gitDir != abs && gitDir != filepath.Join(abs, ".git") {
+		return nil, notRepo
+	}
+	return []string{gitDir}, nil
 }
 
 // Name is an archive's name for mail that carries no List-Id: the
