@@ -51,6 +51,7 @@ func main() {
 	kind := flag.String("kind", "nest", "for -mode patho: nest (100,000 nested parentheses), hunk (a 1,000,000-line hunk) or big (a 60 MiB mail)")
 	budget := flag.Duration("budget", 10*time.Second, "per-message check budget")
 	nocheck := flag.Bool("nocheck", false, "ingest without the checks (to see what they cost)")
+	flag.StringVar(&tenthProfiles, "tenthprofiles", "", "for -mode flat: write CPU profiles of the first and the last tenth to PREFIX.first and PREFIX.last")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -351,8 +352,31 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 	var rssAt []string
 	lastCPU = cpuTime()
 	start := time.Now()
+	var prof *os.File
+	startProf := func(name string) {
+		if tenthProfiles != "" {
+			prof, _ = os.Create(tenthProfiles + "." + name)
+			pprof.StartCPUProfile(prof)
+		}
+	}
+	stopProf := func() {
+		if prof != nil {
+			pprof.StopCPUProfile()
+			prof.Close()
+			prof = nil
+		}
+	}
+	startProf("first")
 	s, err := st.IngestMbox(ctx, pr, "bench", func(s storage.IngestStats) {
 		if s.Messages%tenth == 0 && len(marks) <= 10 {
+			switch len(marks) {
+			case 1:
+				stopProf()
+			case 9:
+				startProf("last")
+			case 10:
+				stopProf()
+			}
 			marks = append(marks, time.Now())
 			cpus = append(cpus, cpuTime())
 			rssAt = append(rssAt, rss("VmRSS"))
@@ -373,6 +397,8 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 }
 
 var lastCPU = cpuTime()
+
+var tenthProfiles string
 
 // report prints a row: wall time, msgs/s, and the CPU seconds (user+sys)
 // the process used since the previous row (the machine is shared: CPU time
