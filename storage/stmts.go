@@ -9,6 +9,8 @@ import (
 // Statements the writer runs for every message, prepared once when the
 // store opens: preparing them per message cost 13% of the ingest's CPU.
 // A statement not listed here is prepared per use, as database/sql does.
+// They are written in SQL that PostgreSQL also takes (ON CONFLICT, not
+// INSERT OR IGNORE); the search table (FTS5) is SQLite's own.
 var hotStatements = []string{
 	sqlInsertMessage, sqlInsertRef, sqlInsertMessageList, sqlInsertSeriesList, sqlInsertSeriesListOf,
 	sqlInsertSearch, sqlClaim, sqlMessageByMID,
@@ -18,11 +20,12 @@ const (
 	sqlInsertMessage = `INSERT INTO messages (message_id, raw, source, received_at, state, attempts, error,
 			kind, subject, from_name, from_email, sent_at, in_reply_to)
 			VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`
-	sqlInsertRef          = `INSERT OR IGNORE INTO message_refs (message, ref) VALUES (?, ?)`
-	sqlInsertMessageList  = `INSERT OR IGNORE INTO message_lists (list, message) VALUES (?, ?)`
-	sqlInsertSeriesList   = `INSERT OR IGNORE INTO series_lists (list, series_id) VALUES (?, ?)`
-	sqlInsertSeriesListOf = `INSERT OR IGNORE INTO series_lists (list, series_id)
-				SELECT ?, series_id FROM messages WHERE id = ? AND series_id IS NOT NULL AND kind IN ('patch', 'cover', 'code', 'pull')`
+	sqlInsertRef          = `INSERT INTO message_refs (message, ref) VALUES (?, ?) ON CONFLICT DO NOTHING`
+	sqlInsertMessageList  = `INSERT INTO message_lists (list, message) VALUES (?, ?) ON CONFLICT DO NOTHING`
+	sqlInsertSeriesList   = `INSERT INTO series_lists (list, series_id) VALUES (?, ?) ON CONFLICT DO NOTHING`
+	sqlInsertSeriesListOf = `INSERT INTO series_lists (list, series_id)
+				SELECT ?, series_id FROM messages WHERE id = ? AND series_id IS NOT NULL AND kind IN ('patch', 'cover', 'code', 'pull')
+				ON CONFLICT DO NOTHING`
 	sqlInsertSearch = `INSERT INTO search (rowid, subject, author, addrs, body, dfn, dfhh, mid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlClaim        = `UPDATE messages SET state = 'done', attempts = attempts + 1, error = ?, kind = ?,
 		subject = ?, from_name = ?, from_email = ?, sent_at = ?, in_reply_to = ? WHERE id = ? AND state = 'pending'`
