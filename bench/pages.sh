@@ -57,7 +57,7 @@ static_rps=
 for u in "${urls[@]}"; do
 	path=${u%%|*}
 	what=${u#*|}
-	out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$base$path")
+	out=$(wrk -t"$(( CONNS < 2 ? CONNS : 2 ))" -c"$CONNS" -d"$DURATION" --latency "$base$path")
 	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
 	p50=$(awk '$1=="50%" {print $2}' <<<"$out")
 	p99=$(awk '$1=="99%" {print $2}' <<<"$out")
