@@ -31,6 +31,7 @@ const (
 	batchMessages = 256      // messages per writer transaction at most
 	batchBytes    = 32 << 20 // raw bytes per writer transaction at most
 	defaultBudget = 10 * time.Second
+	idleFlush     = 20 * time.Millisecond // how long the writer waits for more before committing
 )
 
 // job is one message through the pipeline.
@@ -136,8 +137,8 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 }
 
 // writeOrdered stores jobs in the order they were emitted, a batch per
-// transaction. A batch is committed when full, and whenever no further job
-// is waiting, so that a trickle of mail is not held back.
+// transaction. A batch is committed when full, and when no further job
+// came for idleFlush, so that a trickle of mail is not held back.
 func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, done func(*job)) error {
 	var batch []*job
 	size := 0
@@ -162,12 +163,26 @@ func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, done func(*
 		select {
 		case j, ok = <-order:
 		default:
-			if err := flush(); err != nil {
-				return err
-			}
+			// Nothing waiting: give the producer a moment (a queue
+			// reads its rows in chunks), then commit what we have,
+			// so that a trickle of mail is not held back. Committing
+			// at every pause made many small transactions: a sync and
+			// an FTS5 segment each.
+			t := time.NewTimer(idleFlush)
 			select {
 			case j, ok = <-order:
+				t.Stop()
+			case <-t.C:
+				if err := flush(); err != nil {
+					return err
+				}
+				select {
+				case j, ok = <-order:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
 			case <-ctx.Done():
+				t.Stop()
 				return ctx.Err()
 			}
 		}
