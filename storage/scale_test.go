@@ -108,8 +108,6 @@ func TestIngestCancelIsPromptAndResumable(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d messages left pending by a cancelled mbox ingest", n)
 	}
-	s2, _ := openTest(t, Options{})
-	_ = s2
 	s.opts.Checker = nil
 	if st := ingestFile(t, s, "shadowfs-v1-v2.mbox"); st.New+st.Duplicates != 6 {
 		t.Errorf("second run %+v", st)
@@ -475,5 +473,45 @@ func TestMigrateOldDatabase(t *testing.T) {
 	}
 	if got, _ := s.ListSeries(context.Background(), SeriesFilter{Query: "s:writepage"}); len(got) != 2 {
 		t.Errorf("old mail not searchable: %d series", len(got))
+	}
+}
+
+// The queue stops promptly when its context ends (SIGTERM) while checks
+// run, and leaves the messages it did not finish pending for next time.
+func TestQueueStopsPromptly(t *testing.T) {
+	started := make(chan struct{}, 16)
+	s, _ := openTest(t, Options{CheckBudget: time.Hour,
+		Checker: func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
+			started <- struct{}{}
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}})
+	for _, raw := range splitTestdata(t, "shadowfs-v1-v2.mbox") {
+		if _, _, err := s.Accept(context.Background(), raw, "webhook"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := s.ProcessPending(ctx); done <- err }()
+	<-started
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("ProcessPending after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the queue did not stop after cancel")
+	}
+	if q, _ := s.QueueStatus(context.Background()); q.Pending+q.Done != 6 || q.Pending == 0 {
+		t.Errorf("after the stop: %+v; want the unfinished ones pending", q)
+	}
+	s.opts.Checker = nil
+	if n, err := s.ProcessPending(context.Background()); err != nil || n == 0 {
+		t.Errorf("next run: %d, %v", n, err)
+	}
+	if q, _ := s.QueueStatus(context.Background()); q.Pending != 0 || q.Done != 6 {
+		t.Errorf("after the next run: %+v", q)
 	}
 }
