@@ -109,6 +109,7 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 			case work <- j:
 				return nil
 			case <-ctx.Done():
+				j.cancelled = true
 				close(j.ready)
 				return ctx.Err()
 			}
@@ -197,7 +198,7 @@ func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, done func(*
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if j.cancelled {
+		if j.cancelled || ctx.Err() != nil {
 			return ctx.Err()
 		}
 		batch = append(batch, j)
@@ -223,7 +224,7 @@ func (s *Store) prepare(ctx context.Context, j *job) {
 	if len(j.lists) == 0 && j.list != "" {
 		j.lists = []string{j.list}
 	}
-	m, err := review.ParseMessage(j.raw)
+	m, err := parseSafely(j.raw)
 	if err != nil {
 		j.perr = err
 		return
@@ -246,6 +247,18 @@ func (s *Store) prepare(ctx context.Context, j *job) {
 		}
 	}
 	j.doc = newSearchDoc(m)
+}
+
+// parseSafely parses a message; a parser panic on some input is a parse
+// error of that message (stored raw and marked), not the end of the
+// process and of every message after it.
+func parseSafely(raw []byte) (m *review.Message, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("the parser failed on this message: %v", p)
+		}
+	}()
+	return review.ParseMessage(raw)
 }
 
 // writeBatch stores a batch in one transaction. When a message cannot be
