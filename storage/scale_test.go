@@ -515,3 +515,52 @@ func TestQueueStopsPromptly(t *testing.T) {
 		t.Errorf("after the next run: %+v", q)
 	}
 }
+
+// A list is several epochs (git/0.git, git/1.git, …): a new epoch is read
+// after the old ones. A message that reaches two lists (a cross-post, read
+// from two archives) belongs to both, and so does its series.
+func TestPublicInboxEpochsAndCrossPosts(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	msgs := splitTestdata(t, "shadowfs-v1-v2.mbox")
+	epoch := func(inbox string, n int, raws [][]byte) {
+		work := t.TempDir()
+		gitIn(t, work, "init", "-q")
+		for i, raw := range raws {
+			os.WriteFile(filepath.Join(work, "m"), raw, 0o644)
+			gitIn(t, work, "add", "m")
+			gitIn(t, work, "commit", "-q", "-m", fmt.Sprint(i))
+		}
+		gitIn(t, work, "clone", "-q", "--mirror", work, filepath.Join(inbox, "git", fmt.Sprintf("%d.git", n)))
+	}
+	root := t.TempDir()
+	fsdevel, mm := filepath.Join(root, "fsdevel"), filepath.Join(root, "mm")
+	epoch(fsdevel, 0, msgs[:3])
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	if st, err := s.IngestPublicInbox(ctx, fsdevel, "", nil); err != nil || st.New != 3 {
+		t.Fatalf("epoch 0: %+v, %v", st, err)
+	}
+	epoch(fsdevel, 1, msgs[3:])
+	if st, err := s.IngestPublicInbox(ctx, fsdevel, "", nil); err != nil || st.Messages != 3 || st.New != 3 {
+		t.Fatalf("epoch 1 added: %+v, %v; want its 3 messages only", st, err)
+	}
+	// The v2 series cross-posted to mm.
+	epoch(mm, 0, msgs[2:5])
+	if st, err := s.IngestPublicInbox(ctx, mm, "", nil); err != nil || st.Duplicates != 3 || st.New != 0 {
+		t.Fatalf("cross-posts: %+v, %v", st, err)
+	}
+	fs, _ := s.ListSeries(ctx, SeriesFilter{List: "fsdevel"})
+	mmList, _ := s.ListSeries(ctx, SeriesFilter{List: "mm"})
+	if len(fs) != 2 || len(mmList) != 1 || mmList[0].Version != 2 || strings.Join(mmList[0].Lists, " ") != "fsdevel mm" {
+		t.Errorf("fsdevel %+v\nmm %+v", fs, mmList)
+	}
+	if hits, _ := s.Search(ctx, "writepage", "mm", 10); len(hits) != 2 {
+		t.Errorf("search in mm: %+v, want the two v2 messages with writepage", hits)
+	}
+	eps, _ := s.InboxEpochs(ctx)
+	if len(eps) != 3 {
+		t.Errorf("epochs: %+v", eps)
+	}
+}
