@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,9 +77,17 @@ func TestCheckBudgetStopsAndMovesOn(t *testing.T) {
 // stores everything.
 func TestIngestCancelIsPromptAndResumable(t *testing.T) {
 	started := make(chan struct{}, 16)
+	var block atomic.Bool // checks hang until the test ends them
+	block.Store(true)
 	s, _ := openTest(t, Options{CheckBudget: time.Hour,
 		Checker: func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
-			started <- struct{}{}
+			if !block.Load() {
+				return nil, nil
+			}
+			select {
+			case started <- struct{}{}:
+			default:
+			}
 			<-ctx.Done()
 			return nil, ctx.Err()
 		}})
@@ -108,7 +117,7 @@ func TestIngestCancelIsPromptAndResumable(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d messages left pending by a cancelled mbox ingest", n)
 	}
-	s.opts.Checker = nil
+	block.Store(false)
 	if st := ingestFile(t, s, "shadowfs-v1-v2.mbox"); st.New+st.Duplicates != 6 {
 		t.Errorf("second run %+v", st)
 	}
@@ -480,9 +489,17 @@ func TestMigrateOldDatabase(t *testing.T) {
 // run, and leaves the messages it did not finish pending for next time.
 func TestQueueStopsPromptly(t *testing.T) {
 	started := make(chan struct{}, 16)
+	var block atomic.Bool // checks hang until the test ends them
+	block.Store(true)
 	s, _ := openTest(t, Options{CheckBudget: time.Hour,
 		Checker: func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
-			started <- struct{}{}
+			if !block.Load() {
+				return nil, nil
+			}
+			select {
+			case started <- struct{}{}:
+			default:
+			}
 			<-ctx.Done()
 			return nil, ctx.Err()
 		}})
@@ -507,7 +524,7 @@ func TestQueueStopsPromptly(t *testing.T) {
 	if q, _ := s.QueueStatus(context.Background()); q.Pending+q.Done != 6 || q.Pending == 0 {
 		t.Errorf("after the stop: %+v; want the unfinished ones pending", q)
 	}
-	s.opts.Checker = nil
+	block.Store(false)
 	if n, err := s.ProcessPending(context.Background()); err != nil || n == 0 {
 		t.Errorf("next run: %d, %v", n, err)
 	}
