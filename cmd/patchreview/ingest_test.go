@@ -168,3 +168,35 @@ func TestIngestStopsOnSIGTERM(t *testing.T) {
 		t.Fatal("ingest did not stop on SIGTERM")
 	}
 }
+
+// A mail whose checks would take minutes (100,000 nested parentheses in an
+// added line) is stored within the time budget, with the note, and the
+// messages after it are stored too.
+func TestIngestPathologicalWithinBudget(t *testing.T) {
+	const depth = 100000
+	var b strings.Builder
+	b.WriteString("From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Fuzz <fuzz@example.org>\nSubject: [PATCH] fs: nest\n" +
+		"Message-ID: <nest@example.org>\nDate: Mon, 2 Feb 2026 10:00:00 +0000\n\nDeep.\n\nSigned-off-by: Fuzz <fuzz@example.org>\n---\n" +
+		"diff --git a/fs/x.c b/fs/x.c\n--- a/fs/x.c\n+++ b/fs/x.c\n@@ -1,3 +1,4 @@\n static int x_writepage(struct page *page)\n {\n+\tint a = ")
+	b.WriteString(strings.Repeat("(", depth) + "1" + strings.Repeat(")", depth) + ";\n }\n")
+	data, _ := os.ReadFile("../../storage/testdata/shadowfs-v1-v2.mbox")
+	b.Write(data)
+	db := filepath.Join(t.TempDir(), "nest.db")
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"ingest", "--db", db, "--check-budget", "300ms", "-"}, strings.NewReader(b.String()),
+		&out, &errb, func(string) string { return "" })
+	if code != 0 || !strings.Contains(out.String(), "7 messages: 7 new") || !strings.Contains(out.String(), "checks stopped by the time budget") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	st, _ := storage.Open(context.Background(), db, storage.Options{})
+	defer st.Close()
+	list, _ := st.ListSeries(context.Background(), storage.SeriesFilter{Query: "s:nest"})
+	if len(list) != 1 {
+		t.Fatalf("the pathological patch's series: %+v", list)
+	}
+	se, _ := st.SeriesByID(context.Background(), list[0].ID)
+	p, err := st.PatchByID(context.Background(), se.PatchList[0].ID)
+	if err != nil || p.CheckNote != "check stopped after 0.3 s" {
+		t.Errorf("check note %q, %v", p.CheckNote, err)
+	}
+}
