@@ -22,8 +22,10 @@ CREATE INDEX messages_series ON messages(series_id);
 CREATE INDEX messages_errors ON messages(id) WHERE error != '';
 -- anchorReply replaces the comments an earlier anchoring made.
 CREATE INDEX comments_message ON comments(message_id, source);
--- The series list's "superseded" test and the next version link.
-CREATE INDEX series_prev ON series(prev_id);
+-- The series list's "superseded" test and the next version link. (Named
+-- apart from the series_prev index another branch adds in its 0010, so
+-- that the two migrations never collide; one of them is redundant.)
+CREATE INDEX series_prev_id ON series(prev_id);
 -- PreviousVersion by title.
 CREATE INDEX series_author_version ON series(author_email, version);
 
