@@ -16,7 +16,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 	var seriesID int64
 	var parentKind string
 	var patchID sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT p.raw, p.kind, p.series_id, pa.id FROM messages r
+	err := qRow(ctx, tx, `SELECT p.raw, p.kind, p.series_id, pa.id FROM messages r
 		JOIN messages p ON p.id = r.parent_id LEFT JOIN patches pa ON pa.message_id = p.id
 		WHERE r.id = ? AND p.series_id IS NOT NULL`, replyID).Scan(&parentRaw, &parentKind, &seriesID, &patchID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -37,7 +37,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 		target = review.CodeTargets(review.BodyPath, parent.Body)
 	}
 	reply := review.ParseReply(m.Body)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM comments WHERE source = 'list' AND message_id = ?`, m.MessageID); err != nil {
+	if _, err := qExec(ctx, tx, `DELETE FROM comments WHERE source = 'list' AND message_id = ?`, m.MessageID); err != nil {
 		return err
 	}
 	var patch any
@@ -45,7 +45,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 		patch = patchID.Int64
 	}
 	for _, c := range review.Anchor(reply, target) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at)
+		_, err := qExec(ctx, tx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, code, body, created_at)
 			VALUES (?, ?, 'list', ?, ?, ?, ?, ?, ?, ?, ?)`, patch, seriesID, m.MessageID, m.From.Name, m.From.Email,
 			c.Path, c.Line, c.Code, c.Body, m.Date.UnixNano())
 		if err != nil {
@@ -64,7 +64,7 @@ func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, msgID
 		if patchID.Valid {
 			q, args = q+` AND id = ?`, append(args, patchID.Int64)
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := qExec(ctx, tx, q, args...); err != nil {
 			return err
 		}
 	}

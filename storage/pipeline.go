@@ -279,6 +279,9 @@ var errJob = errors.New("a message could not be stored")
 func (s *Store) writeBatchTx(ctx context.Context, batch []*job, isolate bool) error {
 	ctx = context.WithValue(ctx, parseCacheKey{}, s.parsed)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		// The threading code's statements, prepared once per batch
+		// (txstmt.go): preparing them per message was 11% of the CPU.
+		ctx := context.WithValue(ctx, txStmtsKey{}, &txStmts{tx: tx, m: map[string]*sql.Stmt{}})
 		marks := map[string]*inboxMark{}
 		for _, j := range batch {
 			if isolate {

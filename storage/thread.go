@@ -41,7 +41,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	}
 	for i := range out {
 		out[i].Numbers = map[int]bool{}
-		nrows, err := x.tx.QueryContext(x.ctx, `SELECT number FROM patches WHERE series_id = ?`, ids[i])
+		nrows, err := qQuery(x.ctx, x.tx, `SELECT number FROM patches WHERE series_id = ?`, ids[i])
 		if err != nil {
 			return nil, err
 		}
@@ -58,19 +58,19 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 const seriesCols = `s.id, s.version, s.total, s.cover_id, s.author_email, s.created_at`
 
 func (x txIndex) SeriesByRef(ref string) ([]review.SeriesInfo, error) {
-	return x.seriesInfo(x.tx.QueryContext(x.ctx, `SELECT `+seriesCols+` FROM series s
+	return x.seriesInfo(qQuery(x.ctx, x.tx, `SELECT `+seriesCols+` FROM series s
 		JOIN series_refs r ON r.series_id = s.id WHERE r.ref = ? ORDER BY s.id`, ref))
 }
 
 func (x txIndex) RecentSeries(author string, since time.Time) ([]review.SeriesInfo, error) {
-	return x.seriesInfo(x.tx.QueryContext(x.ctx, `SELECT `+seriesCols+` FROM series s
+	return x.seriesInfo(qQuery(x.ctx, x.tx, `SELECT `+seriesCols+` FROM series s
 		WHERE s.author_email = ? AND s.created_at >= ? ORDER BY s.id DESC`, author, since.UnixNano()))
 }
 
 func (x txIndex) PreviousVersion(author string, titles []string, version int) (int64, error) {
 	var id int64
 	for _, t := range titles {
-		err := x.tx.QueryRowContext(x.ctx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ?
+		err := qRow(x.ctx, x.tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ?
 			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))
 			ORDER BY s.version DESC, s.id DESC LIMIT 1`, author, version, t, t).Scan(&id)
 		if err == nil {
@@ -101,29 +101,29 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		if pl.PrevVersion != 0 {
 			prev = pl.PrevVersion
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at)
+		err = qRow(ctx, tx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
 			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now).Scan(&seriesID)
 		if err != nil {
 			return 0, err
 		}
-	} else if _, err = tx.ExecContext(ctx, `UPDATE series SET updated_at = ? WHERE id = ?`, now, seriesID); err != nil {
+	} else if _, err = qExec(ctx, tx, `UPDATE series SET updated_at = ? WHERE id = ?`, now, seriesID); err != nil {
 		return 0, err
 	} else if err = linkPreviousVersion(ctx, tx, seriesID, m); err != nil {
 		return 0, err
 	}
 	for _, ref := range append([]string{m.MessageID, m.InReplyTo}, m.References...) {
 		if ref != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, ref, seriesID); err != nil {
+			if _, err := qExec(ctx, tx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, ref, seriesID); err != nil {
 				return 0, err
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET series_id = ? WHERE id = ?`, seriesID, id); err != nil {
+	if _, err := qExec(ctx, tx, `UPDATE messages SET series_id = ? WHERE id = ?`, seriesID, id); err != nil {
 		return 0, err
 	}
 	if m.Kind == review.KindCover || m.Kind == review.KindPull && m.Patch == nil {
-		_, err = tx.ExecContext(ctx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, id, seriesTitle(m), seriesID)
+		_, err = qExec(ctx, tx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, id, seriesTitle(m), seriesID)
 	} else {
 		err = insertPatch(ctx, tx, seriesID, id, m, findings)
 	}
@@ -139,7 +139,7 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 func linkPreviousVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
 	var prev sql.NullInt64
 	var version int
-	if err := tx.QueryRowContext(ctx, `SELECT prev_id, version FROM series WHERE id = ?`, seriesID).Scan(&prev, &version); err != nil {
+	if err := qRow(ctx, tx, `SELECT prev_id, version FROM series WHERE id = ?`, seriesID).Scan(&prev, &version); err != nil {
 		return err
 	}
 	if prev.Valid || version < 2 {
@@ -149,7 +149,7 @@ func linkPreviousVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *rev
 	if err != nil || id == 0 {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE series SET prev_id = ? WHERE id = ?`, id, seriesID)
+	_, err = qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE id = ?`, id, seriesID)
 	return err
 }
 
@@ -167,13 +167,13 @@ func insertPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64, m *revi
 		kind, diff = "patch", m.Patch.Diff
 	}
 	var patchID int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO patches (series_id, message_id, number, title, kind, diff)
+	err := qRow(ctx, tx, `INSERT INTO patches (series_id, message_id, number, title, kind, diff)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, seriesID, msgID, m.Subject.Number, seriesTitle(m), kind, diff).Scan(&patchID)
 	if err != nil {
 		return err
 	}
 	for _, f := range findings {
-		_, err := tx.ExecContext(ctx, `INSERT INTO findings (patch_id, rule, severity, path, line, function, code, message)
+		_, err := qExec(ctx, tx, `INSERT INTO findings (patch_id, rule, severity, path, line, function, code, message)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, patchID, f.Rule, f.Severity, f.Path, f.Line, f.Function, f.Code, f.Message)
 		if err != nil {
 			return err
@@ -192,14 +192,14 @@ func attachReply(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) e
 		}
 		var parent int64
 		var series sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT id, series_id FROM messages WHERE message_id = ? AND kind IN ('patch', 'cover', 'code', 'pull')`, ref).Scan(&parent, &series)
+		err := qRow(ctx, tx, `SELECT id, series_id FROM messages WHERE message_id = ? AND kind IN ('patch', 'cover', 'code', 'pull')`, ref).Scan(&parent, &series)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?, series_id = ? WHERE id = ?`, parent, series, id); err != nil {
+		if _, err = qExec(ctx, tx, `UPDATE messages SET parent_id = ?, series_id = ? WHERE id = ?`, parent, series, id); err != nil {
 			return err
 		}
 		return anchorReply(ctx, tx, id, m)
@@ -211,7 +211,7 @@ func attachReply(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) e
 // those attached to nothing yet that reference it, and those that answer it
 // directly (In-Reply-To) but were attached to an ancestor meanwhile.
 func adoptOrphans(ctx context.Context, tx *sql.Tx, id int64, messageID string) error {
-	rows, err := tx.QueryContext(ctx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
+	rows, err := qQuery(ctx, tx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1)
 		WHERE kind IN ('reply', 'other') AND id != ?1 AND (in_reply_to = ?2
 			OR parent_id IS NULL AND id IN (SELECT message FROM message_refs WHERE ref = ?2)) RETURNING id, raw`, id, messageID)
 	if err != nil {
