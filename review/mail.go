@@ -123,13 +123,19 @@ func HeaderMessageID(h message.Header) string {
 // ReadMessageID reads only the header block of raw and returns its
 // Message-ID, or a synthetic one derived from the bytes when there is none.
 func ReadMessageID(raw []byte) string {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(repairHeader(dropEnvelope(raw)))))
-	if err == nil {
-		if id := HeaderMessageID(message.Header{Header: h}); id != "" {
+	if h, err := ReadHeader(raw); err == nil {
+		if id := HeaderMessageID(h); id != "" {
 			return id
 		}
 	}
 	return SyntheticMessageID(raw)
+}
+
+// ReadHeader reads only the header block of raw (an mbox envelope line
+// skipped, malformed lines dropped as repairHeader does).
+func ReadHeader(raw []byte) (message.Header, error) {
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(repairHeader(dropEnvelope(raw)))))
+	return message.Header{Header: h}, err
 }
 
 var headerField = regexp.MustCompile(`^[!-9;-~]+[ \t]*:`)

@@ -11,11 +11,11 @@ import (
 var hugh = review.Address{Name: "Hugh Dickins", Email: "hughd@example.org"}
 
 func checkedStore(t *testing.T) *Store {
-	s, _ := openTest(t, Options{Checker: func(m *review.Message) []review.Finding {
+	s, _ := openTest(t, Options{Checker: func(_ context.Context, m *review.Message) ([]review.Finding, error) {
 		if m.Patch == nil {
-			return nil
+			return nil, nil
 		}
-		return []review.Finding{{Rule: "writepage-unlock-all-paths", Severity: "error", Path: "fs/shadowfs/aops.c", Line: 20}}
+		return []review.Finding{{Rule: "writepage-unlock-all-paths", Severity: "error", Path: "fs/shadowfs/aops.c", Line: 20}}, nil
 	}})
 	ingestFile(t, s, "shadowfs-v1-v2.mbox")
 	return s

@@ -4,6 +4,7 @@ package storage
 // Names here are stable; fields may be added.
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -14,12 +15,20 @@ import (
 var ErrNotFound = errors.New("not found")
 
 // Checker runs the C checks over a parsed message (patch or pasted code).
-// storage calls it while processing; cmd wires it to package checks.
-type Checker func(m *review.Message) []review.Finding
+// storage calls it while processing, with a context that ends at the
+// message's time budget (Options.CheckBudget); cmd wires it to package
+// checks. It returns ctx's error when it gave up: the message is then stored
+// with the findings returned so far and a note "check stopped after N s".
+type Checker func(ctx context.Context, m *review.Message) ([]review.Finding, error)
 
 // Options configure Open.
 type Options struct {
 	Checker Checker
+	// Workers parse and check messages in parallel (one writer stores
+	// them); 0 means GOMAXPROCS.
+	Workers int
+	// CheckBudget bounds the checks of one message; 0 means 10 s.
+	CheckBudget time.Duration
 }
 
 // IngestStats counts what one ingest call did.
@@ -30,11 +39,15 @@ type IngestStats struct {
 	Failed     int `json:"failed"`     // stored raw but could not be parsed
 	Patches    int `json:"patches"`    // patch messages among the new ones
 	Series     int `json:"series"`     // distinct series touched
+	Stopped    int `json:"stopped"`    // checks stopped by the time budget
 }
 
 // SeriesFilter selects series for the list page and API.
 type SeriesFilter struct {
-	Query  string // matches title, author, or (FTS) patch text
+	// Query is a lore-style search (s: f: a: b: dfn: dfhh: m: prefixes,
+	// plain words over everything): series with a matching message.
+	Query  string
+	List   string // only series whose patches or cover came through this list
 	Limit  int
 	Offset int
 }
@@ -51,6 +64,7 @@ type SeriesSummary struct {
 	State    string         `json:"state"` // "complete", "incomplete", ...
 	Errors   int            `json:"errors"`
 	Warnings int            `json:"warnings"`
+	Lists    []string       `json:"lists"` // lists its patches and cover came through
 }
 
 // StoredMessage is a message as stored, with its row id.
@@ -97,4 +111,7 @@ type Patch struct {
 	// NotApplied are trailers replies gave for someone other than their
 	// sender: b4 am refuses them, and so does the am-ready mbox.
 	NotApplied []NotApplied `json:"not_applied_trailers"`
+	// CheckNote says when the checks did not finish ("check stopped
+	// after 10 s"): the findings are those made until then.
+	CheckNote string `json:"check_note,omitempty"`
 }

@@ -16,7 +16,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 	var seriesID int64
 	var parentKind string
 	var patchID sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT p.raw, p.kind, p.series_id, pa.id FROM messages r
+	err := qRow(ctx, tx, `SELECT p.raw, p.kind, p.series_id, pa.id FROM messages r
 		JOIN messages p ON p.id = r.parent_id LEFT JOIN patches pa ON pa.message_id = p.id
 		WHERE r.id = ? AND p.series_id IS NOT NULL`, replyID).Scan(&parentRaw, &parentKind, &seriesID, &patchID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -25,7 +25,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 	if err != nil {
 		return err
 	}
-	parent, err := review.ParseMessage(parentRaw)
+	parent, err := parseParent(ctx, parentRaw)
 	if err != nil {
 		return nil // a parent that no longer parses: keep the reply as it is
 	}
@@ -37,7 +37,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 		target = review.CodeTargets(review.BodyPath, parent.Body)
 	}
 	reply := review.ParseReply(m.Body)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM comments WHERE source = 'list' AND message_id = ?`, m.MessageID); err != nil {
+	if _, err := qExec(ctx, tx, `DELETE FROM comments WHERE source = 'list' AND message_id = ?`, m.MessageID); err != nil {
 		return err
 	}
 	var patch any
@@ -45,7 +45,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 		patch = patchID.Int64
 	}
 	for _, c := range review.Anchor(reply, target) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, side, code, body, created_at)
+		_, err := qExec(ctx, tx, `INSERT INTO comments (patch_id, series_id, source, message_id, author_name, author_email, path, line, side, code, body, created_at)
 			VALUES (?, ?, 'list', ?, ?, ?, ?, ?, ?, ?, ?, ?)`, patch, seriesID, m.MessageID, m.From.Name, m.From.Email,
 			c.Path, c.Line, sideValue(c.Side), c.Code, c.Body, m.Date.UnixNano())
 		if err != nil {
@@ -60,7 +60,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 // naming someone other than the sender is recorded as not applied.
 func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, m *review.Message, seriesID int64, patchID sql.NullInt64, replace bool) error {
 	if replace { // the reply is (re-)anchored: what it gave before goes
-		if _, err := tx.ExecContext(ctx, `DELETE FROM collected_trailers WHERE message_id = ?`, m.MessageID); err != nil {
+		if _, err := qExec(ctx, tx, `DELETE FROM collected_trailers WHERE message_id = ?`, m.MessageID); err != nil {
 			return err
 		}
 	}
@@ -73,7 +73,7 @@ func collectTrailers(ctx context.Context, tx *sql.Tx, ts []review.Trailer, m *re
 		// the same trailer from its own person wins over another's
 		q += ` ON CONFLICT (patch_id, key, value) DO UPDATE SET applied = 1, message_id = excluded.message_id, sender = excluded.sender
 			WHERE excluded.applied AND NOT collected_trailers.applied`
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := qExec(ctx, tx, q, args...); err != nil {
 			return err
 		}
 	}

@@ -16,7 +16,7 @@ import (
 func TestAccountsMigrationKeepsComments(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite", dsn(path, "immediate"))
+	db, err := sql.Open("sqlite", dsn(path, "immediate", "FULL"))
 	if err != nil {
 		t.Fatal(err)
 	}

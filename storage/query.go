@@ -16,14 +16,20 @@ const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'error'),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'warning'),
 	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = s.id),
-	coalesce((SELECT kind FROM messages c WHERE c.id = s.cover_id), '') = 'pull'`
+	coalesce((SELECT kind FROM messages c WHERE c.id = s.cover_id), '') = 'pull',
+	coalesce((SELECT group_concat(l.list, ' ') FROM series_lists l WHERE l.series_id = s.id), '')`
 
 func scanSummary(sc interface{ Scan(...any) error }) (SeriesSummary, error) {
 	var ss SeriesSummary
 	var created int64
 	var superseded, pull bool
+	var lists string
 	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.Total, &created,
-		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &pull)
+		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &pull, &lists)
+	ss.Lists = strings.Fields(lists)
+	if ss.Lists == nil {
+		ss.Lists = []string{}
+	}
 	ss.Received = time.Unix(0, created).UTC()
 	ss.State = seriesState(ss, superseded)
 	if pull {
@@ -45,18 +51,31 @@ func seriesState(ss SeriesSummary, superseded bool) string {
 	}
 }
 
-// ListSeries lists series, newest first. A query matches the title, the
-// author's name or email, or a patch title.
+// ListSeries lists series, newest first. A query is a lore-style search
+// (see ftsQuery): series with a message that matches. A list keeps the
+// series whose patches or cover letter came through that list.
 func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	where, args := "", []any{}
+	var conds []string
+	args := []any{}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-		where = `WHERE s.title LIKE ?1 ESCAPE '\' OR s.author_name LIKE ?1 ESCAPE '\' OR s.author_email LIKE ?1 ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND p.title LIKE ?1 ESCAPE '\')`
-		args = append(args, like)
+		fq := ftsQuery(q)
+		if fq == "" {
+			return []SeriesSummary{}, nil
+		}
+		conds = append(conds, `s.id IN (SELECT m.series_id FROM search JOIN messages m ON m.id = search.rowid
+			WHERE search MATCH ? AND m.series_id IS NOT NULL)`)
+		args = append(args, fq)
+	}
+	if f.List != "" {
+		conds = append(conds, `s.id IN (SELECT series_id FROM series_lists WHERE list = ?)`)
+		args = append(args, f.List)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = "WHERE " + strings.Join(conds, " AND ")
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+summaryCols+` FROM series s `+where+
 		fmt.Sprintf(` ORDER BY s.created_at DESC, s.id DESC LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0)), args...)
@@ -130,25 +149,35 @@ func (s *Store) seriesVerdicts(ctx context.Context, se *Series) error {
 		return err
 	}
 	se.Verdicts = all
-	for i := range se.PatchList {
-		vs, err := s.r.QueryContext(ctx, `SELECT kind, author_name, author_email FROM verdicts WHERE patch_id = ? ORDER BY id`, se.PatchList[i].ID)
-		if err != nil {
+	// Every patch's verdicts in one query (one per patch made a 110-patch
+	// series page run 110 queries).
+	byPatch := map[int64][]string{}
+	vs, err := s.r.QueryContext(ctx, `SELECT patch_id, kind, author_name, author_email FROM verdicts
+		WHERE series_id = ? AND patch_id IS NOT NULL ORDER BY id`, se.ID)
+	if err != nil {
+		return err
+	}
+	defer vs.Close()
+	for vs.Next() {
+		var pid int64
+		var v review.Verdict
+		if err := vs.Scan(&pid, &v.Kind, &v.Author.Name, &v.Author.Email); err != nil {
 			return err
 		}
-		se.PatchList[i].Verdicts = []string{}
-		for vs.Next() {
-			var v review.Verdict
-			if err := vs.Scan(&v.Kind, &v.Author.Name, &v.Author.Email); err != nil {
-				vs.Close()
-				return err
-			}
-			t := v.Trailer()
-			if t == "" {
-				t = "changes requested by " + v.Author.String()
-			}
-			se.PatchList[i].Verdicts = append(se.PatchList[i].Verdicts, t)
+		t := v.Trailer()
+		if t == "" {
+			t = "changes requested by " + v.Author.String()
 		}
-		vs.Close()
+		byPatch[pid] = append(byPatch[pid], t)
+	}
+	if err := vs.Err(); err != nil {
+		return err
+	}
+	for i := range se.PatchList {
+		se.PatchList[i].Verdicts = byPatch[se.PatchList[i].ID]
+		if se.PatchList[i].Verdicts == nil {
+			se.PatchList[i].Verdicts = []string{}
+		}
 	}
 	return nil
 }
@@ -158,7 +187,7 @@ func (s *Store) seriesVerdicts(ctx context.Context, se *Series) error {
 func (s *Store) PatchByID(ctx context.Context, id int64) (*Patch, error) {
 	p := &Patch{ID: id, Findings: []review.Finding{}, Comments: []review.Comment{}}
 	var msgID int64
-	err := s.r.QueryRowContext(ctx, `SELECT series_id, message_id FROM patches WHERE id = ?`, id).Scan(&p.SeriesID, &msgID)
+	err := s.r.QueryRowContext(ctx, `SELECT series_id, message_id, check_note FROM patches WHERE id = ?`, id).Scan(&p.SeriesID, &msgID, &p.CheckNote)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("patch %d: %w", id, ErrNotFound)
 	}

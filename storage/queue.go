@@ -53,39 +53,56 @@ func (s *Store) QueueStatus(ctx context.Context) (QueueStatus, error) {
 const maxAttempts = 5
 
 // ProcessPending processes accepted messages that are not processed yet,
-// oldest first, and returns how many it processed.
+// oldest first, through the pipeline (parsed and checked by several workers,
+// stored by one writer in batches), and returns how many it processed. It
+// makes one pass: a message whose processing fails is counted an attempt
+// and retried by the next call, up to maxAttempts. It also indexes for
+// search the messages processed before search existed.
 func (s *Store) ProcessPending(ctx context.Context) (int, error) {
+	if err := s.indexBacklog(ctx); err != nil {
+		return 0, err
+	}
 	n := 0
-	for {
-		var ids []int64
-		rows, err := s.r.QueryContext(ctx, `SELECT id FROM messages WHERE state = 'pending' AND attempts < ? ORDER BY id LIMIT 100`, maxAttempts)
-		if err != nil {
-			return n, err
-		}
-		for rows.Next() {
-			var id int64
-			rows.Scan(&id)
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if len(ids) == 0 {
-			return n, nil
-		}
-		var firstErr error
-		for _, id := range ids {
-			if err := ctx.Err(); err != nil {
-				return n, err
+	var firstErr error
+	err := s.runPipeline(ctx, func(emit func(*job) error) error {
+		last := int64(0)
+		for {
+			var batch []*job
+			rows, err := s.r.QueryContext(ctx, `SELECT id, raw, source, message_id FROM messages WHERE state = 'pending' AND attempts < ? AND id > ?
+				ORDER BY id LIMIT 64`, maxAttempts, last)
+			if err != nil {
+				return err
 			}
-			if err := s.Process(ctx, id); err != nil {
-				firstErr = cmp.Or(firstErr, err) // retried next round, up to maxAttempts
-				continue
+			for rows.Next() {
+				j := &job{}
+				if err := rows.Scan(&j.id, &j.raw, &j.source, &j.storedMID); err != nil {
+					rows.Close()
+					return err
+				}
+				batch = append(batch, j)
 			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				return nil
+			}
+			for _, j := range batch {
+				if err := emit(j); err != nil {
+					return err
+				}
+				last = j.id
+			}
+		}
+	}, func(j *job) {
+		if j.res.err != nil {
+			firstErr = cmp.Or(firstErr, fmt.Errorf("storage: process %d: %w", j.id, j.res.err))
+		} else if !j.res.skipped {
 			n++
 		}
-		if firstErr != nil {
-			return n, firstErr
-		}
-	}
+	})
+	return n, cmp.Or(err, firstErr)
 }
 
 // RunQueue processes pending messages until ctx ends: at once (so work

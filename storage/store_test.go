@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"patchreview/review"
@@ -55,13 +56,13 @@ func TestMigrateTwice(t *testing.T) {
 
 // TestV2SeriesWithCoverAndReply is the walking skeleton's acceptance case.
 func TestV2SeriesWithCoverAndReply(t *testing.T) {
-	checked := 0
-	s, _ := openTest(t, Options{Checker: func(m *review.Message) []review.Finding {
-		checked++
+	var checked atomic.Int32
+	s, _ := openTest(t, Options{Checker: func(_ context.Context, m *review.Message) ([]review.Finding, error) {
+		checked.Add(1)
 		if m.Patch == nil || !strings.Contains(m.Patch.Diff, "unlock_page(lower_page)") {
-			return nil
+			return nil, nil
 		}
-		return []review.Finding{{Rule: "lower-writepage-double-unlock", Severity: "error", Path: "fs/shadowfs/aops.c", Line: 32}}
+		return []review.Finding{{Rule: "lower-writepage-double-unlock", Severity: "error", Path: "fs/shadowfs/aops.c", Line: 32}}, nil
 	}})
 	ctx := context.Background()
 	st := ingestFile(t, s, "shadowfs-v1-v2.mbox")
@@ -69,8 +70,8 @@ func TestV2SeriesWithCoverAndReply(t *testing.T) {
 	if st != want {
 		t.Errorf("stats %+v, want %+v", st, want)
 	}
-	if checked != 4 {
-		t.Errorf("checker ran on %d messages, want the 4 patches", checked)
+	if checked.Load() != 4 {
+		t.Errorf("checker ran on %d messages, want the 4 patches", checked.Load())
 	}
 	list, err := s.ListSeries(ctx, SeriesFilter{})
 	if err != nil || len(list) != 2 {

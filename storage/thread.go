@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -42,7 +41,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	}
 	for i := range out {
 		out[i].Numbers = map[int]bool{}
-		nrows, err := x.tx.QueryContext(x.ctx, `SELECT number FROM patches WHERE series_id = ?`, ids[i])
+		nrows, err := qQuery(x.ctx, x.tx, `SELECT number FROM patches WHERE series_id = ?`, ids[i])
 		if err != nil {
 			return nil, err
 		}
@@ -59,19 +58,19 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 const seriesCols = `s.id, s.version, s.total, s.cover_id, s.author_email, s.created_at, s.tags, s.list`
 
 func (x txIndex) SeriesByRef(ref string) ([]review.SeriesInfo, error) {
-	return x.seriesInfo(x.tx.QueryContext(x.ctx, `SELECT `+seriesCols+` FROM series s
+	return x.seriesInfo(qQuery(x.ctx, x.tx, `SELECT `+seriesCols+` FROM series s
 		JOIN series_refs r ON r.series_id = s.id WHERE r.ref = ? ORDER BY s.id`, ref))
 }
 
 func (x txIndex) RecentSeries(author string, since time.Time) ([]review.SeriesInfo, error) {
-	return x.seriesInfo(x.tx.QueryContext(x.ctx, `SELECT `+seriesCols+` FROM series s
+	return x.seriesInfo(qQuery(x.ctx, x.tx, `SELECT `+seriesCols+` FROM series s
 		WHERE s.author_email = ? AND s.created_at >= ? ORDER BY s.id DESC`, author, since.UnixNano()))
 }
 
 func (x txIndex) PreviousVersion(author string, titles []string, version int) (int64, error) {
 	var id int64
 	for _, t := range titles {
-		err := x.tx.QueryRowContext(x.ctx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ?
+		err := qRow(x.ctx, x.tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ?
 			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))
 			ORDER BY s.version DESC, s.id DESC LIMIT 1`, author, version, t, t).Scan(&id)
 		if err == nil {
@@ -96,7 +95,7 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 			return 0, err
 		}
 		if parent != 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET kind = 'reply' WHERE id = ?`, id); err != nil {
+			if _, err := qExec(ctx, tx, `UPDATE messages SET kind = 'reply' WHERE id = ?`, id); err != nil {
 				return 0, err
 			}
 			return 0, attachReply(ctx, tx, id, m)
@@ -116,29 +115,29 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		if pl.PrevVersion != 0 {
 			prev = pl.PrevVersion
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags, list)
+		err = qRow(ctx, tx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags, list)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
 			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject), m.ListID).Scan(&seriesID)
 		if err != nil {
 			return 0, err
 		}
-	} else if _, err = tx.ExecContext(ctx, `UPDATE series SET updated_at = ? WHERE id = ?`, now, seriesID); err != nil {
+	} else if _, err = qExec(ctx, tx, `UPDATE series SET updated_at = ? WHERE id = ?`, now, seriesID); err != nil {
 		return 0, err
 	} else if err = linkPreviousVersion(ctx, tx, seriesID, m); err != nil {
 		return 0, err
 	}
 	for _, ref := range append([]string{m.MessageID, m.InReplyTo}, m.References...) {
 		if ref != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, ref, seriesID); err != nil {
+			if _, err := qExec(ctx, tx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, ref, seriesID); err != nil {
 				return 0, err
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET series_id = ? WHERE id = ?`, seriesID, id); err != nil {
+	if _, err := qExec(ctx, tx, `UPDATE messages SET series_id = ? WHERE id = ?`, seriesID, id); err != nil {
 		return 0, err
 	}
 	if m.Kind == review.KindCover || m.Kind == review.KindPull && m.Patch == nil {
-		_, err = tx.ExecContext(ctx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, id, seriesTitle(m), seriesID)
+		_, err = qExec(ctx, tx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, id, seriesTitle(m), seriesID)
 		if err == nil {
 			err = linkByChangeID(ctx, tx, seriesID, review.ChangeID(m.Body))
 		}
@@ -151,7 +150,7 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	if m.Kind == review.KindPatch {
 		// a patch under a naked cover letter gives the series its n/N
 		if m.Subject.Total > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE series SET total = ?, version = ? WHERE id = ? AND total = 0`, m.Subject.Total, m.Subject.Version, seriesID); err != nil {
+			if _, err := qExec(ctx, tx, `UPDATE series SET total = ?, version = ? WHERE id = ? AND total = 0`, m.Subject.Total, m.Subject.Version, seriesID); err != nil {
 				return 0, err
 			}
 		}
@@ -174,7 +173,7 @@ func claimNakedCover(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.
 	}
 	var coverID int64
 	var subject string
-	err := tx.QueryRowContext(ctx, `SELECT id, subject FROM messages WHERE message_id = ? AND kind = 'other' AND series_id IS NULL
+	err := qRow(ctx, tx, `SELECT id, subject FROM messages WHERE message_id = ? AND kind = 'other' AND series_id IS NULL
 		AND lower(from_email) = lower(?) AND NOT EXISTS (SELECT 1 FROM series WHERE id = ? AND cover_id IS NOT NULL)`,
 		m.InReplyTo, m.From.Email, seriesID).Scan(&coverID, &subject)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -193,13 +192,13 @@ func makeCover(ctx context.Context, tx *sql.Tx, seriesID, coverID int64, message
 	if title == "" {
 		title = "(no subject)"
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET kind = 'cover', series_id = ? WHERE id = ?`, seriesID, coverID); err != nil {
+	if _, err := qExec(ctx, tx, `UPDATE messages SET kind = 'cover', series_id = ? WHERE id = ?`, seriesID, coverID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, coverID, title, seriesID); err != nil {
+	if _, err := qExec(ctx, tx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, coverID, title, seriesID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, messageID, seriesID); err != nil {
+	if _, err := qExec(ctx, tx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, messageID, seriesID); err != nil {
 		return err
 	}
 	return adoptOrphans(ctx, tx, coverID, messageID, 0)
@@ -210,7 +209,7 @@ func makeCover(ctx context.Context, tx *sql.Tx, seriesID, coverID int64, message
 // It reports whether it did.
 func claimSeriesAsNakedCover(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) (bool, error) {
 	var seriesID int64
-	err := tx.QueryRowContext(ctx, `SELECT s.id FROM series s JOIN series_refs r ON r.series_id = s.id
+	err := qRow(ctx, tx, `SELECT s.id FROM series s JOIN series_refs r ON r.series_id = s.id
 		WHERE r.ref = ? AND s.cover_id IS NULL AND lower(s.author_email) = lower(?) ORDER BY s.id LIMIT 1`, m.MessageID, m.From.Email).Scan(&seriesID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -224,7 +223,7 @@ func claimSeriesAsNakedCover(ctx context.Context, tx *sql.Tx, id int64, m *revie
 // coverTrailersToPatch gives a patch that joins a series the trailers
 // already collected from replies to its cover letter.
 func coverTrailersToPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT r.raw FROM series s JOIN messages r ON r.parent_id = s.cover_id WHERE s.id = ?`, seriesID)
+	rows, err := qQuery(ctx, tx, `SELECT r.raw FROM series s JOIN messages r ON r.parent_id = s.cover_id WHERE s.id = ?`, seriesID)
 	if err != nil {
 		return err
 	}
@@ -242,7 +241,7 @@ func coverTrailersToPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64
 		return err
 	}
 	var patchID int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM patches WHERE message_id = ?`, msgID).Scan(&patchID); err != nil {
+	if err := qRow(ctx, tx, `SELECT id FROM patches WHERE message_id = ?`, msgID).Scan(&patchID); err != nil {
 		return err
 	}
 	for _, raw := range raws {
@@ -263,11 +262,11 @@ func linkByChangeID(ctx context.Context, tx *sql.Tx, seriesID int64, changeID st
 		return nil
 	}
 	var version int
-	if err := tx.QueryRowContext(ctx, `UPDATE series SET change_id = ? WHERE id = ? RETURNING version`, changeID, seriesID).Scan(&version); err != nil {
+	if err := qRow(ctx, tx, `UPDATE series SET change_id = ? WHERE id = ? RETURNING version`, changeID, seriesID).Scan(&version); err != nil {
 		return err
 	}
 	var prev int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE change_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
+	err := qRow(ctx, tx, `SELECT id FROM series WHERE change_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
 		changeID, seriesID, version).Scan(&prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -276,7 +275,7 @@ func linkByChangeID(ctx context.Context, tx *sql.Tx, seriesID int64, changeID st
 		// versions in between that carry no change-id follow the chain
 		for i := 0; i < maxChain; i++ {
 			var next int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE prev_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
+			err := qRow(ctx, tx, `SELECT id FROM series WHERE prev_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
 				prev, seriesID, version).Scan(&next)
 			if errors.Is(err, sql.ErrNoRows) {
 				break
@@ -286,11 +285,11 @@ func linkByChangeID(ctx context.Context, tx *sql.Tx, seriesID int64, changeID st
 			}
 			prev = next
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE series SET prev_id = ? WHERE id = ?`, prev, seriesID); err != nil {
+		if _, err := qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE id = ?`, prev, seriesID); err != nil {
 			return err
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE series SET prev_id = ? WHERE id = (SELECT id FROM series WHERE change_id = ? AND id != ?
+	_, err = qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE id = (SELECT id FROM series WHERE change_id = ? AND id != ?
 		AND version > ? AND prev_id IS NULL ORDER BY version, id LIMIT 1)`, seriesID, changeID, seriesID, version)
 	return err
 }
@@ -349,7 +348,7 @@ func (s *Store) VersionChain(ctx context.Context, seriesID int64) ([]SeriesVersi
 func linkPreviousVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
 	var prev sql.NullInt64
 	var version int
-	if err := tx.QueryRowContext(ctx, `SELECT prev_id, version FROM series WHERE id = ?`, seriesID).Scan(&prev, &version); err != nil {
+	if err := qRow(ctx, tx, `SELECT prev_id, version FROM series WHERE id = ?`, seriesID).Scan(&prev, &version); err != nil {
 		return err
 	}
 	if prev.Valid || version < 2 {
@@ -359,7 +358,7 @@ func linkPreviousVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *rev
 	if err != nil || id == 0 {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE series SET prev_id = ? WHERE id = ?`, id, seriesID)
+	_, err = qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE id = ?`, id, seriesID)
 	return err
 }
 
@@ -377,13 +376,13 @@ func insertPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64, m *revi
 		kind, diff = "patch", m.Patch.Diff
 	}
 	var patchID int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO patches (series_id, message_id, number, title, kind, diff)
+	err := qRow(ctx, tx, `INSERT INTO patches (series_id, message_id, number, title, kind, diff)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, seriesID, msgID, m.Subject.Number, seriesTitle(m), kind, diff).Scan(&patchID)
 	if err != nil {
 		return err
 	}
 	for _, f := range findings {
-		_, err := tx.ExecContext(ctx, `INSERT INTO findings (patch_id, rule, severity, path, line, function, code, message)
+		_, err := qExec(ctx, tx, `INSERT INTO findings (patch_id, rule, severity, path, line, function, code, message)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, patchID, f.Rule, f.Severity, f.Path, f.Line, f.Function, f.Code, f.Message)
 		if err != nil {
 			return err
@@ -407,7 +406,7 @@ func attachReply(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) e
 	if err != nil || parent == 0 {
 		return err
 	}
-	if _, err = tx.ExecContext(ctx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1) WHERE id = ?2`, parent, id); err != nil {
+	if _, err = qExec(ctx, tx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1) WHERE id = ?2`, parent, id); err != nil {
 		return err
 	}
 	if err := anchorReply(ctx, tx, id, m); err != nil {
@@ -465,7 +464,7 @@ func answeredMember(ctx context.Context, tx *sql.Tx, m *review.Message) (int64, 
 func lookupRef(ctx context.Context, tx *sql.Tx, ref string) (id int64, parent sql.NullInt64, inReplyTo string, member bool, err error) {
 	var kind string
 	var series sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT id, parent_id, in_reply_to, kind, series_id FROM messages WHERE message_id = ?`, ref).
+	err = qRow(ctx, tx, `SELECT id, parent_id, in_reply_to, kind, series_id FROM messages WHERE message_id = ?`, ref).
 		Scan(&id, &parent, &inReplyTo, &kind, &series)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, parent, "", false, nil
@@ -498,7 +497,7 @@ func adoptOrphans(ctx context.Context, tx *sql.Tx, member int64, messageID strin
 			WHERE id IN (SELECT message FROM message_refs WHERE ref = ?2) AND parent_id IS NULL
 			AND kind IN ('reply', 'other') AND id != ?1 RETURNING id, raw`,
 	} {
-		rows, err := tx.QueryContext(ctx, q, member, messageID)
+		rows, err := qQuery(ctx, tx, q, member, messageID)
 		if err != nil {
 			return err
 		}
@@ -570,45 +569,49 @@ func (s *Store) SeriesMboxMessages(ctx context.Context, seriesID int64, cover bo
 	return out, rows.Err()
 }
 
-// acceptDuplicate handles a mail whose Message-ID is stored already: the
-// same mail (another copy, other transport headers) is not stored again;
-// a different one (a v4 cover sent with the v3's id) is stored under a
-// derived id linked to the first by dup_of.
-func (s *Store) acceptDuplicate(ctx context.Context, tx *sql.Tx, msgID string, raw []byte, source string) (int64, bool, error) {
-	var firstID int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, msgID).Scan(&firstID); err != nil {
-		return 0, false, err
+// sameOrDerived handles a mail whose Message-ID is stored already: the
+// same mail (another copy, other transport headers) is not stored again,
+// and its row is returned as same; a different one (a v4 cover sent with
+// the v3's id) is to be stored under derived, linked to first by dup_of
+// (linkDuplicate), as public-inbox keeps both.
+func sameOrDerived(ctx context.Context, tx *sql.Tx, msgID string, raw []byte) (first, same int64, derived string, err error) {
+	if err := qRow(ctx, tx, `SELECT id FROM messages WHERE message_id = ?`, msgID).Scan(&first); err != nil {
+		return 0, 0, "", err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, raw FROM messages WHERE id = ?1 UNION ALL SELECT id, raw FROM messages WHERE dup_of = ?1`, firstID)
+	rows, err := qQuery(ctx, tx, `SELECT id, raw FROM messages WHERE id = ?1 UNION ALL SELECT id, raw FROM messages WHERE dup_of = ?1`, first)
 	if err != nil {
-		return 0, false, err
+		return 0, 0, "", err
 	}
 	for rows.Next() {
 		var id int64
 		var stored []byte
 		if err := rows.Scan(&id, &stored); err != nil {
 			rows.Close()
-			return 0, false, err
+			return 0, 0, "", err
 		}
 		if review.SameMail(stored, raw) {
 			rows.Close()
-			return id, false, nil
+			return first, id, "", nil
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, false, err
+		return 0, 0, "", err
 	}
-	derived := review.DerivedMessageID(msgID, raw)
-	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO messages (message_id, raw, source, received_at, dup_of)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`,
-		derived, raw, source, s.now().UnixNano(), firstID).Scan(&id)
+	derived = review.DerivedMessageID(msgID, raw)
+	// The same second mail stored before under its derived id.
+	err = qRow(ctx, tx, `SELECT id FROM messages WHERE message_id = ?`, derived).Scan(&same)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, derived).Scan(&id)
-		return id, false, err
+		return first, 0, derived, nil
 	}
-	return id, err == nil, err
+	return first, same, "", err
+}
+
+// linkDuplicate records that row id is a second mail with first's
+// Message-ID.
+func linkDuplicate(ctx context.Context, tx *sql.Tx, id, first int64) error {
+	_, err := qExec(ctx, tx, `UPDATE messages SET dup_of = ? WHERE id = ?`, first, id)
+	return err
 }
 
 // VersionMatch pairs a series' patches with its previous version's.
@@ -669,38 +672,4 @@ func (s *Store) VersionMatches(ctx context.Context, seriesID int64) (VersionMatc
 		}
 	}
 	return vm, nil
-}
-
-// ensureThreadSchema makes, after the migrations, what threading needs of
-// the comments table: its side column (a list remark on a removed line
-// anchors on the old side; another migration may have added the column
-// already, or rebuild the table later) and an index on message_id, so that
-// re-anchoring a reply replaces its comments by index. Idempotent.
-func (s *Store) ensureThreadSchema(ctx context.Context) error {
-	rows, err := s.w.QueryContext(ctx, `SELECT name FROM pragma_table_info('comments')`)
-	if err != nil {
-		return fmt.Errorf("storage: comments schema: %w", err)
-	}
-	hasSide := false
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return err
-		}
-		hasSide = hasSide || name == "side"
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if !hasSide {
-		if _, err := s.w.ExecContext(ctx, `ALTER TABLE comments ADD COLUMN side TEXT NOT NULL DEFAULT 'new' CHECK (side IN ('new', 'old'))`); err != nil {
-			return fmt.Errorf("storage: comments.side: %w", err)
-		}
-	}
-	if _, err := s.w.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS comments_message ON comments(message_id)`); err != nil {
-		return fmt.Errorf("storage: comments index: %w", err)
-	}
-	return nil
 }

@@ -100,7 +100,7 @@ func TestReplyOfReplyThroughInReplyTo(t *testing.T) {
 
 // The threading lookups run by index: none scans the messages or
 // comments table (adoptOrphans once scanned messages for every mail).
-func TestThreadingQueriesUseIndexes(t *testing.T) {
+func TestReplyThreadingQueriesUseIndexes(t *testing.T) {
 	s, _ := openTest(t, Options{})
 	for _, q := range []string{
 		`UPDATE messages SET parent_id = 1 WHERE in_reply_to = 'x' AND kind IN ('reply', 'other') AND id != 1 AND parent_id IS NOT 1`,

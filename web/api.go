@@ -115,6 +115,24 @@ func (s *Server) handleAPIMbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// handleAPISearch answers GET /api/v1/search?q=…[&list=…][&limit=N]: the
+// messages matching a lore-style query, best first.
+func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
+	f, err := listFilter(r)
+	if err != nil {
+		return err
+	}
+	if f.Query == "" {
+		return errorf(http.StatusBadRequest, "missing q: a search such as s:writepage, dfn:fs/nilfs2/segment.c or m:<message-id>")
+	}
+	hits, err := s.store.Search(r.Context(), f.Query, f.List, f.Limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": hits})
+	return nil
+}
+
 func (s *Server) handleAPISeriesList(w http.ResponseWriter, r *http.Request) error {
 	f, err := listFilter(r)
 	if err != nil {

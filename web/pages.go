@@ -23,9 +23,9 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// listFilter reads ?q, ?limit and ?offset.
+// listFilter reads ?q (a lore-style search), ?list, ?limit and ?offset.
 func listFilter(r *http.Request) (storage.SeriesFilter, error) {
-	f := storage.SeriesFilter{Query: strings.TrimSpace(r.URL.Query().Get("q")), Limit: 50}
+	f := storage.SeriesFilter{Query: strings.TrimSpace(r.URL.Query().Get("q")), List: strings.TrimSpace(r.URL.Query().Get("list")), Limit: 50}
 	for key, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
 		if v := r.URL.Query().Get(key); v != "" {
 			n, err := strconv.Atoi(v)
@@ -39,10 +39,10 @@ func listFilter(r *http.Request) (storage.SeriesFilter, error) {
 }
 
 type listPage struct {
-	Query, Flash string
-	Series       []storage.SeriesSummary
-	More         bool
-	NextOffset   int
+	Query, List, Flash string
+	Series             []storage.SeriesSummary
+	More               bool
+	NextOffset         int
 }
 
 func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error {
@@ -55,7 +55,7 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p := listPage{Query: f.Query, Flash: takeFlash(w, r), Series: list}
+	p := listPage{Query: f.Query, List: f.List, Flash: takeFlash(w, r), Series: list}
 	if len(list) == f.Limit {
 		p.Series, p.More, p.NextOffset = list[:f.Limit-1], true, f.Offset+f.Limit-1
 	}

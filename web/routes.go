@@ -62,6 +62,7 @@ func (s *Server) routes() http.Handler {
 		r.With(csrf.Handler).Post("/mbox", s.handle(s.handleAPIMbox))
 		r.Post("/inbound", s.handle(s.handleInbound))
 		r.Get("/series", s.handle(s.handleAPISeriesList))
+		r.Get("/search", s.handle(s.handleAPISearch))
 		r.Get("/series/{id}", s.handle(s.handleAPISeriesShow))
 		r.Get("/patches/{id}", s.handle(s.handleAPIPatchShow))
 		r.Get("/status", s.handle(s.handleAPIStatus))

@@ -25,12 +25,12 @@ const fixture = "../storage/testdata/shadowfs-v1-v2.mbox"
 func newTestServer(t *testing.T, opts Options) (*Server, *storage.Store) {
 	t.Helper()
 	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "web.db"), storage.Options{
-		Checker: func(m *review.Message) []review.Finding {
+		Checker: func(_ context.Context, m *review.Message) ([]review.Finding, error) {
 			if m.Patch != nil && strings.Contains(m.Patch.Diff, "unlock_page(lower_page)") {
 				return []review.Finding{{Rule: "lower-writepage-double-unlock", Severity: "error", Path: "fs/shadowfs/aops.c",
-					Line: 32, Function: "shadowfs_writepage", Code: "\t\tunlock_page(lower_page);", Message: "already unlocked"}}
+					Line: 32, Function: "shadowfs_writepage", Code: "\t\tunlock_page(lower_page);", Message: "already unlocked"}}, nil
 			}
-			return nil
+			return nil, nil
 		}})
 	if err != nil {
 		t.Fatal(err)

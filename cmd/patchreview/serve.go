@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
+
+	"patchreview/publicinbox"
 
 	"patchreview/storage"
 	"patchreview/web"
@@ -32,6 +35,10 @@ func runServe(ctx context.Context, e env, args []string) int {
 	sendmail := fs.String("sendmail", e.getenv("PATCHREVIEW_SENDMAIL"), "sendmail command that sends replies instead, e.g. /usr/sbin/sendmail (env PATCHREVIEW_SENDMAIL)")
 	behindProxy := fs.Bool("behind-proxy", false, "a TLS-terminating proxy is in front: Secure cookies, client address from X-Forwarded-For")
 	listName := fs.String("list-name", envOr(e.getenv, "PATCHREVIEW_LIST_NAME", "all"), "the list's name in the b4 and git-pw URLs: /<name>/<msgid>/, patchwork project <name> (env PATCHREVIEW_LIST_NAME)")
+	var follow stringList
+	fs.Var(&follow, "follow", "a public-inbox archive (DIR with git/N.git, or one epoch repository) to import and then poll; repeat for several lists")
+	followEvery := fs.Duration("follow-every", 5*time.Minute, "how often to poll the --follow archives (git fetch first when they have a remote)")
+	budget := fs.Duration("check-budget", 10*time.Second, "time budget for the checks of one message; past it the message is stored with a note")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -42,7 +49,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(ctx, log, serveConfig{addr: *addr, db: *db, maxUpload: *maxUpload, insecure: *insecure,
 		worker: !*noWorker, kernelVersion: *kv, listName: *listName, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
-		private: *private, behindProxy: *behindProxy, drain: *drain, smtp: *smtpURL, sendmail: *sendmail}); err != nil {
+		private: *private, behindProxy: *behindProxy, drain: *drain, smtp: *smtpURL, sendmail: *sendmail,
+		follow: follow, followEvery: *followEvery, checkBudget: *budget}); err != nil {
 		log.Error("serve", "error", err)
 		return 1
 	}
@@ -56,10 +64,18 @@ type serveConfig struct {
 	insecure, worker                          bool
 	private, behindProxy                      bool
 	drain                                     time.Duration
+	follow                                    []string
+	followEvery, checkBudget                  time.Duration
 }
 
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
 func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
-	store, err := storage.Open(ctx, cfg.db, storage.Options{Checker: newChecker(cfg.kernelVersion)})
+	store, err := storage.Open(ctx, cfg.db, storage.Options{Checker: newChecker(cfg.kernelVersion), CheckBudget: cfg.checkBudget})
 	if err != nil {
 		return err
 	}
@@ -102,6 +118,12 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 	} else {
 		close(done)
 	}
+	following := make(chan struct{})
+	if len(cfg.follow) > 0 {
+		go func() { followInboxes(ctx, store, cfg.follow, cfg.followEvery, log); close(following) }()
+	} else {
+		close(following)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -122,6 +144,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 	}
 	cancel()
 	<-done
+	<-following
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
@@ -129,4 +152,43 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 		return fmt.Errorf("http: %w", err)
 	}
 	return nil
+}
+
+// followInboxes imports the given public-inbox archives, then polls them
+// every interval (after `git fetch` in each epoch that has a remote) until
+// ctx ends. An archive that fails is logged and tried again next round.
+func followInboxes(ctx context.Context, store *storage.Store, dirs []string, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		for _, dir := range dirs {
+			if ctx.Err() != nil {
+				return
+			}
+			epochs, err := publicinbox.Epochs(dir)
+			if err != nil {
+				log.Error("follow", "archive", dir, "error", err)
+				continue
+			}
+			for _, ep := range epochs {
+				if publicinbox.HasRemote(ctx, ep) {
+					if err := publicinbox.Fetch(ctx, ep); err != nil && ctx.Err() == nil {
+						log.Error("follow: git fetch", "epoch", ep, "error", err)
+					}
+				}
+			}
+			st, err := store.IngestPublicInbox(ctx, dir, "", nil)
+			if err != nil && ctx.Err() == nil {
+				log.Error("follow", "archive", dir, "error", err)
+			}
+			if st.Messages > 0 {
+				log.Info("follow: ingested", "archive", dir, "messages", st.Messages, "new", st.New, "patches", st.Patches)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

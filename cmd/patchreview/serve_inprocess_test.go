@@ -5,12 +5,15 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"patchreview/review"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the server goroutine to write
@@ -108,5 +111,86 @@ func TestServeInProcess(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not shut down after the context was cancelled")
+	}
+}
+
+// TestServeFollowsAnArchive: 'serve --follow' imports a public-inbox epoch
+// at start, then fetches it from its remote and imports what was added.
+func TestServeFollowsAnArchive(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	upstream := t.TempDir()
+	git := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git(upstream, "init", "-q")
+	data, _ := os.ReadFile("../../storage/testdata/shadowfs-v1-v2.mbox")
+	var msgs [][]byte
+	review.SplitMbox(bytes.NewReader(data), func(raw []byte) error { msgs = append(msgs, raw); return nil })
+	add := func(raw []byte) {
+		os.WriteFile(filepath.Join(upstream, "m"), raw, 0o644)
+		git(upstream, "add", "m")
+		git(upstream, "commit", "-q", "-m", "m")
+	}
+	for _, raw := range msgs[:2] { // v1: 1/2 and 2/2
+		add(raw)
+	}
+	inbox := filepath.Join(t.TempDir(), "shadowfs")
+	git(upstream, "clone", "-q", "--mirror", upstream, filepath.Join(inbox, "git", "0.git"))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr lockedBuffer
+	exit := make(chan int, 1)
+	db := filepath.Join(t.TempDir(), "follow.db")
+	go func() {
+		exit <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--follow", inbox, "--follow-every", "100ms"},
+			nil, &stderr, &stderr, func(string) string { return "" })
+	}()
+	urlRe := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/)`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := urlRe.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("no URL printed: %s", stderr.String())
+	}
+	var list struct {
+		Series []struct{ Version, Patches int }
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			getJSON(t, base+"api/v1/series?list=shadowfs", &list)
+			if ok() {
+				return
+			}
+		}
+		t.Fatalf("%s: series %+v\n%s", what, list.Series, stderr.String())
+	}
+	waitFor("the first import", func() bool { return len(list.Series) == 1 && list.Series[0].Patches == 2 })
+	for _, raw := range msgs[2:] { // v2 and a reply, added upstream later
+		add(raw)
+	}
+	waitFor("after polling", func() bool {
+		return len(list.Series) == 2 && list.Series[0].Version == 2 && list.Series[0].Patches == 2
+	})
+	cancel()
+	select {
+	case code := <-exit:
+		if code != 0 {
+			t.Errorf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
 	}
 }

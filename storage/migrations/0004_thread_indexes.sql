@@ -1,8 +1,6 @@
--- Threading looks replies up by the message they answer: by index, not by
--- a scan of the whole table. (The index on comments(message_id), for
--- re-anchoring a reply, and comments.side are made by ensureThreadSchema
--- after all migrations: a later migration rebuilds the comments table.)
-CREATE INDEX messages_in_reply_to ON messages(in_reply_to);
+-- Threading looks replies up by the message they answer by index, not by a
+-- scan of the whole table: messages_in_reply_to (0006), comments_message
+-- (0008, which rebuilds the comments table).
 
 -- The unthreaded fallback joins only mail of the same list with the same bracket tags
 -- ("[PATCH AUTOSEL 5.10 …]" never joins "[PATCH AUTOSEL 5.4 …]"); b4
@@ -11,6 +9,7 @@ ALTER TABLE series ADD COLUMN tags TEXT NOT NULL DEFAULT '';
 ALTER TABLE series ADD COLUMN list TEXT NOT NULL DEFAULT ''; -- List-Id: the fallback stays within a list
 ALTER TABLE series ADD COLUMN change_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX series_change_id ON series(change_id) WHERE change_id != '';
+-- The next version of a series, and the "superseded" test of the lists.
 CREATE INDEX series_prev_version ON series(prev_id, version);
 
 -- A different mail reusing a stored Message-ID is kept under a derived id,

@@ -71,3 +71,5 @@ INSERT INTO comments_new (id, patch_id, series_id, source, message_id, author_na
 DROP TABLE comments;
 ALTER TABLE comments_new RENAME TO comments;
 CREATE INDEX comments_patch ON comments(patch_id);
+-- anchorReply replaces the comments an earlier anchoring of a reply made.
+CREATE INDEX comments_message ON comments(message_id, source);

@@ -11,7 +11,6 @@ CREATE TABLE pw_patch_states (
 	updated_at  INTEGER NOT NULL
 );
 
--- The faces look up later versions (derived state "superseded") and
--- people by email address on every listed patch.
-CREATE INDEX series_prev ON series(prev_id);
+-- The faces look up people by email address on every listed patch (later
+-- versions, for the derived state "superseded", by series_prev_version).
 CREATE INDEX messages_from_lower ON messages(lower(from_email), id);

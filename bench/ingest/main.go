@@ -1,0 +1,482 @@
+// Command ingest is the archive-scale ingest benchmark (run it through
+// bench/ingest.sh). Every figure it prints comes from this one run:
+//
+//	raw     the physical limit: the raw messages inserted into one SQLite
+//	        table in one transaction
+//	mbox    Store.IngestMbox of an mbox, with the checks
+//	inbox   Store.IngestPublicInbox of a public-inbox epoch (git), with checks
+//	drain   every message accepted first (as the webhook does), then the
+//	        queue drained
+//	flat    the mbox repeated -repeat times under new Message-IDs, ingested
+//	        into one database: msgs/s of the first and the last tenth, RSS
+//	patho   one pathological mail (-kind nest, hunk or big) ingested within
+//	        the check budget: time and peak RSS
+//	gen     write the repeated mbox to stdout
+//
+// Output is one Markdown table row per mode.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"patchreview/review"
+	"patchreview/storage"
+)
+
+func main() {
+	mode := flag.String("mode", "mbox", "raw, mbox, inbox, drain, flat or gen")
+	mbox := flag.String("mbox", "", "mbox file")
+	inbox := flag.String("inbox", "", "public-inbox epoch (a git repository), for -mode inbox")
+	dir := flag.String("dir", os.TempDir(), "directory for the databases")
+	repeat := flag.Int("repeat", 10, "copies of the archive for -mode flat and gen")
+	limit := flag.Int("limit", 0, "use only the first N messages of the mbox (0: all)")
+	kind := flag.String("kind", "nest", "for -mode patho: nest (100,000 nested parentheses), hunk (a 1,000,000-line hunk) or big (a 60 MiB mail)")
+	budget := flag.Duration("budget", 10*time.Second, "per-message check budget")
+	nocheck := flag.Bool("nocheck", false, "ingest without the checks (to see what they cost)")
+	flag.StringVar(&tenthProfiles, "tenthprofiles", "", "for -mode flat: write CPU profiles of the first and the last tenth to PREFIX.first and PREFIX.last")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	flag.Parse()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(300 << 20) // as cmd/patchreview sets them
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/ingest:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	ctx := context.Background()
+	if *nocheck {
+		checker = func() storage.Checker { return nil }
+	}
+	var err error
+	switch *mode {
+	case "raw":
+		err = benchRaw(ctx, *mbox, *dir, *limit)
+	case "mbox":
+		err = benchMbox(ctx, *mbox, *dir, *limit)
+	case "inbox":
+		err = benchInbox(ctx, *inbox, *dir)
+	case "drain":
+		err = benchDrain(ctx, *mbox, *dir, *limit)
+	case "flat":
+		err = benchFlat(ctx, *mbox, *dir, *repeat)
+	case "patho":
+		err = benchPatho(ctx, *kind, *dir, *budget)
+	case "gen":
+		w := bufio.NewWriterSize(os.Stdout, 1<<20)
+		err = repeatMbox(*mbox, *repeat, w)
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+	default:
+		err = fmt.Errorf("unknown mode %q", *mode)
+	}
+	if err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "bench/ingest:", err)
+		os.Exit(1)
+	}
+}
+
+// checker is cmd/patchreview's adapter, repeated here (package main cannot
+// be imported).
+var checker = func() storage.Checker {
+	return newChecker("")
+}
+
+func freshDB(dir, name string) string {
+	p := filepath.Join(dir, name)
+	for _, suf := range []string{"", "-wal", "-shm"} {
+		os.Remove(p + suf)
+	}
+	return p
+}
+
+// limited calls fn for the first limit messages (all when limit is 0).
+func splitLimited(path string, limit int, fn func(raw []byte) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	n := 0
+	stop := fmt.Errorf("limit")
+	err = review.SplitMbox(f, func(raw []byte) error {
+		if limit > 0 && n >= limit {
+			return stop
+		}
+		n++
+		return fn(raw)
+	})
+	if err == stop {
+		err = nil
+	}
+	return err
+}
+
+// limitedReader streams the first limit messages of an mbox as an mbox.
+func limitedReader(path string, limit int) (io.ReadCloser, error) {
+	if limit == 0 {
+		return os.Open(path)
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		w := bufio.NewWriter(pw)
+		err := splitLimited(path, limit, func(raw []byte) error {
+			w.WriteString("From mboxrd@z Thu Jan  1 00:00:00 1970\n")
+			for _, line := range bytes.SplitAfter(raw, []byte("\n")) {
+				if quotedFrom.Match(line) {
+					w.WriteByte('>')
+				}
+				w.Write(line)
+			}
+			if !bytes.HasSuffix(raw, []byte("\n")) {
+				w.WriteByte('\n')
+			}
+			return nil
+		})
+		if err == nil {
+			err = w.Flush()
+		}
+		pw.CloseWithError(err)
+	}()
+	return pr, nil
+}
+
+var quotedFrom = regexp.MustCompile(`^>*From `)
+
+func benchRaw(ctx context.Context, mbox, dir string, limit int) error {
+	path := freshDB(dir, "raw.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE raw (id INTEGER PRIMARY KEY, message_id TEXT NOT NULL, raw BLOB NOT NULL)`); err != nil {
+		return err
+	}
+	lastCPU = cpuTime()
+	start := time.Now()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	n := 0
+	err = splitLimited(mbox, limit, func(raw []byte) error {
+		n++
+		_, err := tx.Exec(`INSERT INTO raw (message_id, raw) VALUES (?, ?)`, review.ReadMessageID(raw), raw)
+		return err
+	})
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	report("raw (one table, one tx)", n, time.Since(start), "")
+	return nil
+}
+
+func benchMbox(ctx context.Context, mbox, dir string, limit int) error {
+	st, err := storage.Open(ctx, freshDB(dir, "mbox.db"), storage.Options{Checker: checker()})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := limitedReader(mbox, limit)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	lastCPU = cpuTime()
+	start := time.Now()
+	s, err := st.IngestMbox(ctx, r, "bench", nil)
+	if err != nil {
+		return err
+	}
+	report("mbox ingest", s.Messages, time.Since(start), fmt.Sprintf("%d new, %d failed, %d patches, %d series; peak RSS %s",
+		s.New, s.Failed, s.Patches, s.Series, rss("VmHWM")))
+	return nil
+}
+
+func benchInbox(ctx context.Context, inbox, dir string) error {
+	st, err := storage.Open(ctx, freshDB(dir, "inbox.db"), storage.Options{Checker: checker()})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	lastCPU = cpuTime()
+	start := time.Now()
+	s, err := st.IngestPublicInbox(ctx, inbox, "", nil)
+	if err != nil {
+		return err
+	}
+	report("public-inbox epoch import", s.Messages, time.Since(start), fmt.Sprintf("%d new, %d failed, %d patches, %d series; peak RSS %s",
+		s.New, s.Failed, s.Patches, s.Series, rss("VmHWM")))
+	return nil
+}
+
+func benchDrain(ctx context.Context, mbox, dir string, limit int) error {
+	st, err := storage.Open(ctx, freshDB(dir, "drain.db"), storage.Options{Checker: checker()})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// The webhook's clients post concurrently: 32 at a time.
+	var raws [][]byte
+	if err := splitLimited(mbox, limit, func(raw []byte) error { raws = append(raws, raw); return nil }); err != nil {
+		return err
+	}
+	n := len(raws)
+	lastCPU = cpuTime()
+	start := time.Now()
+	next := make(chan []byte)
+	errs := make(chan error, 32)
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for raw := range next {
+				if _, _, err := st.Accept(ctx, raw, "bench"); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for _, raw := range raws {
+		next <- raw
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	raws = nil
+	if err := <-errs; err != nil {
+		return err
+	}
+	accept := time.Since(start)
+	report("webhook accept (32 concurrent, group commit)", n, accept, "")
+	start = time.Now()
+	done, err := st.ProcessPending(ctx)
+	if err != nil {
+		return err
+	}
+	report("queue drain", done, time.Since(start), "peak RSS "+rss("VmHWM"))
+	return nil
+}
+
+// idRe matches the local part of a message id or address in angle brackets.
+var idRe = regexp.MustCompile(`<([^<>@\s]+)@`)
+
+// repeatMbox writes the mbox n times; copy i>0 has every <x@ rewritten to
+// <x.rI@, so that Message-IDs, In-Reply-To and References stay consistent
+// within the copy and new across copies.
+func repeatMbox(mbox string, n int, w io.Writer) error {
+	for i := 0; i < n; i++ {
+		f, err := os.Open(mbox)
+		if err != nil {
+			return err
+		}
+		br := bufio.NewReaderSize(f, 1<<20)
+		repl := []byte("<${1}.r" + strconv.Itoa(i) + "@")
+		for {
+			line, err := br.ReadBytes('\n')
+			if i > 0 && bytes.IndexByte(line, '<') >= 0 {
+				line = idRe.ReplaceAll(line, repl)
+			}
+			w.Write(line)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				f.Close()
+				return err
+			}
+		}
+		f.Close()
+	}
+	return nil
+}
+
+func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
+	total := 0
+	if err := splitLimited(mbox, 0, func([]byte) error { total++; return nil }); err != nil {
+		return err
+	}
+	total *= repeat
+	st, err := storage.Open(ctx, freshDB(dir, "flat.db"), storage.Options{Checker: checker()})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	pr, pw := io.Pipe()
+	go func() {
+		w := bufio.NewWriterSize(pw, 1<<20)
+		err := repeatMbox(mbox, repeat, w)
+		if err == nil {
+			err = w.Flush()
+		}
+		pw.CloseWithError(err)
+	}()
+	tenth := total / 10
+	marks := []time.Time{time.Now()}
+	cpus := []time.Duration{cpuTime()}
+	var rssAt []string
+	lastCPU = cpuTime()
+	start := time.Now()
+	var prof *os.File
+	startProf := func(name string) {
+		if tenthProfiles != "" {
+			prof, _ = os.Create(tenthProfiles + "." + name)
+			pprof.StartCPUProfile(prof)
+		}
+	}
+	stopProf := func() {
+		if prof != nil {
+			pprof.StopCPUProfile()
+			prof.Close()
+			prof = nil
+		}
+	}
+	startProf("first")
+	s, err := st.IngestMbox(ctx, pr, "bench", func(s storage.IngestStats) {
+		if s.Messages%tenth == 0 && len(marks) <= 10 {
+			switch len(marks) {
+			case 1:
+				stopProf()
+			case 9:
+				startProf("last")
+			case 10:
+				stopProf()
+			}
+			marks = append(marks, time.Now())
+			cpus = append(cpus, cpuTime())
+			rssAt = append(rssAt, rss("VmRSS"))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	el := time.Since(start)
+	var rates, cpuRates []string
+	for i := 1; i < len(marks); i++ {
+		rates = append(rates, fmt.Sprintf("%.0f", float64(tenth)/marks[i].Sub(marks[i-1]).Seconds()))
+		cpuRates = append(cpuRates, fmt.Sprintf("%.0f", float64(tenth)/(cpus[i]-cpus[i-1]).Seconds()))
+	}
+	report(fmt.Sprintf("flat: %d× archive", repeat), s.Messages, el, fmt.Sprintf("per tenth: msgs/s %s; msgs/CPU-s %s; RSS %s; peak %s",
+		strings.Join(rates, " "), strings.Join(cpuRates, " "), strings.Join(rssAt, " "), rss("VmHWM")))
+	return nil
+}
+
+var lastCPU = cpuTime()
+
+var tenthProfiles string
+
+// report prints a row: wall time, msgs/s, and the CPU seconds (user+sys)
+// the process used since the previous row (the machine is shared: CPU time
+// is the steadier figure).
+func report(what string, n int, d time.Duration, note string) {
+	c := cpuTime()
+	cpu := c - lastCPU
+	lastCPU = c
+	fmt.Printf("| %s | %d | %.2f s | %.0f | %.2f s CPU, %.0f msgs/CPU-s; %s |\n", what, n, d.Seconds(), float64(n)/d.Seconds(),
+		cpu.Seconds(), float64(n)/cpu.Seconds(), note)
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// rss reads a memory figure (VmRSS, VmHWM) of this process.
+func rss(key string) string {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, key+":") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.Atoi(f[1])
+				return fmt.Sprintf("%d MB", kb/1024)
+			}
+		}
+	}
+	return "?"
+}
+
+// pathological builds the mails of the issue: a diff with 100,000 nested
+// parentheses, a 1,000,000-line hunk (17.6 MB), a 60 MiB mail.
+func pathological(kind string) []byte {
+	var b bytes.Buffer
+	b.WriteString("From: Fuzz <fuzz@example.org>\nSubject: [PATCH] fs: " + kind + "\nMessage-ID: <patho-" + kind + "@example.org>\n" +
+		"Date: Mon, 2 Feb 2026 10:00:00 +0000\n\nA pathological patch.\n\nSigned-off-by: Fuzz <fuzz@example.org>\n---\n" +
+		"diff --git a/fs/x.c b/fs/x.c\n--- a/fs/x.c\n+++ b/fs/x.c\n")
+	switch kind {
+	case "nest":
+		const depth = 100000
+		b.WriteString("@@ -1,3 +1,4 @@\n static int x_writepage(struct page *page)\n {\n+\tint a = ")
+		b.WriteString(strings.Repeat("(", depth) + "1" + strings.Repeat(")", depth) + ";\n }\n")
+	case "hunk":
+		const n = 1000000
+		fmt.Fprintf(&b, "@@ -0,0 +1,%d @@\n", n)
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "+\tunlock_page(page); /* %d */\n", i)
+		}
+	case "big":
+		n := 0
+		for b.Len() < 60<<20 {
+			n++
+			b.WriteString("+\tset_page_dirty(page); /* filler line of a sixty mebibyte patch */\n")
+		}
+		out := b.Bytes()
+		i := bytes.Index(out, []byte("+++ b/fs/x.c\n")) + len("+++ b/fs/x.c\n")
+		return append(append(append([]byte{}, out[:i]...), fmt.Sprintf("@@ -0,0 +1,%d @@\n", n)...), out[i:]...)
+	}
+	return b.Bytes()
+}
+
+func benchPatho(ctx context.Context, kind, dir string, budget time.Duration) error {
+	raw := pathological(kind)
+	st, err := storage.Open(ctx, freshDB(dir, "patho.db"), storage.Options{Checker: checker(), CheckBudget: budget})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	lastCPU = cpuTime()
+	start := time.Now()
+	s, err := st.IngestMessage(ctx, raw, "bench")
+	if err != nil {
+		return err
+	}
+	report(fmt.Sprintf("pathological %s (%.1f MB), budget %s", kind, float64(len(raw))/1e6, budget), s.Messages, time.Since(start),
+		fmt.Sprintf("%d stored, %d check stopped; peak RSS %s", s.New, s.Stopped, rss("VmHWM")))
+	return nil
+}

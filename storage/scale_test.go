@@ -1,0 +1,579 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"patchreview/review"
+)
+
+// splitTestdata returns the messages of a testdata mbox.
+func splitTestdata(t *testing.T, name string) [][]byte {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out [][]byte
+	if err := review.SplitMbox(f, func(raw []byte) error { out = append(out, raw); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// A checker that never finishes by itself: the budget must stop it, the
+// message is stored with the note, and the messages after it are stored.
+func TestCheckBudgetStopsAndMovesOn(t *testing.T) {
+	s, _ := openTest(t, Options{CheckBudget: 50 * time.Millisecond, Workers: 1,
+		Checker: func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
+			if strings.Contains(m.Subject.Raw, "PATCH 2/2") {
+				<-ctx.Done()
+				return nil, ctx.Err()
+			}
+			return []review.Finding{{Rule: "writepage-unlock-all-paths", Severity: "error", Path: "fs/shadowfs/aops.c", Line: 20}}, nil
+		}})
+	st := ingestFile(t, s, "shadowfs-v1-v2.mbox")
+	if st.New != 6 || st.Stopped != 1 {
+		t.Fatalf("stats %+v: want all 6 stored, one check stopped", st)
+	}
+	ctx := context.Background()
+	var notes []string
+	rows, err := s.r.Query(`SELECT p.check_note FROM patches p JOIN messages m ON m.id = p.message_id ORDER BY p.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		notes = append(notes, n)
+	}
+	rows.Close()
+	if len(notes) != 4 || notes[0] != "" || notes[1] != "check stopped after 0.05 s" || notes[2] != "" {
+		t.Errorf("check notes %q: want the v1 2/2 patch alone marked", notes)
+	}
+	var stopped int64
+	s.r.QueryRow(`SELECT p.id FROM patches p WHERE p.check_note != ''`).Scan(&stopped)
+	p, err := s.PatchByID(ctx, stopped)
+	if err != nil || p.CheckNote != "check stopped after 0.05 s" {
+		t.Errorf("PatchByID: note %q, err %v", p.CheckNote, err)
+	}
+	if q, _ := s.QueueStatus(ctx); q.Pending != 0 || q.Done != 6 {
+		t.Errorf("queue %+v: want nothing pending", q)
+	}
+}
+
+// Cancelling an ingest (SIGTERM) returns promptly even while a check runs,
+// and what it did not report stored is not half-stored: a second run
+// stores everything.
+func TestIngestCancelIsPromptAndResumable(t *testing.T) {
+	started := make(chan struct{}, 16)
+	var block atomic.Bool // checks hang until the test ends them
+	block.Store(true)
+	s, _ := openTest(t, Options{CheckBudget: time.Hour,
+		Checker: func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
+			if !block.Load() {
+				return nil, nil
+			}
+			select {
+			case started <- struct{}{}:
+			default:
+			}
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	f, err := os.Open(filepath.Join("testdata", "shadowfs-v1-v2.mbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	go func() {
+		_, err := s.IngestMbox(ctx, f, "test", nil)
+		done <- err
+	}()
+	<-started
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled ingest returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ingest did not stop after cancel")
+	}
+	var n int
+	s.r.QueryRow(`SELECT count(*) FROM messages WHERE state = 'pending'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d messages left pending by a cancelled mbox ingest", n)
+	}
+	block.Store(false)
+	if st := ingestFile(t, s, "shadowfs-v1-v2.mbox"); st.New+st.Duplicates != 6 {
+		t.Errorf("second run %+v", st)
+	}
+	if q, _ := s.QueueStatus(context.Background()); q.Done != 6 {
+		t.Errorf("after the second run: %+v", q)
+	}
+}
+
+// Accepted mail that was never processed (a crash, a killed server) is
+// processed by ProcessPending through the pipeline, once.
+func TestPendingProcessedInBatches(t *testing.T) {
+	s, _ := openTest(t, Options{Workers: 3})
+	ctx := context.Background()
+	for _, raw := range splitTestdata(t, "shadowfs-v1-v2.mbox") {
+		if _, _, err := s.Accept(ctx, raw, "webhook"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.ProcessPending(ctx)
+	if err != nil || n != 6 {
+		t.Fatalf("ProcessPending: %d, %v; want 6", n, err)
+	}
+	if n, _ := s.ProcessPending(ctx); n != 0 {
+		t.Errorf("second ProcessPending processed %d again", n)
+	}
+	list, _ := s.ListSeries(ctx, SeriesFilter{})
+	if len(list) != 2 || list[0].Version != 2 || list[1].State != "superseded" {
+		t.Errorf("series from the queue: %+v", list)
+	}
+}
+
+// Every query the threading and the list pages run on each message or row
+// uses an index: none reads a whole table (the cause of ingest slowing
+// down as the database grows). The texts are those of thread.go,
+// discussion.go, query.go and queue.go.
+func TestThreadingQueriesUseIndexes(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	queries := map[string]string{
+		"anchorReply":     `DELETE FROM comments WHERE source = 'list' AND message_id = ?`,
+		"PreviousVersion": `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ? AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?))) ORDER BY s.version DESC, s.id DESC LIMIT 1`,
+		"SeriesByRef":     `SELECT s.id FROM series s JOIN series_refs r ON r.series_id = s.id WHERE r.ref = ? ORDER BY s.id`,
+		"ListSeries":      `SELECT ` + summaryCols + ` FROM series s ORDER BY s.created_at DESC, s.id DESC LIMIT 50`,
+		"ListSeries list": `SELECT ` + summaryCols + ` FROM series s WHERE s.id IN (SELECT series_id FROM series_lists WHERE list = ?) ORDER BY s.created_at DESC, s.id DESC LIMIT 50`,
+		"recent failures": `SELECT id, message_id, error FROM messages WHERE error != '' ORDER BY id DESC LIMIT 20`,
+		"pending":         `SELECT id, raw, source, message_id FROM messages WHERE state = 'pending' AND attempts < ? AND id > ? ORDER BY id LIMIT 64`,
+		"next version":    `SELECT cover_id, prev_id, (SELECT max(id) FROM series n WHERE n.prev_id = s.id) FROM series s WHERE id = ?`,
+	}
+	for name, q := range queries {
+		n := strings.Count(q, "?")
+		if strings.Contains(q, "?2") {
+			n = 2
+		}
+		rows, err := s.r.Query(`EXPLAIN QUERY PLAN `+q, make([]any, n)...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			rows.Scan(&id, &parent, &notused, &detail)
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, step := range plan {
+			// "SCAN s" over the series list ordered by an index is the
+			// list itself (LIMIT), not a scan per row.
+			if strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, "USING INDEX") && !strings.Contains(step, "USING COVERING INDEX") &&
+				!strings.HasPrefix(step, "SCAN CONSTANT") {
+				t.Errorf("%s reads a whole table: %q\nplan: %s", name, step, strings.Join(plan, " | "))
+			}
+		}
+	}
+}
+
+// Search takes lore's prefixes, and the series list and the API filter by
+// it and by list.
+func TestSearch(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	ingestFile(t, s, "shadowfs-v1-v2.mbox")
+	extra := "From: Jan Kara <jack@example.com>\nTo: linux-fsdevel@vger.kernel.org\nList-Id: <linux-fsdevel.vger.kernel.org>\n" +
+		"Subject: [PATCH] ext2: drop the bounce buffer\nMessage-ID: <ext2-bounce@example.com>\nDate: Mon, 2 Feb 2026 10:00:00 +0000\n\n" +
+		"Nobody uses it.\n\nSigned-off-by: Jan Kara <jack@example.com>\n---\n" +
+		"diff --git a/fs/ext2/inode.c b/fs/ext2/inode.c\n--- a/fs/ext2/inode.c\n+++ b/fs/ext2/inode.c\n" +
+		"@@ -10,3 +10,3 @@ static int ext2_writepages(struct address_space *mapping)\n a\n-b\n+c\n d\n"
+	if _, err := s.IngestMessage(ctx, []byte(extra), "test"); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{
+		"writepage":                           2, // a word of titles
+		"Ravi":                                2,
+		"f:ravi@example.org":                  2,
+		"a:linux-fsdevel":                     3, // To and Cc
+		"a:jack@example.com":                  1,
+		"s:bounce":                            1,
+		"s:Ravi":                              0, // not in a subject
+		"dfn:fs/ext2/inode.c":                 1,
+		"dfn:fs/shadowfs/aops.c":              2,
+		"dfhh:ext2_writepages":                1,
+		"m:ext2-bounce@example.com":           1,
+		"m:20260105090000.2-ravi@example.org": 1,
+		"b:\"Nobody uses it\"":                1,
+		"shadowfs OR ext2":                    3,
+		"ext2 NOT bounce":                     0,
+		"writep*":                             3,
+		"nothing-like-this":                   0,
+		"100%":                                0,
+		`"unbalanced`:                         0,
+		"s:":                                  0,
+		"OR":                                  0,
+	} {
+		got, err := s.ListSeries(ctx, SeriesFilter{Query: q})
+		if err != nil || len(got) != want {
+			t.Errorf("query %q: %d series (err %v), want %d", q, len(got), err, want)
+		}
+	}
+	got, err := s.ListSeries(ctx, SeriesFilter{List: "linux-fsdevel.vger.kernel.org"})
+	if err != nil || len(got) != 1 || got[0].Title != "ext2: drop the bounce buffer" || len(got[0].Lists) != 1 {
+		t.Errorf("list filter: %+v, %v", got, err)
+	}
+	if got, _ := s.ListSeries(ctx, SeriesFilter{Query: "writepage", List: "linux-fsdevel.vger.kernel.org"}); len(got) != 0 {
+		t.Errorf("query and list: %d series, want 0", len(got))
+	}
+	hits, err := s.Search(ctx, "dfhh:ext2_writepages", "", 10)
+	if err != nil || len(hits) != 1 || hits[0].Subject != "[PATCH] ext2: drop the bounce buffer" || hits[0].SeriesID == 0 {
+		t.Errorf("Search: %+v, %v", hits, err)
+	}
+}
+
+// Messages processed before the search index existed are indexed by the
+// queue (the backlog migration 0007 fills).
+func TestSearchBacklog(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	ingestFile(t, s, "shadowfs-v1-v2.mbox")
+	if _, err := s.w.Exec(`DELETE FROM search; INSERT INTO search_backlog SELECT id FROM messages WHERE state = 'done'`); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ListSeries(ctx, SeriesFilter{Query: "writepage"}); len(got) != 0 {
+		t.Fatalf("index not emptied")
+	}
+	if _, err := s.ProcessPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ListSeries(ctx, SeriesFilter{Query: "writepage"}); len(got) != 2 {
+		t.Errorf("after the backlog: %d series, want 2", len(got))
+	}
+}
+
+func gitIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// A public-inbox epoch is imported, then only what was committed since;
+// a rewritten epoch is read again without storing anything twice.
+func TestPublicInboxIncremental(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	msgs := splitTestdata(t, "shadowfs-v1-v2.mbox")
+	inbox := filepath.Join(t.TempDir(), "shadowfs-devel")
+	epoch := filepath.Join(inbox, "git", "0.git")
+	work := t.TempDir()
+	gitIn(t, work, "init", "-q", "-b", "master")
+	commit := func(raw []byte, i int) {
+		if err := os.WriteFile(filepath.Join(work, "m"), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gitIn(t, work, "add", "m")
+		gitIn(t, work, "commit", "-q", "-m", fmt.Sprint("message ", i))
+	}
+	for i, raw := range msgs[:3] {
+		commit(raw, i)
+	}
+	// A deletion commit (public-inbox's "d" instead of "m").
+	gitIn(t, work, "rm", "-q", "m")
+	os.WriteFile(filepath.Join(work, "d"), []byte("x"), 0o644)
+	gitIn(t, work, "add", "d")
+	gitIn(t, work, "commit", "-q", "-m", "delete")
+	gitIn(t, work, "rm", "-q", "d")
+	gitIn(t, work, "commit", "-q", "-m", "tidy")
+	if err := os.MkdirAll(filepath.Dir(epoch), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, work, "clone", "-q", "--mirror", work, epoch)
+
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	st, err := s.IngestPublicInbox(ctx, inbox, "", nil)
+	if err != nil || st.New != 3 || st.Messages != 3 {
+		t.Fatalf("first import: %+v, %v", st, err)
+	}
+	eps, _ := s.InboxEpochs(ctx)
+	if len(eps) != 1 || eps[0].List != "shadowfs-devel" || eps[0].LastCommit != gitIn(t, epoch, "rev-parse", "HEAD") || eps[0].Messages != 3 {
+		t.Errorf("epochs after import: %+v", eps)
+	}
+	for i, raw := range msgs[3:] {
+		commit(raw, 3+i)
+	}
+	gitIn(t, epoch, "fetch", "-q")
+	st, err = s.IngestPublicInbox(ctx, inbox, "", nil)
+	if err != nil || st.Messages != 3 || st.New != 3 {
+		t.Fatalf("incremental import read %+v, %v; want the 3 new commits only", st, err)
+	}
+	// Mail without List-Id belongs to the archive.
+	got, _ := s.ListSeries(ctx, SeriesFilter{List: "shadowfs-devel"})
+	if len(got) != 2 {
+		t.Errorf("series of list shadowfs-devel: %d, want 2", len(got))
+	}
+	// Nothing new: nothing read.
+	if st, err := s.IngestPublicInbox(ctx, inbox, "", nil); err != nil || st.Messages != 0 {
+		t.Errorf("import without news: %+v, %v", st, err)
+	}
+	// A rewritten epoch: read again, all duplicates.
+	gitIn(t, work, "commit", "-q", "--amend", "-m", "rewritten")
+	gitIn(t, epoch, "fetch", "-q", "--force", work, "+master:master")
+	st, err = s.IngestPublicInbox(ctx, inbox, "", nil)
+	if err != nil || st.New != 0 || st.Duplicates != 6 {
+		t.Errorf("rewritten epoch: %+v, %v", st, err)
+	}
+}
+
+// The real nilfs archive as a public-inbox epoch: every commit read, each
+// message stored once under the list's List-Id, and the import resumable.
+func TestRealPublicInboxEpoch(t *testing.T) {
+	bundle := "../../shared/corpora/lists/linux-nilfs.bundle"
+	if _, err := os.Stat(bundle); err != nil {
+		t.Skip("the nilfs archive is not there (../../shared/corpora/lists/linux-nilfs.bundle)")
+	}
+	if testing.Short() {
+		t.Skip("-short: the real archive takes seconds")
+	}
+	repo := filepath.Join(t.TempDir(), "linux-nilfs.git")
+	gitIn(t, t.TempDir(), "clone", "-q", "--mirror", mustAbs(t, bundle), repo)
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	st, err := s.IngestPublicInbox(ctx, repo, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits := gitIn(t, repo, "rev-list", "--count", "HEAD")
+	if fmt.Sprint(st.Messages) != commits || st.New+st.Duplicates != st.Messages || st.Patches < 1500 {
+		t.Errorf("import %+v, %s commits", st, commits)
+	}
+	var lists int
+	s.r.QueryRow(`SELECT count(*) FROM message_lists WHERE list = 'linux-nilfs.vger.kernel.org'`).Scan(&lists)
+	if lists != st.New {
+		t.Errorf("%d messages under linux-nilfs.vger.kernel.org, want all %d", lists, st.New)
+	}
+	if got, _ := s.ListSeries(ctx, SeriesFilter{Query: "dfn:fs/nilfs2/segment.c", Limit: 500}); len(got) < 10 {
+		t.Errorf("dfn:fs/nilfs2/segment.c finds %d series", len(got))
+	}
+	if st, err := s.IngestPublicInbox(ctx, repo, "", nil); err != nil || st.Messages != 0 {
+		t.Errorf("second import read %+v, %v", st, err)
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// headerInfo reads the Message-ID exactly as review.ReadMessageID does
+// (the key of idempotence must not change), and the List-Ids.
+func TestHeaderInfo(t *testing.T) {
+	for _, raw := range append(splitTestdata(t, "shadowfs-v1-v2.mbox"), splitTestdata(t, "malformed.mbox")...) {
+		for _, r := range [][]byte{raw, append([]byte("From mboxrd@z Thu Jan  1 00:00:00 1970\n"), raw...), []byte("garbage")} {
+			if id, _ := headerInfo(r); id != review.ReadMessageID(r) {
+				t.Errorf("headerInfo %q, ReadMessageID %q", id, review.ReadMessageID(r))
+			}
+		}
+	}
+	_, lists := headerInfo([]byte("List-Id: Linux NILFS <Linux-Nilfs.vger.kernel.org>\nList-Id: <linux-fsdevel.vger.kernel.org>\nList-Id: <linux-nilfs.vger.kernel.org>\nSubject: x\n\nbody\n"))
+	if strings.Join(lists, " ") != "linux-nilfs.vger.kernel.org linux-fsdevel.vger.kernel.org" {
+		t.Errorf("lists %q", lists)
+	}
+}
+
+// The raw message is the last column of messages, so that reading the
+// parsed columns never walks a blob's overflow pages; a database created
+// before migration 0006 keeps its mail.
+func TestRawIsLastColumn(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ingestFile(t, s, "shadowfs-v1-v2.mbox")
+	rows, err := s.r.Query(`SELECT name FROM pragma_table_info('messages') ORDER BY cid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		cols = append(cols, c)
+	}
+	rows.Close()
+	if len(cols) < 10 || cols[len(cols)-1] != "raw" {
+		t.Errorf("messages columns %v: want raw last", cols)
+	}
+	raw, err := s.MessageRaw(context.Background(), 1)
+	if err != nil || !strings.Contains(string(raw), "Message-ID:") {
+		t.Errorf("raw of message 1: %q, %v", raw, err)
+	}
+}
+
+// A database made before 0006 and 0007 (with mail in it) migrates: its
+// raw mail is kept, and its messages become searchable through the
+// backlog.
+func TestMigrateOldDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingestFile(t, old, "shadowfs-v1-v2.mbox")
+	old.Close()
+	// Undo 0006 and 0007 as far as an old database goes: the new tables,
+	// indexes and column gone, the migrations unrecorded.
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DROP TABLE search`, `DROP TABLE search_backlog`, `DROP TABLE message_lists`, `DROP TABLE series_lists`, `DROP TABLE inbox_epochs`,
+		`DROP INDEX messages_in_reply_to`, `DROP INDEX messages_mid_kind`, `DROP INDEX messages_series`, `DROP INDEX messages_errors`,
+		`DROP INDEX series_author_version`,
+		`ALTER TABLE patches DROP COLUMN check_note`,
+		`DELETE FROM migrations WHERE name LIKE '%0006%' OR name LIKE '%0007%'`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatalf("migrating: %v", err)
+	}
+	defer s.Close()
+	var n, empty int
+	s.r.QueryRow(`SELECT count(*), sum(length(raw) = 0) FROM messages`).Scan(&n, &empty)
+	if n != 6 || empty != 0 {
+		t.Errorf("after migrating: %d messages, %d without raw", n, empty)
+	}
+	if _, err := s.ProcessPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ListSeries(context.Background(), SeriesFilter{Query: "s:writepage"}); len(got) != 2 {
+		t.Errorf("old mail not searchable: %d series", len(got))
+	}
+}
+
+// The queue stops promptly when its context ends (SIGTERM) while checks
+// run, and leaves the messages it did not finish pending for next time.
+func TestQueueStopsPromptly(t *testing.T) {
+	started := make(chan struct{}, 16)
+	var block atomic.Bool // checks hang until the test ends them
+	block.Store(true)
+	s, _ := openTest(t, Options{CheckBudget: time.Hour,
+		Checker: func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
+			if !block.Load() {
+				return nil, nil
+			}
+			select {
+			case started <- struct{}{}:
+			default:
+			}
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}})
+	for _, raw := range splitTestdata(t, "shadowfs-v1-v2.mbox") {
+		if _, _, err := s.Accept(context.Background(), raw, "webhook"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := s.ProcessPending(ctx); done <- err }()
+	<-started
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("ProcessPending after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the queue did not stop after cancel")
+	}
+	if q, _ := s.QueueStatus(context.Background()); q.Pending+q.Done != 6 || q.Pending == 0 {
+		t.Errorf("after the stop: %+v; want the unfinished ones pending", q)
+	}
+	block.Store(false)
+	if n, err := s.ProcessPending(context.Background()); err != nil || n == 0 {
+		t.Errorf("next run: %d, %v", n, err)
+	}
+	if q, _ := s.QueueStatus(context.Background()); q.Pending != 0 || q.Done != 6 {
+		t.Errorf("after the next run: %+v", q)
+	}
+}
+
+// A list is several epochs (git/0.git, git/1.git, …): a new epoch is read
+// after the old ones. A message that reaches two lists (a cross-post, read
+// from two archives) belongs to both, and so does its series.
+func TestPublicInboxEpochsAndCrossPosts(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	msgs := splitTestdata(t, "shadowfs-v1-v2.mbox")
+	epoch := func(inbox string, n int, raws [][]byte) {
+		work := t.TempDir()
+		gitIn(t, work, "init", "-q")
+		for i, raw := range raws {
+			os.WriteFile(filepath.Join(work, "m"), raw, 0o644)
+			gitIn(t, work, "add", "m")
+			gitIn(t, work, "commit", "-q", "-m", fmt.Sprint(i))
+		}
+		gitIn(t, work, "clone", "-q", "--mirror", work, filepath.Join(inbox, "git", fmt.Sprintf("%d.git", n)))
+	}
+	root := t.TempDir()
+	fsdevel, mm := filepath.Join(root, "fsdevel"), filepath.Join(root, "mm")
+	epoch(fsdevel, 0, msgs[:3])
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	if st, err := s.IngestPublicInbox(ctx, fsdevel, "", nil); err != nil || st.New != 3 {
+		t.Fatalf("epoch 0: %+v, %v", st, err)
+	}
+	epoch(fsdevel, 1, msgs[3:])
+	if st, err := s.IngestPublicInbox(ctx, fsdevel, "", nil); err != nil || st.Messages != 3 || st.New != 3 {
+		t.Fatalf("epoch 1 added: %+v, %v; want its 3 messages only", st, err)
+	}
+	// The v2 series cross-posted to mm.
+	epoch(mm, 0, msgs[2:5])
+	if st, err := s.IngestPublicInbox(ctx, mm, "", nil); err != nil || st.Duplicates != 3 || st.New != 0 {
+		t.Fatalf("cross-posts: %+v, %v", st, err)
+	}
+	fs, _ := s.ListSeries(ctx, SeriesFilter{List: "fsdevel"})
+	mmList, _ := s.ListSeries(ctx, SeriesFilter{List: "mm"})
+	if len(fs) != 2 || len(mmList) != 1 || mmList[0].Version != 2 || strings.Join(mmList[0].Lists, " ") != "fsdevel mm" {
+		t.Errorf("fsdevel %+v\nmm %+v", fs, mmList)
+	}
+	if hits, _ := s.Search(ctx, "writepage", "mm", 10); len(hits) != 2 {
+		t.Errorf("search in mm: %+v, want the two v2 messages with writepage", hits)
+	}
+	eps, _ := s.InboxEpochs(ctx)
+	if len(eps) != 3 {
+		t.Errorf("epochs: %+v", eps)
+	}
+}
