@@ -111,6 +111,9 @@ func (fi *fnInfo) explore(s0 state) {
 	work := []workItem{{0, s0}}
 	steps := 0
 	for len(work) > 0 && steps < maxSteps {
+		if steps&1023 == 1023 && fi.u.cancelled() {
+			return
+		}
 		it := work[len(work)-1]
 		work = work[:len(work)-1]
 		if seen[it.n] == nil {

@@ -1,9 +1,12 @@
 package checks
 
+import "context"
+
 // unitInfo is a unit prepared for the rules: tokens, functions, the
 // writepage registrations and the era.
 type unitInfo struct {
 	*unit
+	ctx        context.Context // nil: never cancelled
 	toks       []token
 	funcs      []*fnInfo
 	byName     map[string]*fnInfo
@@ -62,6 +65,11 @@ func (ui *unitInfo) scanRegistrations() {
 			ui.syncPage[t[i+3].text] = true
 		}
 	}
+}
+
+// cancelled reports whether the run's context is done.
+func (ui *unitInfo) cancelled() bool {
+	return ui.ctx != nil && ui.ctx.Err() != nil
 }
 
 // changed reports whether a line is added or follows a deletion.
