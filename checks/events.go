@@ -160,7 +160,7 @@ var argEvents = func() map[string]argEvent {
 
 // copyCalls hand the page's data to another page or file.
 var copyCalls = map[string]bool{"copy_highpage": true, "folio_copy": true, "copy_page": true, "memcpy": true,
-	"memcpy_page": true, "memcpy_from_file_folio": true, "memcpy_from_folio": true, "memcpy_from_page": true,
+	"memcpy_page": true, "memcpy_to_page": true, "memcpy_to_folio": true, "memcpy_from_file_folio": true, "memcpy_from_folio": true, "memcpy_from_page": true,
 	"kernel_write": true, "__kernel_write": true, "vfs_iter_write": true, "vfs_write": true}
 
 // callEvents appends the events of one call.

@@ -19,8 +19,9 @@ type srcLine struct {
 
 // A unit is the post-image of one file, as far as the input shows it.
 type unit struct {
-	path  string
-	lines []srcLine
+	path   string
+	lines  []srcLine
+	pasted bool // code pasted in a mail: path names the mail, not a source file
 }
 
 // parseDiff reads a unified or git diff, possibly embedded in a mail, and
@@ -145,7 +146,7 @@ func codeUnit(path, body string) *unit {
 			quoted++
 		}
 	}
-	u := &unit{path: path, lines: make([]srcLine, len(raw))}
+	u := &unit{path: path, lines: make([]srcLine, len(raw)), pasted: true}
 	inComment := false
 	for i, l := range raw {
 		text := l
