@@ -43,6 +43,11 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 			return s, true
 		}
 	}
+	if name, eq, ok := errPtrCompare(toks); ok {
+		// PTR_ERR(folio) == -ENOENT, folio == ERR_PTR(-ENOMEM): where the
+		// comparison holds, the lookup failed and nothing is owed.
+		return fi.nullTest(s, name, eq == truth), true
+	}
 	if hasIdent(toks, "for_reclaim") && truth && !toks[0].is("!") {
 		s.reclaim = true
 	}
@@ -259,4 +264,49 @@ func errName(s string) bool {
 		return true
 	}
 	return false
+}
+
+// errPtrCompare recognises "PTR_ERR(x) == -ECODE" and "x == ERR_PTR(...)"
+// (either side, == or !=): it returns x and whether the operator is ==.
+func errPtrCompare(toks []token) (name string, eq bool, ok bool) {
+	var op int = -1
+	depth := 0
+	for k, t := range toks {
+		switch {
+		case t.is("(") || t.is("["):
+			depth++
+		case t.is(")") || t.is("]"):
+			depth--
+		case depth == 0 && (t.is("==") || t.is("!=")):
+			if op >= 0 {
+				return "", false, false
+			}
+			op = k
+		}
+	}
+	if op < 1 || op+1 >= len(toks) {
+		return "", false, false
+	}
+	eq = toks[op].is("==")
+	a, b := stripParens(toks[:op]), stripParens(toks[op+1:])
+	for i := 0; i < 2; i++ {
+		// PTR_ERR(x) against a negative error code
+		if len(a) >= 4 && a[0].is("PTR_ERR") && a[1].is("(") && a[len(a)-1].is(")") && negErrCode(b) {
+			if n := argVar(a[2 : len(a)-1]); n != "" {
+				return n, eq, true
+			}
+		}
+		// x against ERR_PTR(...)
+		if n := argVar(a); n != "" && len(b) >= 3 && b[0].is("ERR_PTR") && b[1].is("(") {
+			return n, eq, true
+		}
+		a, b = b, a
+	}
+	return "", false, false
+}
+
+// negErrCode reports whether toks is "-EXXX" (or a parenthesised one).
+func negErrCode(toks []token) bool {
+	toks = stripParens(toks)
+	return len(toks) == 2 && toks[0].is("-") && toks[1].kind == tIdent && strings.HasPrefix(toks[1].text, "E")
 }
