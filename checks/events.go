@@ -25,6 +25,9 @@ const (
 	evLockUnknown                   // a helper got the page and the wbc: it may have unlocked it
 	evMapErr                        // mapping_set_error(): the error reaches fsync
 	evCopy                          // data copied to another page (stacking filesystems)
+	evHelperUnlock                  // a helper whose summary unlocks v on every path
+	evHelperPut                     // a helper whose summary drops v's reference on every path
+	evPassed                        // an unknown callee got v and, by its name, leaves it alone
 )
 
 // Value bits of a tracked result variable.
@@ -72,8 +75,9 @@ func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []even
 		}
 	}
 	if c, whole := wholeCall(rhs); whole {
-		if v, ok := fi.varIdx[lv]; ok && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]) {
-			locked := lockedLookups[c.name] || flagLookups[c.name] && hasIdentPrefix(rhs, "FGP_LOCK")
+		if v, ok := fi.varIdx[lv]; ok && fi.isLookup(c) {
+			locked := lockedLookups[c.name] || flagLookups[c.name] && hasIdentPrefix(rhs, "FGP_LOCK") ||
+				fi.u.retSummary(c.name) == retLocked
 			return append(evs, event{kind: evLookup, v: v, val: -1, locked: locked, line: line, name: c.name})
 		}
 		if val, ok := fi.valIdx[lv]; ok && len(c.args) > 0 && isWritepageCall(fi, c) {
@@ -191,7 +195,7 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return ev(evPut, arg(0))
 	case isWritepageCall(fi, c):
 		return ev(evWritepage, arg(0))
-	case transferCalls[n]:
+	case transferCalls[n] || readTransferCalls[n] && fi.readFolio:
 		for i := range c.args {
 			evs = ev(evTransfer, arg(i))
 		}
@@ -244,14 +248,23 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 			evs = fi.opaqueArg(evs, a, c)
 			continue
 		}
-		if sum, ok := fi.u.summary(c.name, i); ok {
-			switch sum {
-			case sumKeeps:
-				evs = append(evs, event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
-			case sumUnlocks:
-				evs = append(evs, event{kind: evTransfer, v: v, val: -1, line: c.line, name: c.name})
-			case sumMixed:
-				evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})
+		if ps, ok := fi.u.summary(c.name, i); ok {
+			ev := func(k evKind) { evs = append(evs, event{kind: k, v: v, val: -1, line: c.line, name: c.name}) }
+			switch ps.unlock {
+			case effNone:
+				ev(evWBMaybe)
+				if ps.wbStart {
+					ev(evWBStart)
+				}
+			case effAll:
+				ev(evHelperUnlock)
+			case effMay:
+				ev(evTransfer)
+			default:
+				ev(evHavoc)
+			}
+			if ps.put == effAll {
+				ev(evHelperPut)
 			}
 			continue
 		}
@@ -259,7 +272,9 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 			if passesWbc {
 				evs = append(evs, event{kind: evLockUnknown, v: v, val: -1, line: c.line, name: c.name},
 					event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
+				continue
 			}
+			evs = append(evs, event{kind: evPassed, v: v, val: -1, line: c.line, name: c.name})
 			continue
 		}
 		evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})

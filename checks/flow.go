@@ -36,6 +36,9 @@ type vst struct {
 	assumed        bool  // locked by assumption across unknown code
 	relBranch      bool  // a branch or jump was taken since the reference was dropped
 	lline, rline   int32 // line of the lookup/lock/writepage; of the release
+	uline          int32  // 1 + line of the last unlock, 0 for none
+	uby, rby       string // the helper that unlocked / dropped the reference, if one did
+	passed         string // an unknown callee that got the page since its last lock or unlock
 }
 
 // state is one abstract path state; it is comparable so that states can be
@@ -93,6 +96,9 @@ func (fi *fnInfo) entryState() state {
 		o := &s.v[fi.own]
 		if fi.f.startKnown {
 			o.lock, o.wb = lkLocked, wbNone
+			if fi.summary {
+				o.ref = rfHeld // the caller's reference: does the helper drop it?
+			}
 		} else {
 			// Unknown code precedes the fragment: assume the page is
 			// still locked, but report only where the visible code

@@ -20,6 +20,7 @@ type fnInfo struct {
 	g           *cfg
 	wp          bool // a ->writepage-like function (rules.md §0.1)
 	wpWeak      bool // only the name says so: report one level lower
+	readFolio   bool // a ->read_folio/->readpage: the own folio must be unlocked or read
 	excluded    bool // *_locked, completion handlers
 	own         int8 // the own page variable, or -1
 	wbcName     string
@@ -35,7 +36,10 @@ type fnInfo struct {
 	pinned      [maxVars]bool     // looked up in a loop that keeps the references
 	iterVars    [maxVars]bool     // writeback_iter folios: per-folio writepage contract
 	derived     map[string][]int8 // local -> tracked variables its value was computed from
-	summary     bool
+	summary     bool  // a summary analysis of a helper (see summary.go)
+	retMode     bool  // ... of what it returns
+	sumExits    uint8 // exit classes seen (ex*)
+	sumRets     uint8 // return classes seen (rt*)
 	unlockReach map[int32]bool // per gap node: an own-page unlock is reachable              // analysing a helper for its caller: record every exit
 }
 
@@ -53,15 +57,19 @@ func newFnInfo(u *unitInfo, f *function) *fnInfo {
 		fi.wbcName = w.name
 	}
 	fi.classify()
+	return fi
+}
+
+// prepare finds the tracked variables and builds the graph.
+func (fi *fnInfo) prepare() {
 	fi.collectVars()
-	fi.g = buildCFG(fi.body, f.closeLine, f.endKnown)
+	fi.g = buildCFG(fi.body, fi.f.closeLine, fi.f.endKnown)
 	for i := range fi.g.nodes {
 		n := &fi.g.nodes[i]
 		if n.kind == nCond && n.loop {
 			n.iter = fi.iterVar(n.toks)
 		}
 	}
-	return fi
 }
 
 // prepareEvents computes every node's events; it runs once all functions
@@ -79,6 +87,11 @@ func (fi *fnInfo) prepareEvents() {
 func (fi *fnInfo) classify() {
 	f := fi.f
 	fi.excluded = excludedNameRe.MatchString(f.name) || strings.Contains(f.name, "writepages")
+	if fi.u.readFolio[f.name] && !fi.excluded && len(f.params) == 2 && pageType(f.params[1].typ) {
+		fi.readFolio = true
+		fi.own = fi.addVar(f.params[1].name)
+		return
+	}
 	var pg *param
 	if len(f.params) > 0 && pageType(f.params[0].typ) {
 		pg = &f.params[0]
@@ -196,7 +209,7 @@ func (fi *fnInfo) collectPinned() {
 				for _, d := range splitTopCommas(part) {
 					if lhs, rhs, ok := assignment(d); ok && lhsVar(lhs) == name {
 						c, whole := wholeCall(rhs)
-						looked = looked || whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name])
+						looked = looked || whole && fi.isLookup(c)
 					}
 				}
 				for _, c := range findCalls(part) {
@@ -244,7 +257,7 @@ func (fi *fnInfo) collectReleases() {
 					continue
 				}
 				lv := lhsVar(lhs)
-				if c, whole := wholeCall(rhs); whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]) {
+				if c, whole := wholeCall(rhs); whole && fi.isLookup(c) {
 					if v, ok := fi.varIdx[lv]; ok {
 						fi.lookups[v]++
 					}
@@ -283,7 +296,7 @@ func (fi *fnInfo) collectFrom(toks []token) {
 		lv := lhsVar(lhs)
 		c, whole := wholeCall(rhs)
 		switch {
-		case whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]):
+		case whole && fi.isLookup(c):
 			fi.addVar(lv)
 		case whole && isWritepageCall(fi, c):
 			fi.addVal(lv)

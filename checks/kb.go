@@ -21,7 +21,7 @@ var refLookups = map[string]bool{"find_get_page": true, "find_get_page_flags": t
 var errPtrLookups = map[string]bool{"read_mapping_page": true, "read_cache_page": true,
 	"read_mapping_folio": true, "read_cache_folio": true}
 
-var unlockCalls = map[string]bool{"unlock_page": true, "folio_unlock": true}
+var unlockCalls = map[string]bool{"unlock_page": true, "folio_unlock": true, "folio_end_read": true}
 var lockCalls = map[string]bool{"lock_page": true, "folio_lock": true}
 var putCalls = map[string]bool{"put_page": true, "page_cache_release": true, "folio_put": true,
 	"folio_put_refs": true, "ext2_put_page": true, "ufs_put_page": true, "put_and_unmap_page": true}

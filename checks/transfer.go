@@ -21,6 +21,9 @@ const (
 	obExitOther                          // own page not locked at an exit (helper summaries)
 	obCleanDropped                       // success returned with the page neither written nor redirtied
 	obErrDropped                         // an error seen on the path, 0 returned, nothing recorded
+	obUnlockTwice                        // unlock of a page this function (or a helper) already unlocked
+	obPutTwice                           // put after a helper already dropped the reference
+	obReadExitLocked                     // ->read_folio returns with the folio locked and no read in flight
 )
 
 // An obs is one observation, anchored on a line index of the unit.
@@ -35,6 +38,7 @@ type obs struct {
 	direct   bool // reached a return without a goto
 	reclaim  bool
 	unlocked bool
+	name     string // the helper (or unknown callee) the finding rests on
 }
 
 // observe records an observation once; touched paths win.
@@ -98,10 +102,18 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 		if e.locked {
 			v.lock = lkLocked
 		}
-	case evUnlock:
+	case evUnlock, evHelperUnlock:
 		fi.unlock(s, v, e)
+	case evHelperPut:
+		if v.ref == rfReleased {
+			fi.observe(obs{kind: obPutTwice, v: e.v, line: e.line, rel: v.rline, touched: s.touched, name: v.rby})
+		}
+		fi.put(s, v, e)
+		v.rby = e.name
+	case evPassed:
+		v.passed = e.name
 	case evLock:
-		v.lock, v.lline, v.dep = lkLocked, e.line, -1
+		v.lock, v.lline, v.dep, v.passed = lkLocked, e.line, -1, ""
 	case evPut:
 		fi.put(s, v, e)
 	case evGet:
@@ -158,8 +170,27 @@ func (fi *fnInfo) unlock(s *state, v *vst, e event) {
 		fi.observe(obs{kind: obDoubleUnlock, v: e.v, line: e.line, rel: v.lline, touched: s.touched})
 	case v.lock == lkLocked && v.ref == rfReleased:
 		fi.observe(obs{kind: obUnlockAfterPut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
+	case v.lock == lkUnlocked && v.uline > 0 && v.passed == "" && (e.kind == evHelperUnlock || v.uby != ""):
+		// unlocked on this path already, and nothing that might relock
+		// it ran in between: the second unlock hits an unlocked page
+		// (or one somebody else locked). Reported when a same-file
+		// helper's summary is one of the two unlocks: two open-coded
+		// unlocks in a row are left to the eye of the reviewer, because
+		// paths the analysis cannot correlate make them noisy.
+		name := v.uby
+		if e.kind == evHelperUnlock {
+			name = e.name
+		}
+		fi.observe(obs{kind: obUnlockTwice, v: e.v, line: e.line, rel: v.uline - 1, touched: s.touched, name: name})
 	}
-	v.lock, v.byWP, v.dep = lkUnlocked, false, -1
+	v.lock, v.byWP, v.dep, v.passed = lkUnlocked, false, -1, ""
+	v.uline, v.uby = e.line+1, ""
+	if e.kind == evHelperUnlock {
+		v.uby = e.name
+		if v.wb == wbNone {
+			v.wb = wbUnknown // the helper may have written it
+		}
+	}
 }
 
 // put applies put_page(v); a second put after a branch, of a page looked
@@ -167,10 +198,14 @@ func (fi *fnInfo) unlock(s *state, v *vst, e event) {
 func (fi *fnInfo) put(s *state, v *vst, e event) {
 	switch v.ref {
 	case rfHeld:
-		v.ref, v.rline, v.relBranch = rfReleased, e.line, false
+		v.ref, v.rline, v.relBranch, v.rby = rfReleased, e.line, false, ""
 	case rfHeld2:
 		v.ref = rfHeld
 	case rfReleased:
+		if v.rby != "" && e.kind == evPut {
+			fi.observe(obs{kind: obPutTwice, v: e.v, line: e.line, rel: v.rline, touched: s.touched, name: v.rby})
+			return
+		}
 		if fi.lookups[e.v] == 1 && v.relBranch {
 			fi.observe(obs{kind: obDoublePut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
 		}
@@ -186,6 +221,10 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 	isAct := len(ret) == 1 && ret[0].text == "AOP_WRITEPAGE_ACTIVATE"
 	if val, ok := fi.valIdx[retVar]; ok && s.val[val] == vAct {
 		isAct = true
+	}
+	if fi.summary {
+		fi.sumExit(n, s, isAct)
+		return
 	}
 	handedOut := map[int8]bool{}
 	if v, ok := fi.varIdx[retVar]; ok && n.kind == nReturn {
@@ -250,6 +289,13 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 
 // ownExit checks the own page of a writepage function at an exit.
 func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
+	if fi.readFolio {
+		if v.lock != lkLocked || v.async || v.assumed && !fi.ownUnlockAfter(s.lastGap) {
+			return
+		}
+		fi.observe(obs{kind: obReadExitLocked, v: fi.own, line: anchor, rel: n.line, touched: s.touched, name: v.passed})
+		return
+	}
 	if isAct {
 		fi.observe(obs{kind: obActReturn, v: fi.own, line: n.line, touched: s.touched, reclaim: s.reclaim,
 			unlocked: v.lock == lkUnlocked})
@@ -263,9 +309,6 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		return // the unknown code may have unlocked it: nothing visible says otherwise
 	}
 	if v.lock != lkLocked {
-		if fi.summary {
-			fi.observe(obs{kind: obExitOther, v: fi.own, line: n.line})
-		}
 		return
 	}
 	k := obExitLocked
