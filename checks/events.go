@@ -6,28 +6,28 @@ import "strings"
 type evKind uint8
 
 const (
-	evLookup      evKind = iota + 1 // v = lookup(...)
-	evUnlock                        // unlock_page(v)
-	evLock                          // lock_page(v)
-	evPut                           // put_page(v)
-	evGet                           // get_page(v)
-	evWritepage                     // val = ->writepage(v, ...): unlocked unless ACTIVATE
-	evTransfer                      // a callee takes v's lock (and unlocks it)
-	evWBStart                       // set_page_writeback(v)
-	evWBEnd                         // end_page_writeback(v)
-	evRedirty                       // redirty_page_for_writepage(wbc, v)
-	evSubmit                        // I/O submitted: completion may unlock/end
-	evHavoc                         // an unknown callee got v: anything may happen
-	evEscape                        // v is handed out (stored, returned through *pagep)
-	evForget                        // v is reassigned
-	evSetVal                        // val = constant or unknown
-	evWBMaybe                       // a helper got the page: it may have started writeback
-	evLockUnknown                   // a helper got the page and the wbc: it may have unlocked it
-	evMapErr                        // mapping_set_error(): the error reaches fsync
-	evCopy                          // data copied to another page (stacking filesystems)
-	evHelperUnlock                  // a helper whose summary unlocks v on every path
-	evHelperPut                     // a helper whose summary drops v's reference on every path
-	evPassed                        // an unknown callee got v and, by its name, leaves it alone
+	evLookup       evKind = iota + 1 // v = lookup(...)
+	evUnlock                         // unlock_page(v)
+	evLock                           // lock_page(v)
+	evPut                            // put_page(v)
+	evGet                            // get_page(v)
+	evWritepage                      // val = ->writepage(v, ...): unlocked unless ACTIVATE
+	evTransfer                       // a callee takes v's lock (and unlocks it)
+	evWBStart                        // set_page_writeback(v)
+	evWBEnd                          // end_page_writeback(v)
+	evRedirty                        // redirty_page_for_writepage(wbc, v)
+	evSubmit                         // I/O submitted: completion may unlock/end
+	evHavoc                          // an unknown callee got v: anything may happen
+	evEscape                         // v is handed out (stored, returned through *pagep)
+	evForget                         // v is reassigned
+	evSetVal                         // val = constant or unknown
+	evWBMaybe                        // a helper got the page: it may have started writeback
+	evLockUnknown                    // a helper got the page and the wbc: it may have unlocked it
+	evMapErr                         // mapping_set_error(): the error reaches fsync
+	evCopy                           // data copied to another page (stacking filesystems)
+	evHelperUnlock                   // a helper whose summary unlocks v on every path
+	evHelperPut                      // a helper whose summary drops v's reference on every path
+	evPassed                         // an unknown callee got v and, by its name, leaves it alone
 )
 
 // Value bits of a tracked result variable.

@@ -30,12 +30,12 @@ type vst struct {
 	dep            int8  // value variable an lkActDep lock depends on, or -1
 	depBits        uint8 // possible results of that writepage
 	redirty, async bool
-	byWP           bool  // unlocked by a lower writepage
-	escaped        bool  // handed out: the caller owns what is left
-	owned          bool  // obligations come from a lookup in this function
-	assumed        bool  // locked by assumption across unknown code
-	relBranch      bool  // a branch or jump was taken since the reference was dropped
-	lline, rline   int32 // line of the lookup/lock/writepage; of the release
+	byWP           bool   // unlocked by a lower writepage
+	escaped        bool   // handed out: the caller owns what is left
+	owned          bool   // obligations come from a lookup in this function
+	assumed        bool   // locked by assumption across unknown code
+	relBranch      bool   // a branch or jump was taken since the reference was dropped
+	lline, rline   int32  // line of the lookup/lock/writepage; of the release
 	uline          int32  // 1 + line of the last unlock, 0 for none
 	uby, rby       string // the helper that unlocked / dropped the reference, if one did
 	passed         string // an unknown callee that got the page since its last lock or unlock
