@@ -28,6 +28,7 @@ const (
 	evHelperUnlock                   // a helper whose summary unlocks v on every path
 	evHelperPut                      // a helper whose summary drops v's reference on every path
 	evPassed                         // an unknown callee got v and, by its name, leaves it alone
+	evConst                          // tracked constant variable val set to name ("" unknown)
 )
 
 // Value bits of a tracked result variable.
@@ -63,7 +64,7 @@ func (fi *fnInfo) computeEvents(toks []token) []event {
 			evs = fi.assignEvents(evs, lhs, rhs, part[0].line)
 		}
 	}
-	return evs
+	return fi.constEvents(evs, toks)
 }
 
 // assignEvents appends the events of "lhs = rhs".

@@ -46,15 +46,16 @@ type vst struct {
 type state struct {
 	v       [maxVars]vst
 	val     [maxVals]uint8
-	via     int32  // 1 + line of the last goto/break taken, 0 for none
-	touched bool   // the path crosses a changed line
-	reclaim bool   // a wbc->for_reclaim test was true on the path
-	eof     bool   // a size/truncation test was passed (beyond-EOF pages may be dropped)
-	mapErr  bool   // mapping_set_error() was called
-	copied  bool   // data was copied to another page
-	lastGap int32  // node of the last unknown code on the path (0: the entry)
-	zero    string // an untracked variable a branch showed to be 0 (if (ret) ... else)
-	failed  string // an error variable a branch showed to be nonzero (if (err) ...)
+	via     int32             // 1 + line of the last goto/break taken, 0 for none
+	touched bool              // the path crosses a changed line
+	reclaim bool              // a wbc->for_reclaim test was true on the path
+	eof     bool              // a size/truncation test was passed (beyond-EOF pages may be dropped)
+	mapErr  bool              // mapping_set_error() was called
+	copied  bool              // data was copied to another page
+	lastGap int32             // node of the last unknown code on the path (0: the entry)
+	zero    string            // an untracked variable a branch showed to be 0 (if (ret) ... else)
+	failed  string            // an error variable a branch showed to be nonzero (if (err) ...)
+	kv      [maxConsts]string // values of the tracked constant variables ("" unknown)
 }
 
 // Flow limits: states per node and total steps per function.
@@ -160,6 +161,9 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 		}
 		s = fi.apply(s, n.evs)
 		for b, x := range n.succ {
+			if ok, _ := fi.refineConst(s, stripParens(n.toks), b == 0); !ok {
+				continue // the path's own constants rule this branch out
+			}
 			if s2, ok := fi.refine(s, n.toks, b == 0); ok {
 				work = append(work, workItem{x, s2})
 			}

@@ -38,9 +38,11 @@ type fnInfo struct {
 	derived     map[string][]int8 // local -> tracked variables its value was computed from
 	summary     bool              // a summary analysis of a helper (see summary.go)
 	retMode     bool              // ... of what it returns
-	sumExits    uint8             // exit classes seen (ex*)
-	sumRets     uint8             // return classes seen (rt*)
-	unlockReach map[int32]bool    // per gap node: an own-page unlock is reachable              // analysing a helper for its caller: record every exit
+	constVars   []string
+	constIdx    map[string]int8
+	sumExits    uint8          // exit classes seen (ex*)
+	sumRets     uint8          // return classes seen (rt*)
+	unlockReach map[int32]bool // per gap node: an own-page unlock is reachable              // analysing a helper for its caller: record every exit
 }
 
 // wpNameRe is the weak name heuristic of rules.md §0.1 #6.
@@ -186,6 +188,7 @@ func (fi *fnInfo) collectVars() {
 	fi.collectAliases()
 	fi.collectReleases()
 	fi.collectPinned()
+	fi.collectConsts()
 }
 
 // Release kinds recorded per variable.

@@ -49,7 +49,7 @@ var redirtyCalls = map[string]int{"redirty_page_for_writepage": 1, "folio_redirt
 var benignPrefixes = []string{"Page", "SetPage", "ClearPage", "TestSetPage", "TestClearPage", "__SetPage",
 	"__ClearPage", "folio_test_", "folio_set_", "folio_clear_", "kmap", "kunmap", "memcpy", "memset",
 	"memmove", "zero_user", "folio_zero", "flush_dcache", "trace_", "pr_", "WARN", "BUG_ON", "VM_BUG_ON",
-	"VM_WARN", "page_offset", "folio_pos", "folio_size", "folio_nr_pages", "folio_order", "page_address",
+	"VM_WARN", "page_offset", "page_file_offset", "page_file_mapping", "folio_pos", "folio_size", "folio_nr_pages", "folio_order", "page_address",
 	"folio_address", "wait_on_page", "folio_wait", "copy_highpage", "copy_page", "memcpy_", "inc_", "dec_",
 	"page_has_", "folio_buffers", "page_mapping", "folio_mapping", "mapping_set_error", "printk",
 	"clear_page_dirty_for_io", "folio_clear_dirty_for_io", "page_index", "folio_index", "page_to_",

@@ -76,6 +76,10 @@ func (fi *fnInfo) apply(s state, evs []event) state {
 			s.copied = true
 			continue
 		}
+		if e.kind == evConst {
+			s.kv[e.val] = e.name
+			continue
+		}
 		if e.kind == evSetVal {
 			for i := range s.v {
 				if s.v[i].dep == e.val {
