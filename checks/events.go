@@ -29,6 +29,7 @@ const (
 	evHelperPut                      // a helper whose summary drops v's reference on every path
 	evPassed                         // an unknown callee got v and, by its name, leaves it alone
 	evConst                          // tracked constant variable val set to name ("" unknown)
+	evDiscard                        // ClearPageUptodate(v): the data is dropped on purpose
 )
 
 // Value bits of a tracked result variable.
@@ -185,6 +186,9 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return append(evs, event{kind: k, v: v, val: -1, line: c.line, name: c.name})
 	}
 	n := c.name
+	if (n == "ClearPageUptodate" || n == "folio_clear_uptodate") && arg(0) >= 0 && arg(0) == fi.own {
+		return ev(evDiscard, arg(0))
+	}
 	if a, ok := argEvents[n]; ok {
 		return ev(a.kind, arg(a.arg))
 	}

@@ -56,6 +56,7 @@ type state struct {
 	zero    string            // an untracked variable a branch showed to be 0 (if (ret) ... else)
 	failed  string            // an error variable a branch showed to be nonzero (if (err) ...)
 	kv      [maxConsts]string // values of the tracked constant variables ("" unknown)
+	discard bool              // the own page was marked not uptodate: dropped on purpose
 }
 
 // Flow limits: states per node and total steps per function.

@@ -21,6 +21,7 @@ type fnInfo struct {
 	wp          bool // a ->writepage-like function (rules.md §0.1)
 	wpWeak      bool // only the name says so: report one level lower
 	readFolio   bool // a ->read_folio/->readpage: the own folio must be unlocked or read
+	writer      bool // a per-folio writer known by what it does: it starts writeback on its page parameter
 	excluded    bool // *_locked, completion handlers
 	own         int8 // the own page variable, or -1
 	wbcName     string
@@ -98,9 +99,11 @@ func (fi *fnInfo) classify() {
 	if len(f.params) > 0 && pageType(f.params[0].typ) {
 		pg = &f.params[0]
 	}
-	switch {
-	case pg == nil || fi.excluded:
+	if pg == nil || fi.excluded {
+		fi.classifyWriter()
 		return
+	}
+	switch {
 	case fi.u.registered[f.name]:
 		fi.wp = true
 	case len(f.params) == 2 && strings.Contains(f.params[1].typ, "writeback_control") && strings.Contains(pg.typ, "page"):
@@ -113,6 +116,34 @@ func (fi *fnInfo) classify() {
 	}
 	if fi.wp && pg.name != "" {
 		fi.own = fi.addVar(pg.name)
+		return
+	}
+	fi.classifyWriter()
+}
+
+// classifyWriter recognises a per-folio writer by what it does, whatever
+// its parameter order ((io, folio, len) as well as (folio, wbc)): it starts
+// writeback on one of its page/folio parameters. Its page stays locked
+// for its caller, so only the writer's own duties apply (R07, R08).
+func (fi *fnInfo) classifyWriter() {
+	if fi.excluded || !fi.f.startKnown {
+		return
+	}
+	for _, c := range findCalls(fi.f.body) {
+		if !wbStartCalls[c.name] || len(c.args) == 0 {
+			continue
+		}
+		name := argVar(c.args[0])
+		for _, pr := range fi.f.params {
+			if pr.name == name && name != "" && pageType(pr.typ) {
+				fi.writer = true
+				fi.own = fi.addVar(name)
+				if fi.wbcName == "" {
+					fi.wbcName = localOfType(fi.f.body, "writeback_control")
+				}
+				return
+			}
+		}
 	}
 }
 
@@ -437,4 +468,15 @@ func (fi *fnInfo) pageOutParam() bool {
 		}
 	}
 	return false
+}
+
+// localOfType returns the name of the first local declared with a type
+// that names typ ("struct writeback_control *wbc = io->io_wbc;"), or "".
+func localOfType(body []token, typ string) string {
+	for i := 0; i+3 < len(body); i++ {
+		if body[i].is(typ) && body[i+1].is("*") && body[i+2].kind == tIdent && (body[i+3].is("=") || body[i+3].is(";")) {
+			return body[i+2].text
+		}
+	}
+	return ""
 }

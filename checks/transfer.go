@@ -76,6 +76,10 @@ func (fi *fnInfo) apply(s state, evs []event) state {
 			s.copied = true
 			continue
 		}
+		if e.kind == evDiscard {
+			s.discard = true
+			continue
+		}
 		if e.kind == evConst {
 			s.kv[e.val] = e.name
 			continue
@@ -293,6 +297,13 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 
 // ownExit checks the own page of a writepage function at an exit.
 func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
+	if fi.writer {
+		if fi.wbcName != "" && !s.discard && !v.redirty && v.wb == wbNone && !s.eof && !s.mapErr && len(n.toks) == 1 && n.toks[0].text == "0" &&
+			n.kind == nReturn && (v.lock == lkLocked || v.lock == lkUnlocked) {
+			fi.observe(obs{kind: obCleanDropped, v: fi.own, line: n.line, touched: s.touched, reclaim: s.copied})
+		}
+		return
+	}
 	if fi.readFolio {
 		if v.lock != lkLocked || v.async || v.assumed && !fi.ownUnlockAfter(s.lastGap) {
 			return
