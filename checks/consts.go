@@ -1,6 +1,9 @@
 package checks
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // Constant flags and status codes: "int ret = -EAGAIN; if (inline) ret =
 // read_inline(); if (ret == -EAGAIN) return read_blocks();" and "unlock = 0;
@@ -34,6 +37,7 @@ func (fi *fnInfo) collectConsts() {
 		}
 	})
 	tested := map[string]bool{}
+	bare := map[string]int{} // "if (x)" / "if (!x)" tests of each identifier
 	walkStmts(fi.body, func(s *stmt) {
 		if s.kind == sIf || s.kind == sWhile || s.kind == sDo || s.kind == sFor {
 			for _, t := range s.toks {
@@ -41,8 +45,23 @@ func (fi *fnInfo) collectConsts() {
 					tested[t.text] = true
 				}
 			}
+			if c := stripParens(s.toks); len(c) == 1 && c[0].kind == tIdent {
+				bare[c[0].text]++
+			} else if len(c) == 2 && c[0].is("!") && c[1].kind == tIdent {
+				bare[c[1].text]++
+			}
 		}
 	})
+	// A flag tested twice and never written in the body ("if (atomic)
+	// spin_lock(); else folio_lock(); ... if (atomic) spin_unlock(); else
+	// folio_unlock();") keeps the outcome of its first test.
+	for _, name := range sortedKeys(bare) {
+		if bare[name] >= 2 && !assigned[name] && !fi.writes(name) {
+			assigned[name] = true
+			tested[name] = true
+			order = append(order, name)
+		}
+	}
 	fi.constIdx = map[string]int8{}
 	for _, name := range order {
 		if !tested[name] || len(fi.constVars) >= maxConsts {
@@ -111,12 +130,11 @@ func (fi *fnInfo) constEvents(evs []event, toks []token) []event {
 	return evs
 }
 
-// refineConst decides a condition on a tracked constant: ok is false when
-// the path contradicts it; known is false when the condition is not about
-// a known constant.
-func (fi *fnInfo) refineConst(s state, toks []token, truth bool) (feasible, known bool) {
+// refineConst narrows by a condition on a tracked constant: ok is false
+// when the path contradicts it. An unknown flag takes the branch's outcome.
+func (fi *fnInfo) refineConst(s state, toks []token, truth bool) (state, bool) {
 	if len(fi.constVars) == 0 || len(toks) == 0 {
-		return true, false
+		return s, true
 	}
 	if toks[0].is("!") && len(toks) == 2 {
 		return fi.refineConst(s, toks[1:], !truth)
@@ -128,18 +146,70 @@ func (fi *fnInfo) refineConst(s state, toks []token, truth bool) (feasible, know
 	case len(toks) >= 3 && toks[0].kind == tIdent && (toks[1].is("==") || toks[1].is("!=")):
 		name, op, c = toks[0].text, toks[1].text, constText(toks[2:])
 	default:
-		return true, false
+		return s, true
 	}
 	k, ok := fi.constIdx[name]
-	if !ok || c == "" || s.kv[k] == "" {
-		return true, false
+	if !ok || c == "" {
+		return s, true
 	}
-	equal := s.kv[k] == c
-	if !equal && !(isNumber(s.kv[k]) && isNumber(c)) && !(strings.HasPrefix(s.kv[k], "-") || strings.HasPrefix(c, "-")) {
-		return true, false // two macro names may have the same value
+	cur := s.kv[k]
+	if cur == "" {
+		// learn: where "name == c" holds, name is c; where a bare test
+		// holds, name is nonzero
+		switch {
+		case (op == "==") == truth:
+			s.kv[k] = c
+		case c == "0":
+			s.kv[k] = nonZero
+		}
+		return s, true
+	}
+	var equal bool
+	switch {
+	case cur == c:
+		equal = true
+	case cur == nonZero && c == "0", c == nonZero && cur == "0":
+		equal = false
+	case cur == nonZero:
+		return s, true // nonzero, but which value?
+	case isNumber(cur) && isNumber(c), strings.HasPrefix(cur, "-") || strings.HasPrefix(c, "-"):
+		equal = false
+	default:
+		return s, true // two macro names may have the same value
 	}
 	holds := equal == (op == "==")
-	return holds == truth, true
+	return s, holds == truth
+}
+
+// nonZero is the value of a flag known only to be nonzero.
+const nonZero = "!0"
+
+// writes reports whether the body assigns or takes the address of name.
+func (fi *fnInfo) writes(name string) bool {
+	b := fi.f.body
+	for i, t := range b {
+		if t.kind != tIdent || t.text != name {
+			continue
+		}
+		if i > 0 && (b[i-1].is("&") || b[i-1].is("++") || b[i-1].is("--")) {
+			return true
+		}
+		if i+1 < len(b) && b[i+1].kind == tPunct && (b[i+1].is("=") || b[i+1].is("++") || b[i+1].is("--") ||
+			len(b[i+1].text) == 2 && b[i+1].text[1] == '=' && b[i+1].text != "==" && b[i+1].text != "!=" &&
+				b[i+1].text != "<=" && b[i+1].text != ">=") {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func isNumber(s string) bool {

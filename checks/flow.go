@@ -162,10 +162,11 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 		}
 		s = fi.apply(s, n.evs)
 		for b, x := range n.succ {
-			if ok, _ := fi.refineConst(s, stripParens(n.toks), b == 0); !ok {
+			sc, ok := fi.refineConst(s, stripParens(n.toks), b == 0)
+			if !ok {
 				continue // the path's own constants rule this branch out
 			}
-			if s2, ok := fi.refine(s, n.toks, b == 0); ok {
+			if s2, ok := fi.refine(sc, n.toks, b == 0); ok {
 				work = append(work, workItem{x, s2})
 			}
 		}
