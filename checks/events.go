@@ -30,6 +30,7 @@ const (
 	evPassed                         // an unknown callee got v and, by its name, leaves it alone
 	evConst                          // tracked constant variable val set to name ("" unknown)
 	evDiscard                        // ClearPageUptodate(v): the data is dropped on purpose
+	evKeeps                          // a callee whose summary returns with v still locked
 )
 
 // Value bits of a tracked result variable.
@@ -78,9 +79,15 @@ func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []even
 	}
 	if c, whole := wholeCall(rhs); whole {
 		if v, ok := fi.varIdx[lv]; ok && fi.isLookup(c) {
-			locked := lockedLookups[c.name] || flagLookups[c.name] && hasIdentPrefix(rhs, "FGP_LOCK") ||
-				fi.u.retSummary(c.name) == retLocked
-			return append(evs, event{kind: evLookup, v: v, val: -1, locked: locked, line: line, name: c.name})
+			locked, known := lookupLocks(c, rhs)
+			if !known {
+				locked = fi.u.retSummary(c.name) == retLocked
+			}
+			e := event{kind: evLookup, v: v, val: -1, locked: locked, line: line, name: c.name}
+			if flagLookups[c.name] && !hasIdentPrefix(rhs, "FGP_") {
+				e.bits = 1 // flags in a variable: locked or not is not known
+			}
+			return append(evs, e)
 		}
 		if val, ok := fi.valIdx[lv]; ok && len(c.args) > 0 && isWritepageCall(fi, c) {
 			v, vok := fi.varIdx[argVar(c.args[0])]
@@ -255,9 +262,13 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 		}
 		if ps, ok := fi.u.summary(c.name, i); ok {
 			ev := func(k evKind) { evs = append(evs, event{kind: k, v: v, val: -1, line: c.line, name: c.name}) }
+			if ps.escapes && v != fi.own {
+				ev(evEscape) // stored by the callee: whoever holds it now releases it
+				continue
+			}
 			switch ps.unlock {
 			case effNone:
-				ev(evWBMaybe)
+				ev(evKeeps)
 				if ps.wbStart {
 					ev(evWBStart)
 				}
@@ -338,4 +349,18 @@ func hasIdentPrefix(toks []token, p string) bool {
 		}
 	}
 	return false
+}
+
+// lookupLocks tells whether a known lookup returns its page locked; known
+// is false for callees that are not page-cache lookups of the kernel API.
+func lookupLocks(c call, toks []token) (locked, known bool) {
+	switch {
+	case lockedLookups[c.name]:
+		return true, true
+	case flagLookups[c.name] || c.name == "find_get_page_flags":
+		return hasIdentPrefix(toks, "FGP_LOCK") || hasIdentPrefix(toks, "FGP_WRITEBEGIN"), true
+	case refLookups[c.name]:
+		return false, true
+	}
+	return false, false
 }

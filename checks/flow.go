@@ -39,6 +39,7 @@ type vst struct {
 	uline          int32  // 1 + line of the last unlock, 0 for none
 	uby, rby       string // the helper that unlocked / dropped the reference, if one did
 	passed         string // an unknown callee that got the page since its last lock or unlock
+	kept           string // a summarised callee that returned with the page still locked
 }
 
 // state is one abstract path state; it is comparable so that states can be

@@ -17,6 +17,7 @@ type function struct {
 	startKnown bool    // the body is seen from its opening brace
 	endKnown   bool    // the body is seen up to its closing brace
 	gapped     bool    // unknown code inside: brace depth is no longer reliable
+	static     bool    // declared static: invisible outside its file
 }
 
 // complete reports whether the whole body is visible (no gap, both ends).
@@ -118,7 +119,8 @@ func (x *extractor) open(i int) {
 	t := x.toks[i]
 	if x.cur == nil && x.depth == 0 {
 		if name, params, ok := funcSig(x.toks[x.sigStart:i]); ok {
-			x.cur = &function{name: name, params: params, sigLine: nameLine(x.toks[x.sigStart:i], name), startKnown: true}
+			x.cur = &function{name: name, params: params, sigLine: nameLine(x.toks[x.sigStart:i], name), startKnown: true,
+				static: hasIdent(x.toks[x.sigStart:i], "static")}
 			x.depth = 1
 			return
 		}

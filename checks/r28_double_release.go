@@ -15,12 +15,12 @@ func runR28(p *pass) {
 	p.eachObs(obUnlockTwice, func(fi *fnInfo, o obs) {
 		p.report(fi, o.line, Error, o.touched, fmt.Sprintf(
 			"%s is unlocked twice on this path: %s at line %d already unlocked it%s; a second unlock releases a lock somebody else may hold (VM_BUG_ON_FOLIO with CONFIG_DEBUG_VM): drop one of them",
-			fi.varName(o.v), who(o.name, "an unlock"), p.lineNum(o.rel), because(o.name, "unlocks")))
+			fi.varName(o.v), who(o.name, "an unlock"), p.lineNum(o.rel), p.because(o.name, "unlocks")))
 	})
 	p.eachObs(obPutTwice, func(fi *fnInfo, o obs) {
 		p.report(fi, o.line, Error, o.touched, fmt.Sprintf(
 			"the reference on %s is dropped twice on this path: %s at line %d already dropped it%s; the extra put frees a page the page cache still uses: drop one of them",
-			fi.varName(o.v), who(o.name, "a put"), p.lineNum(o.rel), because(o.name, "drops its reference")))
+			fi.varName(o.v), who(o.name, "a put"), p.lineNum(o.rel), p.because(o.name, "drops its reference")))
 	})
 }
 
@@ -33,9 +33,9 @@ func who(helper, plain string) string {
 }
 
 // because explains a helper's summary, so that the finding explains itself.
-func because(helper, what string) string {
+func (p *pass) because(helper, what string) string {
 	if helper == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (%s: %s() %s on every path)", summarySource(helper), helper, what)
+	return fmt.Sprintf(" (%s: %s() %s on every path)", p.u.summarySource(helper), helper, what)
 }

@@ -21,9 +21,6 @@ func runR29(p *pass) {
 	p.eachObs(obReadExitLocked, func(fi *fnInfo, o obs) {
 		msg := fmt.Sprintf("%s returns with %s still locked and no read in flight on this path; ->read_folio is called with the folio locked and must unlock it on every path, error paths included (Documentation/filesystems/locking.rst: \"unlocks\"): call %s before returning",
 			fi.f.name, fi.varName(o.v), p.unlockAdvice(fi, o.v))
-		if o.name != "" {
-			msg += fmt.Sprintf(" (this assumes %s(), whose body the check does not see, leaves it locked)", o.name)
-		}
-		p.report(fi, o.line, Error, o.touched, msg)
+		p.report(fi, o.line, Error, o.touched, msg+p.resting(o))
 	})
 }

@@ -1,5 +1,7 @@
 package checks
 
+import "strings"
+
 // Function summaries: what a function does to each page/folio parameter on
 // every path, and what it returns. They are computed by the same dataflow
 // as the rules, for every complete function of the unit, on demand and
@@ -24,6 +26,7 @@ type paramSum struct {
 	unlock  effect
 	put     effect
 	wbStart bool // some path starts writeback on it
+	escapes bool // some path stores it (in a struct, a list): the caller's obligations go with it
 	source  string
 }
 
@@ -58,6 +61,7 @@ const (
 	exNoPut
 	exPutOther
 	exWB
+	exEscape
 )
 
 // Return classes (fnInfo.sumRets).
@@ -81,7 +85,7 @@ func (ui *unitInfo) summary(name string, arg int) (paramSum, bool) {
 	ps, ok := ui.computeSummary(name, arg)
 	delete(ui.busy, name)
 	if !ok {
-		ps, ok = contractSummary(name, arg)
+		ps, ok = ui.contractSummary(name, arg)
 	}
 	ui.sums[k] = sumResult{ps, ok}
 	return ps, ok
@@ -128,7 +132,7 @@ func (ui *unitInfo) computeSummary(name string, arg int) (paramSum, bool) {
 	if x == 0 {
 		return paramSum{}, false // no exit reached: nothing to say
 	}
-	ps := paramSum{wbStart: x&exWB != 0, source: "the body of " + name + "()"}
+	ps := paramSum{wbStart: x&exWB != 0, escapes: x&exEscape != 0, source: "the body of " + name + "()"}
 	switch {
 	case x&exLocked != 0 && x&(exUnlocked|exOther) != 0:
 		ps.unlock = effSome
@@ -162,7 +166,9 @@ func (ui *unitInfo) retSummary(name string) retKind {
 	r := ui.computeRet(name)
 	delete(ui.busy, name)
 	if r == retNone {
-		r = contractRet(name)
+		r = ui.contractRet(name)
+	} else {
+		ui.retOwn[name] = true
 	}
 	ui.rets[name] = r
 	return r
@@ -209,7 +215,9 @@ func (fi *fnInfo) sumExit(n *node, s state, isAct bool) {
 	}
 	v := s.v[fi.own]
 	switch {
-	case isAct || v.escaped:
+	case v.escaped:
+		fi.sumExits |= exOther | exEscape
+	case isAct:
 		fi.sumExits |= exOther
 	case v.lock == lkLocked:
 		fi.sumExits |= exLocked
@@ -253,10 +261,12 @@ func (fi *fnInfo) retClass(ret []token, s state) uint8 {
 		return rtOther
 	}
 	if c, whole := wholeCall(ret); whole {
-		switch {
-		case lockedLookups[c.name] || flagLookups[c.name] && hasIdentPrefix(ret, "FGP_LOCK"):
+		if flagLookups[c.name] && !hasIdentPrefix(ret, "FGP_") {
+			return rtOther
+		}
+		if locked, known := lookupLocks(c, ret); known && locked {
 			return rtLocked
-		case refLookups[c.name]:
+		} else if known {
 			return rtRef
 		}
 		switch fi.u.retSummary(c.name) {
@@ -281,19 +291,15 @@ func (fi *fnInfo) isLookup(c call) bool {
 	return fi.u.retSummary(c.name) != retNone
 }
 
-// contractSummary and contractRet look a callee up in the contracts mined
-// from the kernel (none yet).
-func contractSummary(name string, arg int) (paramSum, bool) { return paramSum{}, false }
-func contractRet(name string) retKind                       { return retNone }
-
-type contract struct{ origin string }
-
-func contractFor(name string) (contract, bool) { return contract{}, false }
-
 // summarySource says where a callee's summary comes from.
-func summarySource(name string) string {
-	if c, ok := contractFor(name); ok {
-		return "mined contract from " + c.origin
+func (ui *unitInfo) summarySource(name string) string {
+	for k, r := range ui.sums {
+		if k.name == name && r.ok {
+			if strings.HasPrefix(r.ps.source, "mined") {
+				return r.ps.source
+			}
+			return "its body in this file"
+		}
 	}
-	return "its body in this file"
+	return "its summary"
 }

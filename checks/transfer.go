@@ -39,6 +39,7 @@ type obs struct {
 	reclaim  bool
 	unlocked bool
 	name     string // the helper (or unknown callee) the finding rests on
+	kept     string // a summarised callee that returned with the page locked on the path
 }
 
 // observe records an observation once; touched paths win.
@@ -107,7 +108,10 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 	switch e.kind {
 	case evLookup:
 		*v = vst{lock: lkNone, ref: rfHeld, dep: -1, lline: e.line, owned: true}
-		if e.locked {
+		switch {
+		case e.bits != 0:
+			v.lock = lkUnknown
+		case e.locked:
 			v.lock = lkLocked
 		}
 	case evUnlock, evHelperUnlock:
@@ -120,6 +124,11 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 		v.rby = e.name
 	case evPassed:
 		v.passed = e.name
+	case evKeeps:
+		if v.wb == wbNone {
+			v.wb = wbUnknown
+		}
+		v.kept = e.name
 	case evLock:
 		v.lock, v.lline, v.dep, v.passed = lkLocked, e.line, -1, ""
 	case evPut:
@@ -308,7 +317,7 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		if v.lock != lkLocked || v.async || v.assumed && !fi.ownUnlockAfter(s.lastGap) {
 			return
 		}
-		fi.observe(obs{kind: obReadExitLocked, v: fi.own, line: anchor, rel: n.line, touched: s.touched, name: v.passed})
+		fi.observe(obs{kind: obReadExitLocked, v: fi.own, line: anchor, rel: n.line, touched: s.touched, name: v.passed, kept: v.kept})
 		return
 	}
 	if isAct {
@@ -331,7 +340,7 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		k = obExitLockedAsync
 	}
 	fi.observe(obs{kind: k, v: fi.own, line: anchor, rel: n.line, touched: s.touched, redirty: v.redirty,
-		direct: s.via == 0})
+		direct: s.via == 0, name: v.passed, kept: v.kept})
 }
 
 // ownUnlockAfter reports whether the visible code can reach an unlock (or

@@ -17,13 +17,21 @@ type unitInfo struct {
 	sums       map[sumKey]sumResult // same-file helpers: effect on a page parameter
 	rets       map[string]retKind   // same-file helpers: what they return
 	busy       map[string]bool      // summaries being computed (recursion)
+	retOwn     map[string]bool      // rets computed from a body here, not mined
+	contracts  map[string]contract  // mining: the contracts to use instead of the embedded ones
 }
 
 // newUnitInfo tokenizes a unit and prepares its functions.
 func newUnitInfo(u *unit, opts Options) *unitInfo {
+	return newUnitInfoWith(u, opts, nil)
+}
+
+// newUnitInfoWith is newUnitInfo with the contracts to use for callees
+// outside the unit (nil: the embedded ones).
+func newUnitInfoWith(u *unit, opts Options, contracts map[string]contract) *unitInfo {
 	ui := &unitInfo{unit: u, byName: map[string]*fnInfo{}, registered: map[string]bool{},
 		syncPage: map[string]bool{}, readFolio: map[string]bool{}, sums: map[sumKey]sumResult{}, rets: map[string]retKind{},
-		busy: map[string]bool{}}
+		busy: map[string]bool{}, retOwn: map[string]bool{}, contracts: contracts}
 	markCompat(u.lines)
 	ui.toks = lexLines(u.lines)
 	ui.era = inferEra(ui.toks, opts.KernelVersion)
