@@ -67,8 +67,12 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 		}
 		return fi.refineAtom(s, toks[0].text, "!=", "0", truth)
 	}
-	if len(toks) == 3 && toks[1].is("<") && toks[2].text == "0" && truth && errName(toks[0].text) {
-		s.failed = toks[0].text
+	if len(toks) == 3 && toks[1].is("<") && toks[2].text == "0" && errName(toks[0].text) {
+		if truth {
+			s.failed = toks[0].text
+		} else if s.failed == toks[0].text {
+			s.failed = ""
+		}
 	}
 	if len(toks) == 3 && toks[1].kind == tPunct {
 		a, op, b := toks[0].text, toks[1].text, toks[2].text

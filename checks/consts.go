@@ -224,3 +224,9 @@ func isNumber(s string) bool {
 	}
 	return true
 }
+
+// constIs reports whether the path knows the constant variable name is v.
+func (fi *fnInfo) constIs(s state, name, v string) bool {
+	k, ok := fi.constIdx[name]
+	return ok && s.kv[k] == v
+}

@@ -31,6 +31,9 @@ const (
 	evConst                          // tracked constant variable val set to name ("" unknown)
 	evDiscard                        // ClearPageUptodate(v): the data is dropped on purpose
 	evKeeps                          // a callee whose summary returns with v still locked
+	evOutStore                       // *pagep = v: the caller gets v if the function succeeds
+	evCopyVal                        // val = value variable v
+	evRefUnknown                     // a callee may or may not have dropped v\'s reference
 )
 
 // Value bits of a tracked result variable.
@@ -64,6 +67,14 @@ func (fi *fnInfo) computeEvents(toks []token) []event {
 	for _, part := range splitTopCommas(toks) {
 		if lhs, rhs, ok := assignment(part); ok && len(part) > 0 {
 			evs = fi.assignEvents(evs, lhs, rhs, part[0].line)
+		}
+	}
+	// assignments inside call arguments: kmap(*p = page)
+	for _, c := range findCalls(toks) {
+		for _, a := range c.args {
+			if lhs, rhs, ok := assignment(a); ok && len(a) > 0 && len(lhs) > 0 {
+				evs = fi.assignEvents(evs, lhs, rhs, a[0].line)
+			}
 		}
 	}
 	return fi.constEvents(evs, toks)
@@ -108,12 +119,23 @@ func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []even
 		}
 	}
 	if val, ok := fi.valIdx[lv]; ok {
-		evs = append(evs, event{kind: evSetVal, v: -1, val: val, bits: constBits(rhs), line: line})
+		if src, ok := fi.valIdx[text(rhs)]; ok && len(rhs) == 1 {
+			evs = append(evs, event{kind: evCopyVal, v: src, val: val, line: line})
+		} else {
+			evs = append(evs, event{kind: evSetVal, v: -1, val: val, bits: constBits(rhs), line: line})
+		}
 	}
 	if v, ok := fi.varIdx[lv]; ok {
 		return append(evs, event{kind: evForget, v: v, val: -1, line: line})
 	}
 	if v, ok := fi.varIdx[argVar(rhs)]; ok {
+		if len(lhs) == 2 && lhs[0].is("*") && fi.isParam(lhs[1].text) {
+			// *pagep = page: handed out if the function succeeds (see exitCheck)
+			return append(evs, event{kind: evOutStore, v: v, val: -1, line: line})
+		}
+		if lv != "" && len(lhs) > 1 && fi.copyOnly(lv) {
+			return evs // "struct folio *io_folio = folio;": a local copy nothing releases
+		}
 		return append(evs, event{kind: evEscape, v: v, val: -1, line: line}) // stored or aliased
 	}
 	if lv == "" {
@@ -144,6 +166,9 @@ func constBits(rhs []token) uint8 {
 func isWritepageCall(fi *fnInfo, c call) bool {
 	if activateCallees[c.name] || c.name == "write_one_page" || c.name == "folio_write_one" {
 		return true
+	}
+	if fi != nil && fi.isParam(c.name) && strings.Contains(c.name, "writepage") {
+		return true // writepage_t writepage: the callback write_cache_pages() is given
 	}
 	return c.name[0] == '(' && strings.Contains(c.name, "writepage")
 }
@@ -193,6 +218,31 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return append(evs, event{kind: k, v: v, val: -1, line: c.line, name: c.name})
 	}
 	n := c.name
+	if fi.readFolio && fi.own >= 0 && !isBenign(n) && !unlockCalls[n] && mapsOwnRange(c, fi.vars[fi.own]) {
+		// a request built on the folio's mapping and range
+		// (erofs_fscache_req_alloc(folio->mapping, folio_pos(folio), ...))
+		// completes, and unlocks, the folio later
+		evs = ev(evSubmit, -1)
+	}
+	if contains(n, "for_each") {
+		// list_for_each_entry(folio, ...): every iteration names a new element
+		for i := range c.args {
+			if v := arg(i); v >= 0 && v != fi.own {
+				evs = ev(evForget, v)
+			}
+		}
+		return evs
+	}
+	if (unlockCalls[n] || putCalls[n] || n == "f2fs_put_page") && len(c.args) > 0 && arg(0) < 0 {
+		// released through a local that may point to a tracked page
+		// (push_page = i == index ? page : grab_cache_page_nowait(...))
+		for _, d := range fi.derived[argVar(c.args[0])] {
+			if d != fi.own || fi.summary {
+				evs = append(evs, event{kind: evHavoc, v: d, val: -1, line: c.line, name: n})
+			}
+		}
+		return evs
+	}
 	if (n == "ClearPageUptodate" || n == "folio_clear_uptodate") && arg(0) >= 0 && arg(0) == fi.own {
 		return ev(evDiscard, arg(0))
 	}
@@ -268,19 +318,20 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 			}
 			switch ps.unlock {
 			case effNone:
-				ev(evKeeps)
-				if ps.wbStart {
-					ev(evWBStart)
-				}
+				ev(evKeeps) // (a writeback it starts is its own to end: not the caller's)
 			case effAll:
 				ev(evHelperUnlock)
 			case effMay:
 				ev(evTransfer)
 			default:
-				ev(evHavoc)
+				ev(evLockUnknown)
+				ev(evWBMaybe)
 			}
-			if ps.put == effAll {
+			switch ps.put {
+			case effAll:
 				ev(evHelperPut)
+			case effSome, effUnknown:
+				ev(evRefUnknown)
 			}
 			continue
 		}
@@ -363,4 +414,44 @@ func lookupLocks(c call, toks []token) (locked, known bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// copyOnly reports whether a local pointer is never released, returned or
+// stored: a plain copy of a page variable, not a hand-off.
+func (fi *fnInfo) copyOnly(name string) bool {
+	b := fi.f.body
+	for i, t := range b {
+		if t.kind != tIdent || t.text != name {
+			continue
+		}
+		if i > 0 && b[i-1].is("return") || i+1 < len(b) && b[i+1].is(";") && i > 0 && b[i-1].is("=") {
+			return false
+		}
+	}
+	for _, c := range findCalls(b) {
+		if !(unlockCalls[c.name] || putCalls[c.name] || transferCalls[c.name] || c.name == "f2fs_put_page") {
+			continue
+		}
+		for _, a := range c.args {
+			if argVar(a) == name {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// mapsOwnRange reports whether a call gets the page's mapping and its
+// position: it works on the page's range of the page cache.
+func mapsOwnRange(c call, own string) bool {
+	mapping, pos := false, false
+	for _, a := range c.args {
+		if len(a) >= 3 && a[0].text == own && a[1].is("->") && a[2].text == "mapping" {
+			mapping = true
+		}
+		if len(a) >= 3 && (a[0].text == "folio_pos" || a[0].text == "page_offset") && hasIdent(a, own) {
+			pos = true
+		}
+	}
+	return mapping && pos
 }

@@ -40,6 +40,7 @@ type vst struct {
 	uby, rby       string // the helper that unlocked / dropped the reference, if one did
 	passed         string // an unknown callee that got the page since its last lock or unlock
 	kept           string // a summarised callee that returned with the page still locked
+	out            bool   // stored through an out parameter (*pagep = page)
 }
 
 // state is one abstract path state; it is comparable so that states can be
@@ -149,6 +150,11 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 			work = append(work, workItem{x, s})
 		}
 	case nExpr, nSwitch:
+		if s.failed != "" {
+			if lhs, _, ok := assignment(n.toks); ok && lhsVar(lhs) == s.failed {
+				s.failed = "" // a new value: the old failure no longer holds
+			}
+		}
 		s = fi.apply(s, n.evs)
 		for _, x := range n.succ {
 			work = append(work, workItem{x, s})

@@ -65,6 +65,9 @@ func newFnInfo(u *unitInfo, f *function) *fnInfo {
 
 // prepare finds the tracked variables and builds the graph.
 func (fi *fnInfo) prepare() {
+	if fi.own < 0 && !fi.wp && !fi.readFolio {
+		fi.classifyWriter()
+	}
 	fi.collectVars()
 	fi.g = buildCFG(fi.body, fi.f.closeLine, fi.f.endKnown)
 	for i := range fi.g.nodes {
@@ -100,7 +103,6 @@ func (fi *fnInfo) classify() {
 		pg = &f.params[0]
 	}
 	if pg == nil || fi.excluded {
-		fi.classifyWriter()
 		return
 	}
 	switch {
@@ -116,9 +118,7 @@ func (fi *fnInfo) classify() {
 	}
 	if fi.wp && pg.name != "" {
 		fi.own = fi.addVar(pg.name)
-		return
 	}
-	fi.classifyWriter()
 }
 
 // classifyWriter recognises a per-folio writer by what it does, whatever
@@ -130,10 +130,24 @@ func (fi *fnInfo) classifyWriter() {
 		return
 	}
 	for _, c := range findCalls(fi.f.body) {
-		if !wbStartCalls[c.name] || len(c.args) == 0 {
+		if len(c.args) == 0 || c.name == fi.f.name {
 			continue
 		}
-		name := argVar(c.args[0])
+		name := ""
+		if wbStartCalls[c.name] {
+			name = argVar(c.args[0])
+		} else if !isBenign(c.name) && fi.u.byName[c.name] != nil {
+			// a same-file helper that starts writeback on its argument
+			// (nfs_folio_set_writeback)
+			for i, a := range c.args {
+				if ps, ok := fi.u.summary(c.name, i); ok && ps.wbStart {
+					name = argVar(a)
+				}
+			}
+		}
+		if name == "" {
+			continue
+		}
 		for _, pr := range fi.f.params {
 			if pr.name == name && name != "" && pageType(pr.typ) {
 				fi.writer = true
@@ -341,6 +355,13 @@ func (fi *fnInfo) collectFrom(toks []token) {
 			}
 		case len(rhs) == 1 && rhs[0].text == "AOP_WRITEPAGE_ACTIVATE":
 			fi.addVal(lv)
+		case len(rhs) == 1 && rhs[0].kind == tIdent && lv != "" && lv != rhs[0].text:
+			if src, ok := fi.valIdx[rhs[0].text]; ok {
+				fi.addVal(lv) // ret = error: the result travels on
+				if dst, ok := fi.valIdx[lv]; ok {
+					fi.valPage[dst] = fi.valPage[src]
+				}
+			}
 		}
 	}
 }
@@ -479,4 +500,16 @@ func localOfType(body []token, typ string) string {
 		}
 	}
 	return ""
+}
+
+// pageOutParamNamed reports whether name is a struct page ** or struct
+// folio ** parameter.
+func (fi *fnInfo) pageOutParamNamed(name string) bool {
+	for _, p := range fi.f.params {
+		if p.name == name && (strings.Contains(p.typ, "page**") || strings.Contains(p.typ, "folio**") ||
+			strings.Contains(p.typ, "page **") || strings.Contains(p.typ, "folio **")) {
+			return true
+		}
+	}
+	return false
 }

@@ -140,6 +140,8 @@ func (ui *unitInfo) computeSummary(name string, arg int) (paramSum, bool) {
 		ps.unlock = effNone
 	case x&exOther != 0:
 		ps.unlock = effMay
+	case fi.locksParam():
+		ps.unlock = effMay // it locks the page itself first (handle_write_error): not a second unlock
 	default:
 		ps.unlock = effAll
 	}
@@ -302,4 +304,17 @@ func (ui *unitInfo) summarySource(name string) string {
 		}
 	}
 	return "its summary"
+}
+
+// locksParam reports whether the function locks its own page parameter
+// somewhere (lock_page, folio_lock, trylock).
+func (fi *fnInfo) locksParam() bool {
+	for _, c := range findCalls(fi.f.body) {
+		if (lockCalls[c.name] || c.name == "trylock_page" || c.name == "folio_trylock") && len(c.args) > 0 {
+			if v, ok := fi.varIdx[argVar(c.args[0])]; ok && v == fi.own {
+				return true
+			}
+		}
+	}
+	return false
 }

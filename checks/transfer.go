@@ -1,5 +1,7 @@
 package checks
 
+import "strings"
+
 // obsKind is a fact the dataflow found on some path; rules turn
 // observations into findings.
 type obsKind uint8
@@ -85,6 +87,10 @@ func (fi *fnInfo) apply(s state, evs []event) state {
 			s.kv[e.val] = e.name
 			continue
 		}
+		if e.kind == evCopyVal {
+			s.val[e.val] = s.val[e.v]
+			continue
+		}
 		if e.kind == evSetVal {
 			for i := range s.v {
 				if s.v[i].dep == e.val {
@@ -124,6 +130,12 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 		v.rby = e.name
 	case evPassed:
 		v.passed = e.name
+	case evRefUnknown:
+		if v.ref != rfNone {
+			v.ref = rfUnknown
+		}
+	case evOutStore:
+		v.out = true
 	case evKeeps:
 		if v.wb == wbNone {
 			v.wb = wbUnknown
@@ -218,6 +230,8 @@ func (fi *fnInfo) put(s *state, v *vst, e event) {
 		v.ref, v.rline, v.relBranch, v.rby = rfReleased, e.line, false, ""
 	case rfHeld2:
 		v.ref = rfHeld
+	case rfUnknown:
+		v.ref, v.rline, v.relBranch, v.rby = rfReleased, e.line, false, "" // the code says it held one
 	case rfReleased:
 		if v.rby != "" && e.kind == evPut {
 			fi.observe(obs{kind: obPutTwice, v: e.v, line: e.line, rel: v.rline, touched: s.touched, name: v.rby})
@@ -254,14 +268,15 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 		ret[0].text == "0" && fi.own >= 0 && !s.v[fi.own].redirty {
 		fi.observe(obs{kind: obErrDropped, v: fi.own, line: n.line, touched: s.touched})
 	}
-	if len(ret) == 1 && (ret[0].text == "0" || ret[0].text == s.zero) && fi.pageOutParam() {
+	if len(ret) == 1 && (ret[0].text == "0" || ret[0].text == s.zero || fi.constIs(s, ret[0].text, "0")) && fi.pageOutParam() {
 		for i := range fi.vars {
 			handedOut[int8(i)] = true // write_begin: *pagep returns the page locked
 		}
 	}
+	failing := fi.failingReturn(ret, s)
 	for i := range fi.vars {
 		v := s.v[i]
-		if handedOut[int8(i)] {
+		if handedOut[int8(i)] || v.out && !failing {
 			continue
 		}
 		if v.escaped || fi.pinned[i] {
@@ -272,7 +287,7 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 		} else {
 			switch v.lock {
 			case lkLocked:
-				if fi.releases[i]&relUnlock == 0 || !v.owned {
+				if fi.releases[i]&relUnlock == 0 && !fi.pageOutParam() || !v.owned {
 					break
 				}
 				fi.observe(obs{kind: obLookupLocked, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
@@ -284,7 +299,7 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 					fi.observe(obs{kind: obActLeak, v: int8(i), line: v.lline, touched: s.touched})
 				}
 			}
-			if (v.ref == rfHeld || v.ref == rfHeld2) && fi.releases[i]&relPut != 0 && v.owned {
+			if (v.ref == rfHeld || v.ref == rfHeld2) && (fi.releases[i]&relPut != 0 || fi.pageOutParam()) && v.owned {
 				fi.observe(obs{kind: obRefLeak, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
 			}
 		}
@@ -292,12 +307,16 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 			fi.observe(obs{kind: obWBNotEnded, v: int8(i), line: anchor, rel: v.lline, exit: n.line, touched: s.touched})
 		}
 	}
-	if fi.own < 0 || n.kind != nReturn {
+	if n.kind != nReturn {
 		return
 	}
-	if val, ok := fi.valIdx[retVar]; ok && s.val[val]&vAct != 0 && s.val[val]&vTop == 0 && s.val[val] != vAct &&
-		fi.valPage[val] != fi.own {
+	if val, ok := fi.valIdx[retVar]; ok && s.val[val]&vAct != 0 && s.val[val]&vTop == 0 &&
+		(fi.own < 0 && fi.valPage[val] >= 0 && !fi.isParam(fi.vars[fi.valPage[val]]) || // its own page: write_cache_pages
+			fi.own >= 0 && s.val[val] != vAct && fi.valPage[val] != fi.own) {
 		fi.observe(obs{kind: obReturnAct, v: -1, line: n.line, touched: s.touched})
+	}
+	if fi.own < 0 {
+		return
 	}
 	if c, whole := wholeCall(ret); whole && activateCallees[c.name] && (len(c.args) == 0 || argVar(c.args[0]) != fi.vars[fi.own]) {
 		fi.observe(obs{kind: obReturnAct, v: -1, line: n.line, touched: s.touched})
@@ -307,6 +326,11 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 // ownExit checks the own page of a writepage function at an exit.
 func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 	if fi.writer {
+		if isAct {
+			fi.observe(obs{kind: obActReturn, v: fi.own, line: n.line, touched: s.touched, reclaim: s.reclaim,
+				unlocked: v.lock == lkUnlocked})
+			return
+		}
 		if fi.wbcName != "" && !s.discard && !v.redirty && v.wb == wbNone && !s.eof && !s.mapErr && len(n.toks) == 1 && n.toks[0].text == "0" &&
 			n.kind == nReturn && (v.lock == lkLocked || v.lock == lkUnlocked) {
 			fi.observe(obs{kind: obCleanDropped, v: fi.own, line: n.line, touched: s.touched, reclaim: s.copied})
@@ -372,4 +396,24 @@ func (fi *fnInfo) ownUnlockAfter(id int32) bool {
 	}
 	fi.unlockReach[id] = found
 	return found
+}
+
+// failingReturn reports whether a return statement reports failure: a
+// negative errno, ERR_PTR, NULL, or a variable the path showed nonzero.
+func (fi *fnInfo) failingReturn(ret []token, s state) bool {
+	ret = stripParens(ret)
+	switch {
+	case len(ret) == 0:
+		return false
+	case negErrCode(ret), ret[0].is("ERR_PTR"), ret[0].is("ERR_CAST"), len(ret) == 1 && ret[0].is("NULL"):
+		return true
+	case len(ret) == 1 && ret[0].kind == tIdent:
+		if ret[0].text == s.failed {
+			return true
+		}
+		if k, ok := fi.constIdx[ret[0].text]; ok && strings.HasPrefix(s.kv[k], "-") {
+			return true
+		}
+	}
+	return false
 }

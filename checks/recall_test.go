@@ -1,0 +1,86 @@
+package checks
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// recallMissed lists the cases of testdata/recall the checks do not catch,
+// and why (README, "Recall on real bugs"). Every other case must be caught.
+var recallMissed = map[string]string{
+	"nilfs2-lookup-dirty-mapping":         "a folio truncated from the mapping while unlocked: no rule checks folio->mapping after folio_lock()",
+	"nilfs2-page-mkwrite-wait-writeback":  "waiting for writeback (not only stable pages) before a folio is written again: no rule models the wait",
+	"nilfs2-prepare-write-wait-writeback": "folio_start_writeback() on a folio still under writeback: no rule tracks a writeback started elsewhere",
+}
+
+var recallHeaderRe = regexp.MustCompile(`path: (\S+) kernel-version: (\S+)`)
+
+// TestRecall runs the real-bug suite (testdata/recall, built by
+// scripts/recall-cases.py from the kernel sources): each buggy.c must get
+// a finding of its rule (error or warning) unless listed in recallMissed,
+// and no fixed.c may get an error.
+func TestRecall(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "recall", "cases.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caught, total := 0, 0
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		f := strings.Split(l, "\t")
+		if len(f) != 6 {
+			t.Fatalf("cases.tsv: bad line %q", l)
+		}
+		name, rule := f[0], f[3]
+		total++
+		got := recallRun(t, name, "buggy.c")
+		hit := false
+		for _, x := range got {
+			if x.Rule == rule && x.Severity != Info {
+				hit = true
+			}
+		}
+		why, missed := recallMissed[name]
+		switch {
+		case hit && missed:
+			t.Errorf("%s: caught now (%s): take it out of recallMissed and update the README", name, rule)
+		case !hit && !missed:
+			t.Errorf("%s: not caught: no %s finding in %v", name, rule, got)
+		case hit:
+			caught++
+			t.Logf("caught  %s (%s)", name, rule)
+		default:
+			t.Logf("missed  %s: %s", name, why)
+		}
+		for _, x := range recallRun(t, name, "fixed.c") {
+			if x.Severity == Error {
+				t.Errorf("%s: error on the fixed code: %s:%d %s: %s", name, x.Path, x.Line, x.Rule, x.Message)
+			}
+		}
+	}
+	t.Logf("recall: %d of %d real bugs caught", caught, total)
+	if 3*caught < 2*total {
+		t.Errorf("recall %d/%d is below the 2/3 target", caught, total)
+	}
+	if total < 15 {
+		t.Errorf("only %d cases; the suite needs at least 15", total)
+	}
+}
+
+func recallRun(t *testing.T, name, file string) []Finding {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "recall", name, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := recallHeaderRe.FindStringSubmatch(string(b))
+	if m == nil {
+		t.Fatalf("%s/%s: no path/kernel-version header", name, file)
+	}
+	return CheckCode(m[1], string(b), Options{KernelVersion: m[2]})
+}
