@@ -7,6 +7,7 @@ package checks
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 )
 
@@ -40,6 +41,12 @@ type Options struct {
 	// Logger receives a line for every internal error (a panic inside a
 	// rule); nil means slog.Default().
 	Logger *slog.Logger
+	// Tree is a kernel source tree the diffs apply to (nil: none). A
+	// patched file is read from it and the patch applied in memory, so
+	// that hunks become whole functions and the file's other functions
+	// are summarised; a patch that does not apply is checked from its
+	// hunks, with a tree-context note saying so.
+	Tree fs.FS
 }
 
 // InternalErrorID is the rule id of the finding that stands for a rule that
@@ -62,6 +69,13 @@ func CheckDiffContext(ctx context.Context, diff string, opts Options) ([]Finding
 	for _, u := range parseDiff(diff) {
 		if err := ctx.Err(); err != nil {
 			return finish(out), err
+		}
+		if opts.Tree != nil {
+			if w, why := treeUnit(opts.Tree, u); w != nil {
+				u = w
+			} else if why != "" {
+				out = append(out, treeNote(u, why))
+			}
 		}
 		out = append(out, checkUnit(ctx, u, opts)...)
 	}

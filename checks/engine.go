@@ -23,6 +23,15 @@ func (p *pass) report(fi *fnInfo, line int32, sev Severity, touched bool, msg st
 	if line < 0 || int(line) >= len(p.u.lines) || p.u.lines[line].gap {
 		return
 	}
+	if p.u.whole {
+		f := fi
+		if f == nil {
+			f = p.u.funcAt(line)
+		}
+		if !p.u.changed(line) && (f == nil || !p.u.touched[f]) {
+			return // a whole file from the tree: only the functions the patch changes
+		}
+	}
 	if !touched && !p.u.changed(line) {
 		sev = Info
 		msg = "pre-existing: " + msg

@@ -446,7 +446,8 @@ func (fi *fnInfo) copyOnly(name string) bool {
 func mapsOwnRange(c call, own string) bool {
 	mapping, pos := false, false
 	for _, a := range c.args {
-		if len(a) >= 3 && a[0].text == own && a[1].is("->") && a[2].text == "mapping" {
+		if len(a) >= 3 && a[0].text == own && a[1].is("->") && a[2].text == "mapping" ||
+			len(a) >= 3 && (a[0].text == "folio_mapping" || a[0].text == "page_mapping") && hasIdent(a, own) {
 			mapping = true
 		}
 		if len(a) >= 3 && (a[0].text == "folio_pos" || a[0].text == "page_offset") && hasIdent(a, own) {

@@ -19,6 +19,7 @@ type unitInfo struct {
 	busy       map[string]bool      // summaries being computed (recursion)
 	retOwn     map[string]bool      // rets computed from a body here, not mined
 	contracts  map[string]contract  // mining: the contracts to use instead of the embedded ones
+	touched    map[*fnInfo]bool     // whole files from a tree: the functions the patch changes
 }
 
 // newUnitInfo tokenizes a unit and prepares its functions.
@@ -47,6 +48,9 @@ func newUnitInfoWith(u *unit, opts Options, contracts map[string]contract) *unit
 	// same-file lookup wrapper tracks its result like a lookup.
 	for _, fi := range ui.funcs {
 		fi.prepare()
+	}
+	if u.whole {
+		ui.touched = ui.touchedFuncs()
 	}
 	return ui
 }
