@@ -39,6 +39,9 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 		case "trylock_page", "folio_trylock":
 			if v, ok := fi.varIdx[argVar(args[0])]; ok && truth {
 				s.v[v].lock, s.v[v].lline = lkLocked, toks[0].line
+				if fi.elems[v] {
+					s.v[v].elem, s.v[v].owned = true, true
+				}
 			}
 			return s, true
 		}

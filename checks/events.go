@@ -34,6 +34,7 @@ const (
 	evOutStore                       // *pagep = v: the caller gets v if the function succeeds
 	evCopyVal                        // val = value variable v
 	evRefUnknown                     // a callee may or may not have dropped v\'s reference
+	evElem                           // v = fbatch.folios[i]: the next element; the previous one must be unlocked by now
 )
 
 // Value bits of a tracked result variable.
@@ -126,6 +127,9 @@ func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []even
 		}
 	}
 	if v, ok := fi.varIdx[lv]; ok {
+		if fi.elems[v] && batchElem(rhs) {
+			return append(evs, event{kind: evElem, v: v, val: -1, line: line})
+		}
 		return append(evs, event{kind: evForget, v: v, val: -1, line: line})
 	}
 	if v, ok := fi.varIdx[argVar(rhs)]; ok {

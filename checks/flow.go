@@ -41,6 +41,7 @@ type vst struct {
 	passed         string // an unknown callee that got the page since its last lock or unlock
 	kept           string // a summarised callee that returned with the page still locked
 	out            bool   // stored through an out parameter (*pagep = page)
+	elem           bool   // an element of a batch or array, locked by this function
 }
 
 // state is one abstract path state; it is comparable so that states can be

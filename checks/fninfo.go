@@ -36,6 +36,7 @@ type fnInfo struct {
 	lookups     [maxVars]int      // lookup sites per variable
 	pinned      [maxVars]bool     // looked up in a loop that keeps the references
 	iterVars    [maxVars]bool     // writeback_iter folios: per-folio writepage contract
+	elems       [maxVars]bool     // elements of a folio_batch, pagevec or page array
 	derived     map[string][]int8 // local -> tracked variables its value was computed from
 	summary     bool              // a summary analysis of a helper (see summary.go)
 	retMode     bool              // ... of what it returns
@@ -234,6 +235,53 @@ func (fi *fnInfo) collectVars() {
 	fi.collectReleases()
 	fi.collectPinned()
 	fi.collectConsts()
+	fi.validateElems()
+}
+
+// validateElems keeps the batch elements whose loop body unlocks them as
+// one of its own statements (lock, work, unlock per element). A loop that
+// unlocks only on an error path keeps its folios locked on purpose
+// (btrfs lock_delalloc_folios locks a whole range).
+func (fi *fnInfo) validateElems() {
+	var keep [maxVars]bool
+	var loops [maxVars]int
+	walkStmts(fi.body, func(s *stmt) {
+		if s.kind != sFor && s.kind != sWhile && s.kind != sDo || s.body == nil {
+			return
+		}
+		var taken, unlocked [maxVars]bool
+		for _, x := range s.body.list {
+			if x.kind != sExpr {
+				continue
+			}
+			for _, d := range splitTopCommas(x.toks) {
+				if lhs, rhs, ok := assignment(d); ok && batchElem(rhs) {
+					if v, ok := fi.varIdx[lhsVar(lhs)]; ok {
+						taken[v] = true
+					}
+				}
+			}
+			for _, c := range findCalls(x.toks) {
+				if unlockCalls[c.name] && len(c.args) > 0 {
+					if v, ok := fi.varIdx[argVar(c.args[0])]; ok {
+						unlocked[v] = true
+					}
+				}
+			}
+		}
+		for v := range keep {
+			keep[v] = keep[v] || fi.elems[v] && taken[v] && unlocked[v]
+			if taken[v] {
+				loops[v]++
+			}
+		}
+	})
+	for v := range keep {
+		// one variable for the elements of several loops (lock all
+		// pages in one, unlock them in another): not a per-element lock
+		keep[v] = keep[v] && loops[v] == 1
+	}
+	fi.elems = keep
 }
 
 // Release kinds recorded per variable.
@@ -346,6 +394,10 @@ func (fi *fnInfo) collectFrom(toks []token) {
 		switch {
 		case whole && fi.isLookup(c):
 			fi.addVar(lv)
+		case lv != "" && batchElem(rhs):
+			if v := fi.addVar(lv); v >= 0 {
+				fi.elems[v] = true
+			}
 		case whole && isWritepageCall(fi, c):
 			fi.addVal(lv)
 			if val, ok := fi.valIdx[lv]; ok && len(c.args) > 0 {
@@ -509,6 +561,22 @@ func (fi *fnInfo) pageOutParamNamed(name string) bool {
 		if p.name == name && (strings.Contains(p.typ, "page**") || strings.Contains(p.typ, "folio**") ||
 			strings.Contains(p.typ, "page **") || strings.Contains(p.typ, "folio **")) {
 			return true
+		}
+	}
+	return false
+}
+
+// batchElem reports whether an expression is one element of a batch or
+// array of pages: fbatch.folios[i], pvec->pages[i], cc->rpages[i].
+func batchElem(rhs []token) bool {
+	rhs = stripParens(rhs)
+	if len(rhs) < 6 || !rhs[len(rhs)-1].is("]") {
+		return false
+	}
+	for k := 1; k+1 < len(rhs); k++ {
+		if (rhs[k].is(".") || rhs[k].is("->")) && rhs[k+1].kind == tIdent && k+2 < len(rhs) && rhs[k+2].is("[") {
+			n := rhs[k+1].text
+			return contains(n, "folios") || contains(n, "pages")
 		}
 	}
 	return false

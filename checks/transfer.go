@@ -143,6 +143,14 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 		v.kept = e.name
 	case evLock:
 		v.lock, v.lline, v.dep, v.passed = lkLocked, e.line, -1, ""
+		if fi.elems[e.v] {
+			v.elem, v.owned = true, true // our lock on a batch element: ours to drop
+		}
+	case evElem:
+		if v.lock == lkLocked && v.elem && fi.releases[e.v]&relUnlock != 0 {
+			fi.observe(obs{kind: obLookupLocked, v: e.v, line: e.line, rel: v.lline, touched: s.touched})
+		}
+		*v = vst{dep: -1}
 	case evPut:
 		fi.put(s, v, e)
 	case evGet:
