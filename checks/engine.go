@@ -86,6 +86,12 @@ func checkUnit(ctx context.Context, u *unit, opts Options) (out []Finding) {
 		}
 		fi.runFlow()
 	}
+	for _, fi := range ui.funcs {
+		if fi.tooLong {
+			out = append(out, Finding{Rule: InternalErrorID, Severity: Info, Path: u.path, Line: ui.lines[fi.f.sigLine].num,
+				Function: fi.f.name, Message: fmt.Sprintf("%s has more than %d tokens: its body was not analysed", fi.f.name, maxFuncTokens)})
+		}
+	}
 	for _, r := range Rules() {
 		if ctx.Err() != nil {
 			break

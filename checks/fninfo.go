@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// maxFuncTokens bounds the body of a function the engine analyses
+// (about 30,000 lines of kernel code).
+const maxFuncTokens = 200000
+
 // maxVars and maxVals bound the tracked variables of one function.
 const (
 	maxVars = 8
@@ -39,6 +43,7 @@ type fnInfo struct {
 	elems       [maxVars]bool     // elements of a folio_batch, pagevec or page array
 	derived     map[string][]int8 // local -> tracked variables its value was computed from
 	summary     bool              // a summary analysis of a helper (see summary.go)
+	tooLong     bool              // the body is over maxFuncTokens: not analysed
 	retMode     bool              // ... of what it returns
 	constVars   []string
 	constIdx    map[string]int8
@@ -56,17 +61,29 @@ var excludedNameRe = regexp.MustCompile(`(_locked$|end_io|endio|_complete|_done|
 // newFnInfo classifies a function and builds its tree and graph.
 func newFnInfo(u *unitInfo, f *function) *fnInfo {
 	fi := &fnInfo{u: u, f: f, own: -1, varIdx: map[string]int8{}, valIdx: map[string]int8{}}
+	if len(f.body) > maxFuncTokens {
+		// No kernel function comes near this (the longest are a few
+		// thousand lines); a generated or hostile one would cost
+		// gigabytes of graph and states. Its body is not analysed, and
+		// a finding says so (runTooLong).
+		fi.tooLong = true
+		f.body = nil
+	}
 	fi.body = parseBody(collapseUnbalanced(f.body))
 	if w := f.paramOfType("writeback_control"); w != nil {
 		fi.wbcName = w.name
 	}
 	fi.classify()
+	if fi.tooLong {
+		fi.wp, fi.wpWeak, fi.readFolio, fi.own = false, false, false, -1
+		fi.vars, fi.varIdx = nil, map[string]int8{}
+	}
 	return fi
 }
 
 // prepare finds the tracked variables and builds the graph.
 func (fi *fnInfo) prepare() {
-	if fi.own < 0 && !fi.wp && !fi.readFolio {
+	if fi.own < 0 && !fi.wp && !fi.readFolio && !fi.tooLong {
 		fi.classifyWriter()
 	}
 	fi.collectVars()

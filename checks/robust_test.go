@@ -142,3 +142,16 @@ func plus(code string) string {
 	}
 	return b.String()
 }
+
+// TestHugeFunction: a function too long to analyse (a generated or
+// hostile 1,000,000-line hunk) is said to be so, quickly, and nothing is
+// made up about it.
+func TestHugeFunction(t *testing.T) {
+	body := strings.Repeat("\txfoo_step(page, 1, 2, 3, 4);\n", maxFuncTokens/12+1000)
+	code := "static int xfoo_writepage(struct page *page, struct writeback_control *wbc)\n{\n" + body +
+		"\tif (xfoo_busy(page))\n\t\treturn -EBUSY;\n\tunlock_page(page);\n\treturn 0;\n}\n"
+	fs := CheckCode("fs/xfoo/aops.c", code, Options{})
+	if len(fs) != 1 || fs[0].Rule != InternalErrorID || fs[0].Severity != Info || !strings.Contains(fs[0].Message, "not analysed") {
+		t.Errorf("want one note that the body was not analysed, got %v", fs)
+	}
+}
