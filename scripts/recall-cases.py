@@ -96,7 +96,7 @@ case("nfs-writepage-activate-origin", "6.12", "fs/nfs/write.c", ["nfs_folio_set_
 case("nilfs2-page-mkwrite-wait-writeback", "6.12", "fs/nilfs2/file.c", ["nilfs_page_mkwrite"], "",
      "nilfs2: fix hang in nilfs_lookup_dirty_data_buffers() (linux-nilfs list, 2024): wait for writeback, not only for stable pages", "fix reverted",
      buggy=lambda c: sub(c, "\tfolio_wait_writeback(folio);", "\tfolio_wait_stable(folio);"))
-case("nilfs2-prepare-write-wait-writeback", "6.12", "fs/nilfs2/segment.c", ["nilfs_prepare_write_logs"], "",
+case("nilfs2-prepare-write-wait-writeback", "6.12", "fs/nilfs2/segment.c", ["nilfs_prepare_write_logs"], "writeback-start-without-wait",
      "nilfs2: fix potential kernel bug due to lack of writeback flag waiting (linux-nilfs list, 2024)", "fix reverted",
      buggy=lambda c: c.replace("\t\t\t\tfolio_wait_writeback(bd_folio);\n", "").replace("\t\t\tfolio_wait_writeback(bd_folio);\n", "").replace("\t\tfolio_wait_writeback(bd_folio);\n", ""))
 
