@@ -178,7 +178,7 @@ func (ui *unitInfo) retSummary(name string) retKind {
 
 func (ui *unitInfo) computeRet(name string) retKind {
 	fi := ui.helperInfo(name)
-	if fi == nil || !returnsValue(fi.f.body) {
+	if fi == nil || !fi.f.retPage || !returnsValue(fi.f.body) {
 		return retNone
 	}
 	fi.retMode = true

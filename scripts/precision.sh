@@ -8,7 +8,7 @@
 # callback or a writeback_iter() loop. Each file is checked as a new-file diff
 # (git diff --no-index /dev/null FILE), so every line counts as added.
 #
-# With ALL=1, every .c file under fs/ and mm/ is checked (about 2,000 per
+# With ALL=1, every .c file under fs/ and mm/ is checked (about 1,500 per
 # kernel, two minutes): the whole-tree run of the README.
 #
 #   scripts/precision.sh > /tmp/precision.md
