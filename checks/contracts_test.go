@@ -117,3 +117,41 @@ func TestContractUsed(t *testing.T) {
 		t.Errorf("the finding does not explain itself: %s", hit.Message)
 	}
 }
+
+// TestContractLookupWrapper: a lookup wrapper of another file, known from
+// its mined contract, is balanced like a lookup, and the finding says why.
+func TestContractLookupWrapper(t *testing.T) {
+	code := `static int xfoo_fix(struct f2fs_sb_info *sbi, nid_t nid)
+{
+	struct page *page = f2fs_get_node_page(sbi, nid);
+
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (xfoo_bad(page))
+		return -EIO;
+	f2fs_put_page(page, 1);
+	return 0;
+}
+`
+	fs := CheckCode("fs/f2fs/x.c", code, Options{KernelVersion: "6.12"})
+	var hit *Finding
+	for i := range fs {
+		if fs[i].Rule == "pagecache-lookup-lock-balance" && fs[i].Line == 8 {
+			hit = &fs[i]
+		}
+	}
+	if hit == nil {
+		t.Fatalf("the -EIO return with the node page locked is not found: %v", fs)
+	}
+	for _, want := range []string{"f2fs_get_node_page() returns the page locked: mined contract from fs/f2fs/node.c",
+		"this assumes xfoo_bad()"} {
+		if !strings.Contains(hit.Message, want) {
+			t.Errorf("message lacks %q: %s", want, hit.Message)
+		}
+	}
+	for _, f := range fs {
+		if f.Line == 10 && f.Severity == Error {
+			t.Errorf("error on the balanced path: %+v", f)
+		}
+	}
+}

@@ -298,7 +298,7 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 				if fi.releases[i]&relUnlock == 0 && !fi.pageOutParam() || !v.owned {
 					break
 				}
-				fi.observe(obs{kind: obLookupLocked, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
+				fi.observe(obs{kind: obLookupLocked, v: int8(i), line: anchor, rel: v.lline, touched: s.touched, name: v.passed, kept: v.kept})
 			case lkActDep:
 				if val, ok := fi.valIdx[retVar]; ok && v.dep == val && fi.isParam(fi.vars[i]) {
 					break // the caller passed the page in and gets ACTIVATE back

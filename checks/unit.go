@@ -97,3 +97,16 @@ func (ui *unitInfo) funcAt(line int32) *fnInfo {
 	}
 	return nil
 }
+
+// lineToks returns the tokens of one line index.
+func (ui *unitInfo) lineToks(line int32) []token {
+	var out []token
+	for _, t := range ui.toks {
+		if t.line == line {
+			out = append(out, t)
+		} else if t.line > line {
+			break
+		}
+	}
+	return out
+}
