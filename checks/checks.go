@@ -5,6 +5,12 @@
 // It knows nothing about mail, HTTP or SQL: its input is diff text or C code.
 package checks
 
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+)
+
 // Severity is how bad a finding is.
 type Severity string
 
@@ -32,20 +38,61 @@ type Options struct {
 	// KernelVersion such as "2.6.23" or "6.12"; empty means infer the era
 	// from the code (rules.md §0.3).
 	KernelVersion string
+	// Logger receives a line for every internal error (a panic inside a
+	// rule); nil means slog.Default().
+	Logger *slog.Logger
+	// Tree is a kernel source tree the diffs apply to (nil: none). A
+	// patched file is read from it and the patch applied in memory, so
+	// that hunks become whole functions and the file's other functions
+	// are summarised; a patch that does not apply is checked from its
+	// hunks, with a tree-context note saying so.
+	Tree fs.FS
 }
+
+// InternalErrorID is the rule id of the finding that stands for a rule that
+// failed (panicked) on a unit: the unit's other findings are kept, and the
+// failure is visible instead of silent.
+const InternalErrorID = "internal-error"
 
 // CheckDiff checks a unified or git diff (one or many files). Findings are
 // sorted by path, line and rule.
 func CheckDiff(diff string, opts Options) []Finding {
+	fs, _ := CheckDiffContext(context.Background(), diff, opts)
+	return fs
+}
+
+// CheckDiffContext is CheckDiff under a context: the engine looks at ctx
+// between files, functions and rules and inside its long loops, and when ctx
+// is done it returns the findings so far with ctx.Err().
+func CheckDiffContext(ctx context.Context, diff string, opts Options) ([]Finding, error) {
 	var out []Finding
 	for _, u := range parseDiff(diff) {
-		out = append(out, checkUnit(u, opts)...)
+		if err := ctx.Err(); err != nil {
+			return finish(out), err
+		}
+		if opts.Tree != nil {
+			if w, why := treeUnit(opts.Tree, u); w != nil {
+				u = w
+			} else if why != "" {
+				out = append(out, treeNote(u, why))
+			}
+		}
+		out = append(out, checkUnit(ctx, u, opts)...)
 	}
-	return finish(out)
+	return finish(out), ctx.Err()
 }
 
 // CheckCode checks C code pasted into a mail body, as added code: line numbers
 // are lines of body (1-based); path names the code in findings.
 func CheckCode(path, body string, opts Options) []Finding {
-	return finish(checkUnit(codeUnit(path, body), opts))
+	fs, _ := CheckCodeContext(context.Background(), path, body, opts)
+	return fs
+}
+
+// CheckCodeContext is CheckCode under a context, like CheckDiffContext.
+func CheckCodeContext(ctx context.Context, path, body string, opts Options) ([]Finding, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return finish(checkUnit(ctx, codeUnit(path, body), opts)), ctx.Err()
 }

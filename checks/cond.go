@@ -39,9 +39,17 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 		case "trylock_page", "folio_trylock":
 			if v, ok := fi.varIdx[argVar(args[0])]; ok && truth {
 				s.v[v].lock, s.v[v].lline = lkLocked, toks[0].line
+				if fi.elems[v] {
+					s.v[v].elem, s.v[v].owned = true, true
+				}
 			}
 			return s, true
 		}
+	}
+	if name, eq, ok := errPtrCompare(toks); ok {
+		// PTR_ERR(folio) == -ENOENT, folio == ERR_PTR(-ENOMEM): where the
+		// comparison holds, the lookup failed and nothing is owed.
+		return fi.nullTest(s, name, eq == truth), true
 	}
 	if hasIdent(toks, "for_reclaim") && truth && !toks[0].is("!") {
 		s.reclaim = true
@@ -62,8 +70,12 @@ func (fi *fnInfo) refine(s state, toks []token, truth bool) (state, bool) {
 		}
 		return fi.refineAtom(s, toks[0].text, "!=", "0", truth)
 	}
-	if len(toks) == 3 && toks[1].is("<") && toks[2].text == "0" && truth && errName(toks[0].text) {
-		s.failed = toks[0].text
+	if len(toks) == 3 && toks[1].is("<") && toks[2].text == "0" && errName(toks[0].text) {
+		if truth {
+			s.failed = toks[0].text
+		} else if s.failed == toks[0].text {
+			s.failed = ""
+		}
 	}
 	if len(toks) == 3 && toks[1].kind == tPunct {
 		a, op, b := toks[0].text, toks[1].text, toks[2].text
@@ -259,4 +271,49 @@ func errName(s string) bool {
 		return true
 	}
 	return false
+}
+
+// errPtrCompare recognises "PTR_ERR(x) == -ECODE" and "x == ERR_PTR(...)"
+// (either side, == or !=): it returns x and whether the operator is ==.
+func errPtrCompare(toks []token) (name string, eq bool, ok bool) {
+	var op int = -1
+	depth := 0
+	for k, t := range toks {
+		switch {
+		case t.is("(") || t.is("["):
+			depth++
+		case t.is(")") || t.is("]"):
+			depth--
+		case depth == 0 && (t.is("==") || t.is("!=")):
+			if op >= 0 {
+				return "", false, false
+			}
+			op = k
+		}
+	}
+	if op < 1 || op+1 >= len(toks) {
+		return "", false, false
+	}
+	eq = toks[op].is("==")
+	a, b := stripParens(toks[:op]), stripParens(toks[op+1:])
+	for i := 0; i < 2; i++ {
+		// PTR_ERR(x) against a negative error code
+		if len(a) >= 4 && a[0].is("PTR_ERR") && a[1].is("(") && a[len(a)-1].is(")") && negErrCode(b) {
+			if n := argVar(a[2 : len(a)-1]); n != "" {
+				return n, eq, true
+			}
+		}
+		// x against ERR_PTR(...)
+		if n := argVar(a); n != "" && len(b) >= 3 && b[0].is("ERR_PTR") && b[1].is("(") {
+			return n, eq, true
+		}
+		a, b = b, a
+	}
+	return "", false, false
+}
+
+// negErrCode reports whether toks is "-EXXX" (or a parenthesised one).
+func negErrCode(toks []token) bool {
+	toks = stripParens(toks)
+	return len(toks) == 2 && toks[0].is("-") && toks[1].kind == tIdent && strings.HasPrefix(toks[1].text, "E")
 }

@@ -1,6 +1,10 @@
 package checks
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"sort"
 	"strings"
 )
@@ -18,6 +22,15 @@ type pass struct {
 func (p *pass) report(fi *fnInfo, line int32, sev Severity, touched bool, msg string) {
 	if line < 0 || int(line) >= len(p.u.lines) || p.u.lines[line].gap {
 		return
+	}
+	if p.u.whole {
+		f := fi
+		if f == nil {
+			f = p.u.funcAt(line)
+		}
+		if !p.u.changed(line) && (f == nil || !p.u.touched[f]) {
+			return // a whole file from the tree: only the functions the patch changes
+		}
 	}
 	if !touched && !p.u.changed(line) {
 		sev = Info
@@ -51,23 +64,74 @@ func lower(s Severity) Severity {
 }
 
 // checkUnit runs every rule over one unit. A bug in a rule must not take
-// the service down: a panic loses that unit's findings, nothing more.
-func checkUnit(u *unit, opts Options) (out []Finding) {
+// the service down, nor hide silently: a panic in the front end or in one
+// rule becomes an internal-error finding and a log line, and the findings
+// of the other rules are kept. ctx is looked at between functions and
+// rules and inside the dataflow; when it is done the findings so far are
+// returned.
+func checkUnit(ctx context.Context, u *unit, opts Options) (out []Finding) {
+	var ui *unitInfo
+	stage := "the C front end"
 	defer func() {
-		if recover() != nil {
-			out = nil
+		if r := recover(); r != nil {
+			out = append(out, internalError(u, opts, stage, r))
 		}
 	}()
-	ui := newUnitInfo(u, opts)
+	ui = newUnitInfo(u, opts)
+	ui.ctx = ctx
+	stage = "the dataflow"
 	for _, fi := range ui.funcs {
+		if ctx.Err() != nil {
+			return out
+		}
 		fi.runFlow()
 	}
+	for _, fi := range ui.funcs {
+		if fi.tooLong {
+			out = append(out, Finding{Rule: InternalErrorID, Severity: Info, Path: u.path, Line: ui.lines[fi.f.sigLine].num,
+				Function: fi.f.name, Message: fmt.Sprintf("%s has more than %d tokens: its body was not analysed", fi.f.name, maxFuncTokens)})
+		}
+	}
 	for _, r := range Rules() {
+		if ctx.Err() != nil {
+			break
+		}
 		if r.run != nil {
-			r.run(&pass{u: ui, rule: r, out: &out})
+			out = runRule(ui, r, opts, out)
 		}
 	}
 	return subsumed(ui, out)
+}
+
+// runRule runs one rule, turning a panic into an internal-error finding.
+func runRule(ui *unitInfo, r *Rule, opts Options, out []Finding) (res []Finding) {
+	n := len(out)
+	defer func() {
+		if x := recover(); x != nil {
+			res = append(out[:n:n], internalError(ui.unit, opts, "rule "+r.ID, x))
+		}
+	}()
+	r.run(&pass{u: ui, rule: r, out: &out})
+	return out
+}
+
+// internalError logs a panic and returns the finding that reports it.
+func internalError(u *unit, opts Options, stage string, x any) Finding {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Error("checks: internal error", "stage", stage, "path", u.path, "panic", fmt.Sprint(x),
+		"stack", string(debug.Stack()))
+	line := 0
+	for _, l := range u.lines {
+		if !l.gap {
+			line = l.num
+			break
+		}
+	}
+	return Finding{Rule: InternalErrorID, Severity: Warning, Path: u.path, Line: line,
+		Message: fmt.Sprintf("internal error in %s: %v; this file's findings may be incomplete (please report it with the patch)", stage, x)}
 }
 
 // subsumed drops findings inside ->sync_page implementations other than

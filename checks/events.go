@@ -6,25 +6,35 @@ import "strings"
 type evKind uint8
 
 const (
-	evLookup      evKind = iota + 1 // v = lookup(...)
-	evUnlock                        // unlock_page(v)
-	evLock                          // lock_page(v)
-	evPut                           // put_page(v)
-	evGet                           // get_page(v)
-	evWritepage                     // val = ->writepage(v, ...): unlocked unless ACTIVATE
-	evTransfer                      // a callee takes v's lock (and unlocks it)
-	evWBStart                       // set_page_writeback(v)
-	evWBEnd                         // end_page_writeback(v)
-	evRedirty                       // redirty_page_for_writepage(wbc, v)
-	evSubmit                        // I/O submitted: completion may unlock/end
-	evHavoc                         // an unknown callee got v: anything may happen
-	evEscape                        // v is handed out (stored, returned through *pagep)
-	evForget                        // v is reassigned
-	evSetVal                        // val = constant or unknown
-	evWBMaybe                       // a helper got the page: it may have started writeback
-	evLockUnknown                   // a helper got the page and the wbc: it may have unlocked it
-	evMapErr                        // mapping_set_error(): the error reaches fsync
-	evCopy                          // data copied to another page (stacking filesystems)
+	evLookup       evKind = iota + 1 // v = lookup(...)
+	evUnlock                         // unlock_page(v)
+	evLock                           // lock_page(v)
+	evPut                            // put_page(v)
+	evGet                            // get_page(v)
+	evWritepage                      // val = ->writepage(v, ...): unlocked unless ACTIVATE
+	evTransfer                       // a callee takes v's lock (and unlocks it)
+	evWBStart                        // set_page_writeback(v)
+	evWBEnd                          // end_page_writeback(v)
+	evRedirty                        // redirty_page_for_writepage(wbc, v)
+	evSubmit                         // I/O submitted: completion may unlock/end
+	evHavoc                          // an unknown callee got v: anything may happen
+	evEscape                         // v is handed out (stored, returned through *pagep)
+	evForget                         // v is reassigned
+	evSetVal                         // val = constant or unknown
+	evWBMaybe                        // a helper got the page: it may have started writeback
+	evLockUnknown                    // a helper got the page and the wbc: it may have unlocked it
+	evMapErr                         // mapping_set_error(): the error reaches fsync
+	evCopy                           // data copied to another page (stacking filesystems)
+	evHelperUnlock                   // a helper whose summary unlocks v on every path
+	evHelperPut                      // a helper whose summary drops v's reference on every path
+	evPassed                         // an unknown callee got v and, by its name, leaves it alone
+	evConst                          // tracked constant variable val set to name ("" unknown)
+	evDiscard                        // ClearPageUptodate(v): the data is dropped on purpose
+	evKeeps                          // a callee whose summary returns with v still locked
+	evOutStore                       // *pagep = v: the caller gets v if the function succeeds
+	evCopyVal                        // val = value variable v
+	evRefUnknown                     // a callee may or may not have dropped v\'s reference
+	evElem                           // v = fbatch.folios[i]: the next element; the previous one must be unlocked by now
 )
 
 // Value bits of a tracked result variable.
@@ -60,7 +70,15 @@ func (fi *fnInfo) computeEvents(toks []token) []event {
 			evs = fi.assignEvents(evs, lhs, rhs, part[0].line)
 		}
 	}
-	return evs
+	// assignments inside call arguments: kmap(*p = page)
+	for _, c := range findCalls(toks) {
+		for _, a := range c.args {
+			if lhs, rhs, ok := assignment(a); ok && len(a) > 0 && len(lhs) > 0 {
+				evs = fi.assignEvents(evs, lhs, rhs, a[0].line)
+			}
+		}
+	}
+	return fi.constEvents(evs, toks)
 }
 
 // assignEvents appends the events of "lhs = rhs".
@@ -72,9 +90,16 @@ func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []even
 		}
 	}
 	if c, whole := wholeCall(rhs); whole {
-		if v, ok := fi.varIdx[lv]; ok && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]) {
-			locked := lockedLookups[c.name] || flagLookups[c.name] && hasIdentPrefix(rhs, "FGP_LOCK")
-			return append(evs, event{kind: evLookup, v: v, val: -1, locked: locked, line: line, name: c.name})
+		if v, ok := fi.varIdx[lv]; ok && fi.isLookup(c) {
+			locked, known := lookupLocks(c, rhs)
+			if !known {
+				locked = fi.u.retSummary(c.name) == retLocked
+			}
+			e := event{kind: evLookup, v: v, val: -1, locked: locked, line: line, name: c.name}
+			if flagLookups[c.name] && !hasIdentPrefix(rhs, "FGP_") {
+				e.bits = 1 // flags in a variable: locked or not is not known
+			}
+			return append(evs, e)
 		}
 		if val, ok := fi.valIdx[lv]; ok && len(c.args) > 0 && isWritepageCall(fi, c) {
 			v, vok := fi.varIdx[argVar(c.args[0])]
@@ -95,12 +120,26 @@ func (fi *fnInfo) assignEvents(evs []event, lhs, rhs []token, line int32) []even
 		}
 	}
 	if val, ok := fi.valIdx[lv]; ok {
-		evs = append(evs, event{kind: evSetVal, v: -1, val: val, bits: constBits(rhs), line: line})
+		if src, ok := fi.valIdx[text(rhs)]; ok && len(rhs) == 1 {
+			evs = append(evs, event{kind: evCopyVal, v: src, val: val, line: line})
+		} else {
+			evs = append(evs, event{kind: evSetVal, v: -1, val: val, bits: constBits(rhs), line: line})
+		}
 	}
 	if v, ok := fi.varIdx[lv]; ok {
+		if fi.elems[v] && batchElem(rhs) {
+			return append(evs, event{kind: evElem, v: v, val: -1, line: line})
+		}
 		return append(evs, event{kind: evForget, v: v, val: -1, line: line})
 	}
 	if v, ok := fi.varIdx[argVar(rhs)]; ok {
+		if len(lhs) == 2 && lhs[0].is("*") && fi.isParam(lhs[1].text) {
+			// *pagep = page: handed out if the function succeeds (see exitCheck)
+			return append(evs, event{kind: evOutStore, v: v, val: -1, line: line})
+		}
+		if lv != "" && len(lhs) > 1 && fi.copyOnly(lv) {
+			return evs // "struct folio *io_folio = folio;": a local copy nothing releases
+		}
 		return append(evs, event{kind: evEscape, v: v, val: -1, line: line}) // stored or aliased
 	}
 	if lv == "" {
@@ -132,6 +171,9 @@ func isWritepageCall(fi *fnInfo, c call) bool {
 	if activateCallees[c.name] || c.name == "write_one_page" || c.name == "folio_write_one" {
 		return true
 	}
+	if fi != nil && fi.isParam(c.name) && strings.Contains(c.name, "writepage") {
+		return true // writepage_t writepage: the callback write_cache_pages() is given
+	}
 	return c.name[0] == '(' && strings.Contains(c.name, "writepage")
 }
 
@@ -160,7 +202,7 @@ var argEvents = func() map[string]argEvent {
 
 // copyCalls hand the page's data to another page or file.
 var copyCalls = map[string]bool{"copy_highpage": true, "folio_copy": true, "copy_page": true, "memcpy": true,
-	"memcpy_page": true, "memcpy_from_file_folio": true, "memcpy_from_folio": true, "memcpy_from_page": true,
+	"memcpy_page": true, "memcpy_to_page": true, "memcpy_to_folio": true, "memcpy_from_file_folio": true, "memcpy_from_folio": true, "memcpy_from_page": true,
 	"kernel_write": true, "__kernel_write": true, "vfs_iter_write": true, "vfs_write": true}
 
 // callEvents appends the events of one call.
@@ -180,6 +222,34 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return append(evs, event{kind: k, v: v, val: -1, line: c.line, name: c.name})
 	}
 	n := c.name
+	if fi.readFolio && fi.own >= 0 && !isBenign(n) && !unlockCalls[n] && mapsOwnRange(c, fi.vars[fi.own]) {
+		// a request built on the folio's mapping and range
+		// (erofs_fscache_req_alloc(folio->mapping, folio_pos(folio), ...))
+		// completes, and unlocks, the folio later
+		evs = ev(evSubmit, -1)
+	}
+	if contains(n, "for_each") {
+		// list_for_each_entry(folio, ...): every iteration names a new element
+		for i := range c.args {
+			if v := arg(i); v >= 0 && v != fi.own {
+				evs = ev(evForget, v)
+			}
+		}
+		return evs
+	}
+	if (unlockCalls[n] || putCalls[n] || n == "f2fs_put_page") && len(c.args) > 0 && arg(0) < 0 {
+		// released through a local that may point to a tracked page
+		// (push_page = i == index ? page : grab_cache_page_nowait(...))
+		for _, d := range fi.derived[argVar(c.args[0])] {
+			if d != fi.own || fi.summary {
+				evs = append(evs, event{kind: evHavoc, v: d, val: -1, line: c.line, name: n})
+			}
+		}
+		return evs
+	}
+	if (n == "ClearPageUptodate" || n == "folio_clear_uptodate") && arg(0) >= 0 && arg(0) == fi.own {
+		return ev(evDiscard, arg(0))
+	}
 	if a, ok := argEvents[n]; ok {
 		return ev(a.kind, arg(a.arg))
 	}
@@ -191,7 +261,7 @@ func (fi *fnInfo) callEvents(evs []event, c call) []event {
 		return ev(evPut, arg(0))
 	case isWritepageCall(fi, c):
 		return ev(evWritepage, arg(0))
-	case transferCalls[n]:
+	case transferCalls[n] || readTransferCalls[n] && fi.readFolio:
 		for i := range c.args {
 			evs = ev(evTransfer, arg(i))
 		}
@@ -244,14 +314,28 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 			evs = fi.opaqueArg(evs, a, c)
 			continue
 		}
-		if sum, ok := fi.u.summary(c.name, i); ok {
-			switch sum {
-			case sumKeeps:
-				evs = append(evs, event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
-			case sumUnlocks:
-				evs = append(evs, event{kind: evTransfer, v: v, val: -1, line: c.line, name: c.name})
-			case sumMixed:
-				evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})
+		if ps, ok := fi.u.summary(c.name, i); ok {
+			ev := func(k evKind) { evs = append(evs, event{kind: k, v: v, val: -1, line: c.line, name: c.name}) }
+			if ps.escapes && v != fi.own {
+				ev(evEscape) // stored by the callee: whoever holds it now releases it
+				continue
+			}
+			switch ps.unlock {
+			case effNone:
+				ev(evKeeps) // (a writeback it starts is its own to end: not the caller's)
+			case effAll:
+				ev(evHelperUnlock)
+			case effMay:
+				ev(evTransfer)
+			default:
+				ev(evLockUnknown)
+				ev(evWBMaybe)
+			}
+			switch ps.put {
+			case effAll:
+				ev(evHelperPut)
+			case effSome, effUnknown:
+				ev(evRefUnknown)
 			}
 			continue
 		}
@@ -259,7 +343,9 @@ func (fi *fnInfo) unknownCall(evs []event, c call) []event {
 			if passesWbc {
 				evs = append(evs, event{kind: evLockUnknown, v: v, val: -1, line: c.line, name: c.name},
 					event{kind: evWBMaybe, v: v, val: -1, line: c.line, name: c.name})
+				continue
 			}
+			evs = append(evs, event{kind: evPassed, v: v, val: -1, line: c.line, name: c.name})
 			continue
 		}
 		evs = append(evs, event{kind: evHavoc, v: v, val: -1, line: c.line, name: c.name})
@@ -318,4 +404,59 @@ func hasIdentPrefix(toks []token, p string) bool {
 		}
 	}
 	return false
+}
+
+// lookupLocks tells whether a known lookup returns its page locked; known
+// is false for callees that are not page-cache lookups of the kernel API.
+func lookupLocks(c call, toks []token) (locked, known bool) {
+	switch {
+	case lockedLookups[c.name]:
+		return true, true
+	case flagLookups[c.name] || c.name == "find_get_page_flags":
+		return hasIdentPrefix(toks, "FGP_LOCK") || hasIdentPrefix(toks, "FGP_WRITEBEGIN"), true
+	case refLookups[c.name]:
+		return false, true
+	}
+	return false, false
+}
+
+// copyOnly reports whether a local pointer is never released, returned or
+// stored: a plain copy of a page variable, not a hand-off.
+func (fi *fnInfo) copyOnly(name string) bool {
+	b := fi.f.body
+	for i, t := range b {
+		if t.kind != tIdent || t.text != name {
+			continue
+		}
+		if i > 0 && b[i-1].is("return") || i+1 < len(b) && b[i+1].is(";") && i > 0 && b[i-1].is("=") {
+			return false
+		}
+	}
+	for _, c := range findCalls(b) {
+		if !(unlockCalls[c.name] || putCalls[c.name] || transferCalls[c.name] || c.name == "f2fs_put_page") {
+			continue
+		}
+		for _, a := range c.args {
+			if argVar(a) == name {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// mapsOwnRange reports whether a call gets the page's mapping and its
+// position: it works on the page's range of the page cache.
+func mapsOwnRange(c call, own string) bool {
+	mapping, pos := false, false
+	for _, a := range c.args {
+		if len(a) >= 3 && a[0].text == own && a[1].is("->") && a[2].text == "mapping" ||
+			len(a) >= 3 && (a[0].text == "folio_mapping" || a[0].text == "page_mapping") && hasIdent(a, own) {
+			mapping = true
+		}
+		if len(a) >= 3 && (a[0].text == "folio_pos" || a[0].text == "page_offset") && hasIdent(a, own) {
+			pos = true
+		}
+	}
+	return mapping && pos
 }

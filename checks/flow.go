@@ -30,12 +30,18 @@ type vst struct {
 	dep            int8  // value variable an lkActDep lock depends on, or -1
 	depBits        uint8 // possible results of that writepage
 	redirty, async bool
-	byWP           bool  // unlocked by a lower writepage
-	escaped        bool  // handed out: the caller owns what is left
-	owned          bool  // obligations come from a lookup in this function
-	assumed        bool  // locked by assumption across unknown code
-	relBranch      bool  // a branch or jump was taken since the reference was dropped
-	lline, rline   int32 // line of the lookup/lock/writepage; of the release
+	byWP           bool   // unlocked by a lower writepage
+	escaped        bool   // handed out: the caller owns what is left
+	owned          bool   // obligations come from a lookup in this function
+	assumed        bool   // locked by assumption across unknown code
+	relBranch      bool   // a branch or jump was taken since the reference was dropped
+	lline, rline   int32  // line of the lookup/lock/writepage; of the release
+	uline          int32  // 1 + line of the last unlock, 0 for none
+	uby, rby       string // the helper that unlocked / dropped the reference, if one did
+	passed         string // an unknown callee that got the page since its last lock or unlock
+	kept           string // a summarised callee that returned with the page still locked
+	out            bool   // stored through an out parameter (*pagep = page)
+	elem           bool   // an element of a batch or array, locked by this function
 }
 
 // state is one abstract path state; it is comparable so that states can be
@@ -43,15 +49,17 @@ type vst struct {
 type state struct {
 	v       [maxVars]vst
 	val     [maxVals]uint8
-	via     int32  // 1 + line of the last goto/break taken, 0 for none
-	touched bool   // the path crosses a changed line
-	reclaim bool   // a wbc->for_reclaim test was true on the path
-	eof     bool   // a size/truncation test was passed (beyond-EOF pages may be dropped)
-	mapErr  bool   // mapping_set_error() was called
-	copied  bool   // data was copied to another page
-	lastGap int32  // node of the last unknown code on the path (0: the entry)
-	zero    string // an untracked variable a branch showed to be 0 (if (ret) ... else)
-	failed  string // an error variable a branch showed to be nonzero (if (err) ...)
+	via     int32             // 1 + line of the last goto/break taken, 0 for none
+	touched bool              // the path crosses a changed line
+	reclaim bool              // a wbc->for_reclaim test was true on the path
+	eof     bool              // a size/truncation test was passed (beyond-EOF pages may be dropped)
+	mapErr  bool              // mapping_set_error() was called
+	copied  bool              // data was copied to another page
+	lastGap int32             // node of the last unknown code on the path (0: the entry)
+	zero    string            // an untracked variable a branch showed to be 0 (if (ret) ... else)
+	failed  string            // an error variable a branch showed to be nonzero (if (err) ...)
+	kv      [maxConsts]string // values of the tracked constant variables ("" unknown)
+	discard bool              // the own page was marked not uptodate: dropped on purpose
 }
 
 // Flow limits: states per node and total steps per function.
@@ -93,6 +101,9 @@ func (fi *fnInfo) entryState() state {
 		o := &s.v[fi.own]
 		if fi.f.startKnown {
 			o.lock, o.wb = lkLocked, wbNone
+			if fi.summary {
+				o.ref = rfHeld // the caller's reference: does the helper drop it?
+			}
 		} else {
 			// Unknown code precedes the fragment: assume the page is
 			// still locked, but report only where the visible code
@@ -111,6 +122,9 @@ func (fi *fnInfo) explore(s0 state) {
 	work := []workItem{{0, s0}}
 	steps := 0
 	for len(work) > 0 && steps < maxSteps {
+		if steps&1023 == 1023 && fi.u.cancelled() {
+			return
+		}
 		it := work[len(work)-1]
 		work = work[:len(work)-1]
 		if seen[it.n] == nil {
@@ -137,6 +151,11 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 			work = append(work, workItem{x, s})
 		}
 	case nExpr, nSwitch:
+		if s.failed != "" {
+			if lhs, _, ok := assignment(n.toks); ok && lhsVar(lhs) == s.failed {
+				s.failed = "" // a new value: the old failure no longer holds
+			}
+		}
 		s = fi.apply(s, n.evs)
 		for _, x := range n.succ {
 			work = append(work, workItem{x, s})
@@ -151,7 +170,11 @@ func (fi *fnInfo) step(id int, s state, work []workItem) []workItem {
 		}
 		s = fi.apply(s, n.evs)
 		for b, x := range n.succ {
-			if s2, ok := fi.refine(s, n.toks, b == 0); ok {
+			sc, ok := fi.refineConst(s, stripParens(n.toks), b == 0)
+			if !ok {
+				continue // the path's own constants rule this branch out
+			}
+			if s2, ok := fi.refine(sc, n.toks, b == 0); ok {
 				work = append(work, workItem{x, s2})
 			}
 		}

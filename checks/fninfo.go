@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// maxFuncTokens bounds the body of a function the engine analyses
+// (about 30,000 lines of kernel code).
+const maxFuncTokens = 200000
+
 // maxVars and maxVals bound the tracked variables of one function.
 const (
 	maxVars = 8
@@ -20,6 +24,8 @@ type fnInfo struct {
 	g           *cfg
 	wp          bool // a ->writepage-like function (rules.md §0.1)
 	wpWeak      bool // only the name says so: report one level lower
+	readFolio   bool // a ->read_folio/->readpage: the own folio must be unlocked or read
+	writer      bool // a per-folio writer known by what it does: it starts writeback on its page parameter
 	excluded    bool // *_locked, completion handlers
 	own         int8 // the own page variable, or -1
 	wbcName     string
@@ -34,8 +40,15 @@ type fnInfo struct {
 	lookups     [maxVars]int      // lookup sites per variable
 	pinned      [maxVars]bool     // looked up in a loop that keeps the references
 	iterVars    [maxVars]bool     // writeback_iter folios: per-folio writepage contract
+	elems       [maxVars]bool     // elements of a folio_batch, pagevec or page array
 	derived     map[string][]int8 // local -> tracked variables its value was computed from
-	summary     bool
+	summary     bool              // a summary analysis of a helper (see summary.go)
+	tooLong     bool              // the body is over maxFuncTokens: not analysed
+	retMode     bool              // ... of what it returns
+	constVars   []string
+	constIdx    map[string]int8
+	sumExits    uint8          // exit classes seen (ex*)
+	sumRets     uint8          // return classes seen (rt*)
 	unlockReach map[int32]bool // per gap node: an own-page unlock is reachable              // analysing a helper for its caller: record every exit
 }
 
@@ -48,20 +61,39 @@ var excludedNameRe = regexp.MustCompile(`(_locked$|end_io|endio|_complete|_done|
 // newFnInfo classifies a function and builds its tree and graph.
 func newFnInfo(u *unitInfo, f *function) *fnInfo {
 	fi := &fnInfo{u: u, f: f, own: -1, varIdx: map[string]int8{}, valIdx: map[string]int8{}}
+	if len(f.body) > maxFuncTokens {
+		// No kernel function comes near this (the longest are a few
+		// thousand lines); a generated or hostile one would cost
+		// gigabytes of graph and states. Its body is not analysed, and
+		// a finding says so (runTooLong).
+		fi.tooLong = true
+		f.body = nil
+	}
 	fi.body = parseBody(collapseUnbalanced(f.body))
 	if w := f.paramOfType("writeback_control"); w != nil {
 		fi.wbcName = w.name
 	}
 	fi.classify()
+	if fi.tooLong {
+		fi.wp, fi.wpWeak, fi.readFolio, fi.own = false, false, false, -1
+		fi.vars, fi.varIdx = nil, map[string]int8{}
+	}
+	return fi
+}
+
+// prepare finds the tracked variables and builds the graph.
+func (fi *fnInfo) prepare() {
+	if fi.own < 0 && !fi.wp && !fi.readFolio && !fi.tooLong {
+		fi.classifyWriter()
+	}
 	fi.collectVars()
-	fi.g = buildCFG(fi.body, f.closeLine, f.endKnown)
+	fi.g = buildCFG(fi.body, fi.f.closeLine, fi.f.endKnown)
 	for i := range fi.g.nodes {
 		n := &fi.g.nodes[i]
 		if n.kind == nCond && n.loop {
 			n.iter = fi.iterVar(n.toks)
 		}
 	}
-	return fi
 }
 
 // prepareEvents computes every node's events; it runs once all functions
@@ -79,13 +111,19 @@ func (fi *fnInfo) prepareEvents() {
 func (fi *fnInfo) classify() {
 	f := fi.f
 	fi.excluded = excludedNameRe.MatchString(f.name) || strings.Contains(f.name, "writepages")
+	if fi.u.readFolio[f.name] && !fi.excluded && len(f.params) == 2 && pageType(f.params[1].typ) {
+		fi.readFolio = true
+		fi.own = fi.addVar(f.params[1].name)
+		return
+	}
 	var pg *param
 	if len(f.params) > 0 && pageType(f.params[0].typ) {
 		pg = &f.params[0]
 	}
-	switch {
-	case pg == nil || fi.excluded:
+	if pg == nil || fi.excluded {
 		return
+	}
+	switch {
 	case fi.u.registered[f.name]:
 		fi.wp = true
 	case len(f.params) == 2 && strings.Contains(f.params[1].typ, "writeback_control") && strings.Contains(pg.typ, "page"):
@@ -98,6 +136,46 @@ func (fi *fnInfo) classify() {
 	}
 	if fi.wp && pg.name != "" {
 		fi.own = fi.addVar(pg.name)
+	}
+}
+
+// classifyWriter recognises a per-folio writer by what it does, whatever
+// its parameter order ((io, folio, len) as well as (folio, wbc)): it starts
+// writeback on one of its page/folio parameters. Its page stays locked
+// for its caller, so only the writer's own duties apply (R07, R08).
+func (fi *fnInfo) classifyWriter() {
+	if fi.excluded || !fi.f.startKnown {
+		return
+	}
+	for _, c := range findCalls(fi.f.body) {
+		if len(c.args) == 0 || c.name == fi.f.name {
+			continue
+		}
+		name := ""
+		if wbStartCalls[c.name] {
+			name = argVar(c.args[0])
+		} else if !isBenign(c.name) && fi.u.byName[c.name] != nil {
+			// a same-file helper that starts writeback on its argument
+			// (nfs_folio_set_writeback)
+			for i, a := range c.args {
+				if ps, ok := fi.u.summary(c.name, i); ok && ps.wbStart {
+					name = argVar(a)
+				}
+			}
+		}
+		if name == "" {
+			continue
+		}
+		for _, pr := range fi.f.params {
+			if pr.name == name && name != "" && pageType(pr.typ) {
+				fi.writer = true
+				fi.own = fi.addVar(name)
+				if fi.wbcName == "" {
+					fi.wbcName = localOfType(fi.f.body, "writeback_control")
+				}
+				return
+			}
+		}
 	}
 }
 
@@ -173,6 +251,54 @@ func (fi *fnInfo) collectVars() {
 	fi.collectAliases()
 	fi.collectReleases()
 	fi.collectPinned()
+	fi.collectConsts()
+	fi.validateElems()
+}
+
+// validateElems keeps the batch elements whose loop body unlocks them as
+// one of its own statements (lock, work, unlock per element). A loop that
+// unlocks only on an error path keeps its folios locked on purpose
+// (btrfs lock_delalloc_folios locks a whole range).
+func (fi *fnInfo) validateElems() {
+	var keep [maxVars]bool
+	var loops [maxVars]int
+	walkStmts(fi.body, func(s *stmt) {
+		if s.kind != sFor && s.kind != sWhile && s.kind != sDo || s.body == nil {
+			return
+		}
+		var taken, unlocked [maxVars]bool
+		for _, x := range s.body.list {
+			if x.kind != sExpr {
+				continue
+			}
+			for _, d := range splitTopCommas(x.toks) {
+				if lhs, rhs, ok := assignment(d); ok && batchElem(rhs) {
+					if v, ok := fi.varIdx[lhsVar(lhs)]; ok {
+						taken[v] = true
+					}
+				}
+			}
+			for _, c := range findCalls(x.toks) {
+				if unlockCalls[c.name] && len(c.args) > 0 {
+					if v, ok := fi.varIdx[argVar(c.args[0])]; ok {
+						unlocked[v] = true
+					}
+				}
+			}
+		}
+		for v := range keep {
+			keep[v] = keep[v] || fi.elems[v] && taken[v] && unlocked[v]
+			if taken[v] {
+				loops[v]++
+			}
+		}
+	})
+	for v := range keep {
+		// one variable for the elements of several loops (lock all
+		// pages in one, unlock them in another): not a per-element lock
+		keep[v] = keep[v] && loops[v] == 1
+	}
+	fi.elems = keep
 }
 
 // Release kinds recorded per variable.
@@ -196,7 +322,7 @@ func (fi *fnInfo) collectPinned() {
 				for _, d := range splitTopCommas(part) {
 					if lhs, rhs, ok := assignment(d); ok && lhsVar(lhs) == name {
 						c, whole := wholeCall(rhs)
-						looked = looked || whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name])
+						looked = looked || whole && fi.isLookup(c)
 					}
 				}
 				for _, c := range findCalls(part) {
@@ -244,7 +370,7 @@ func (fi *fnInfo) collectReleases() {
 					continue
 				}
 				lv := lhsVar(lhs)
-				if c, whole := wholeCall(rhs); whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]) {
+				if c, whole := wholeCall(rhs); whole && fi.isLookup(c) {
 					if v, ok := fi.varIdx[lv]; ok {
 						fi.lookups[v]++
 					}
@@ -283,8 +409,12 @@ func (fi *fnInfo) collectFrom(toks []token) {
 		lv := lhsVar(lhs)
 		c, whole := wholeCall(rhs)
 		switch {
-		case whole && (lockedLookups[c.name] || flagLookups[c.name] || refLookups[c.name]):
+		case whole && fi.isLookup(c):
 			fi.addVar(lv)
+		case lv != "" && batchElem(rhs):
+			if v := fi.addVar(lv); v >= 0 {
+				fi.elems[v] = true
+			}
 		case whole && isWritepageCall(fi, c):
 			fi.addVal(lv)
 			if val, ok := fi.valIdx[lv]; ok && len(c.args) > 0 {
@@ -294,6 +424,13 @@ func (fi *fnInfo) collectFrom(toks []token) {
 			}
 		case len(rhs) == 1 && rhs[0].text == "AOP_WRITEPAGE_ACTIVATE":
 			fi.addVal(lv)
+		case len(rhs) == 1 && rhs[0].kind == tIdent && lv != "" && lv != rhs[0].text:
+			if src, ok := fi.valIdx[rhs[0].text]; ok {
+				fi.addVal(lv) // ret = error: the result travels on
+				if dst, ok := fi.valIdx[lv]; ok {
+					fi.valPage[dst] = fi.valPage[src]
+				}
+			}
 		}
 	}
 }
@@ -418,6 +555,45 @@ func (fi *fnInfo) pageOutParam() bool {
 	for _, p := range fi.f.params {
 		if strings.Contains(p.typ, "page**") || strings.Contains(p.typ, "folio**") {
 			return true
+		}
+	}
+	return false
+}
+
+// localOfType returns the name of the first local declared with a type
+// that names typ ("struct writeback_control *wbc = io->io_wbc;"), or "".
+func localOfType(body []token, typ string) string {
+	for i := 0; i+3 < len(body); i++ {
+		if body[i].is(typ) && body[i+1].is("*") && body[i+2].kind == tIdent && (body[i+3].is("=") || body[i+3].is(";")) {
+			return body[i+2].text
+		}
+	}
+	return ""
+}
+
+// pageOutParamNamed reports whether name is a struct page ** or struct
+// folio ** parameter.
+func (fi *fnInfo) pageOutParamNamed(name string) bool {
+	for _, p := range fi.f.params {
+		if p.name == name && (strings.Contains(p.typ, "page**") || strings.Contains(p.typ, "folio**") ||
+			strings.Contains(p.typ, "page **") || strings.Contains(p.typ, "folio **")) {
+			return true
+		}
+	}
+	return false
+}
+
+// batchElem reports whether an expression is one element of a batch or
+// array of pages: fbatch.folios[i], pvec->pages[i], cc->rpages[i].
+func batchElem(rhs []token) bool {
+	rhs = stripParens(rhs)
+	if len(rhs) < 6 || !rhs[len(rhs)-1].is("]") {
+		return false
+	}
+	for k := 1; k+1 < len(rhs); k++ {
+		if (rhs[k].is(".") || rhs[k].is("->")) && rhs[k+1].kind == tIdent && k+2 < len(rhs) && rhs[k+2].is("[") {
+			n := rhs[k+1].text
+			return contains(n, "folios") || contains(n, "pages")
 		}
 	}
 	return false

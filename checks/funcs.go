@@ -17,6 +17,8 @@ type function struct {
 	startKnown bool    // the body is seen from its opening brace
 	endKnown   bool    // the body is seen up to its closing brace
 	gapped     bool    // unknown code inside: brace depth is no longer reliable
+	static     bool    // declared static: invisible outside its file
+	retPage    bool    // returns a struct page * or struct folio *
 }
 
 // complete reports whether the whole body is visible (no gap, both ends).
@@ -118,7 +120,9 @@ func (x *extractor) open(i int) {
 	t := x.toks[i]
 	if x.cur == nil && x.depth == 0 {
 		if name, params, ok := funcSig(x.toks[x.sigStart:i]); ok {
-			x.cur = &function{name: name, params: params, sigLine: nameLine(x.toks[x.sigStart:i], name), startKnown: true}
+			sig := x.toks[x.sigStart:i]
+			x.cur = &function{name: name, params: params, sigLine: nameLine(sig, name), startKnown: true,
+				static: hasIdent(sig, "static"), retPage: returnsPagePtr(sig, name)}
 			x.depth = 1
 			return
 		}
@@ -309,4 +313,18 @@ func headerSig(h string) (string, []param, bool) {
 		return "", nil, false
 	}
 	return toks[open-1].text, parseParams(toks[open+1:]), true
+}
+
+// returnsPagePtr reports whether the tokens before the function's name
+// declare a page or folio pointer: "struct folio *xfoo_get(".
+func returnsPagePtr(sig []token, name string) bool {
+	page, ptr := false, false
+	for _, t := range sig {
+		if t.kind == tIdent && t.text == name {
+			break
+		}
+		page = page || t.is("page") || t.is("folio")
+		ptr = ptr || t.is("*")
+	}
+	return page && ptr
 }

@@ -21,7 +21,7 @@ var refLookups = map[string]bool{"find_get_page": true, "find_get_page_flags": t
 var errPtrLookups = map[string]bool{"read_mapping_page": true, "read_cache_page": true,
 	"read_mapping_folio": true, "read_cache_folio": true}
 
-var unlockCalls = map[string]bool{"unlock_page": true, "folio_unlock": true}
+var unlockCalls = map[string]bool{"unlock_page": true, "folio_unlock": true, "folio_end_read": true}
 var lockCalls = map[string]bool{"lock_page": true, "folio_lock": true}
 var putCalls = map[string]bool{"put_page": true, "page_cache_release": true, "folio_put": true,
 	"folio_put_refs": true, "ext2_put_page": true, "ufs_put_page": true, "put_and_unmap_page": true}
@@ -49,7 +49,7 @@ var redirtyCalls = map[string]int{"redirty_page_for_writepage": 1, "folio_redirt
 var benignPrefixes = []string{"Page", "SetPage", "ClearPage", "TestSetPage", "TestClearPage", "__SetPage",
 	"__ClearPage", "folio_test_", "folio_set_", "folio_clear_", "kmap", "kunmap", "memcpy", "memset",
 	"memmove", "zero_user", "folio_zero", "flush_dcache", "trace_", "pr_", "WARN", "BUG_ON", "VM_BUG_ON",
-	"VM_WARN", "page_offset", "folio_pos", "folio_size", "folio_nr_pages", "folio_order", "page_address",
+	"VM_WARN", "page_offset", "page_file_offset", "page_file_mapping", "folio_pos", "folio_size", "folio_nr_pages", "folio_order", "page_address",
 	"folio_address", "wait_on_page", "folio_wait", "copy_highpage", "copy_page", "memcpy_", "inc_", "dec_",
 	"page_has_", "folio_buffers", "page_mapping", "folio_mapping", "mapping_set_error", "printk",
 	"clear_page_dirty_for_io", "folio_clear_dirty_for_io", "page_index", "folio_index", "page_to_",

@@ -69,3 +69,67 @@ func varTypes(fi *fnInfo) map[string]string {
 	})
 	return types
 }
+
+// rawStmts calls fn on the statements of the function's own tokens, split
+// at ';', '{' and '}' outside parentheses. Unlike the statement tree, it
+// keeps code the tree cannot place (a later hunk that starts inside a
+// block), so that token rules see every visible line.
+func rawStmts(fi *fnInfo, fn func(toks []token)) {
+	body := fi.f.body
+	depth, start := 0, 0
+	for k, t := range body {
+		switch {
+		case t.is("(") || t.is("["):
+			depth++
+		case t.is(")") || t.is("]"):
+			depth = max(depth-1, 0)
+		case t.kind == tGap || depth == 0 && (t.is(";") || t.is("{") || t.is("}")):
+			if k > start {
+				fn(body[start:k])
+			}
+			start, depth = k+1, 0
+		}
+	}
+	if start < len(body) {
+		fn(body[start:])
+	}
+}
+
+// rawCalls calls fn for every call in the function's own tokens.
+func rawCalls(fi *fnInfo, fn func(c call)) {
+	rawStmts(fi, func(toks []token) {
+		for _, c := range findCalls(toks) {
+			fn(c)
+		}
+	})
+}
+
+// rawMappings is mappings over rawStmts.
+func rawMappings(fi *fnInfo) []mapping {
+	var out []mapping
+	rawStmts(fi, func(toks []token) {
+		for _, part := range splitTopCommas(toks) {
+			lhs, rhs, ok := assignment(part)
+			if !ok {
+				continue
+			}
+			c, whole := wholeCall(rhs)
+			if !whole || !kmapCalls[c.name] || len(c.args) == 0 {
+				continue
+			}
+			out = append(out, mapping{addr: lhsVar(lhs), page: argVar(c.args[0]), fn: c.name, line: c.line})
+		}
+	})
+	return out
+}
+
+// gapLines returns the lines of the unknown code inside the function.
+func gapLines(fi *fnInfo) []int32 {
+	var out []int32
+	for _, t := range fi.f.body {
+		if t.kind == tGap {
+			out = append(out, t.line)
+		}
+	}
+	return out
+}

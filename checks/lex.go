@@ -36,9 +36,11 @@ var twoPunct = []string{"->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&
 func lexLines(lines []srcLine) []token {
 	toks := make([]token, 0, len(lines)*6)
 	inComment, inPP := false, false
+	var nest nestLimiter
 	for li := range lines {
 		l := &lines[li]
 		if l.gap {
+			nest.depth = 0
 			toks = append(toks, token{kind: tGap, text: l.header, line: int32(li)})
 			inComment, inPP = false, false
 			continue
@@ -81,7 +83,7 @@ func lexLines(lines []srcLine) []token {
 				for j < len(s) && isIdentChar(s[j]) {
 					j++
 				}
-				toks = append(toks, token{kind: tIdent, text: s[i:j], line: int32(li), col: int32(i)})
+				toks = nest.add(toks, token{kind: tIdent, text: s[i:j], line: int32(li), col: int32(i)})
 				i = j
 			case c >= '0' && c <= '9' || c == '.' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
 				j := i + 1
@@ -89,7 +91,7 @@ func lexLines(lines []srcLine) []token {
 					(s[j] == '+' || s[j] == '-') && (s[j-1] == 'e' || s[j-1] == 'E' || s[j-1] == 'p' || s[j-1] == 'P')) {
 					j++
 				}
-				toks = append(toks, token{kind: tNum, text: s[i:j], line: int32(li), col: int32(i)})
+				toks = nest.add(toks, token{kind: tNum, text: s[i:j], line: int32(li), col: int32(i)})
 				i = j
 			case c == '"' || c == '\'':
 				j := endQuote(s, i)
@@ -97,16 +99,71 @@ func lexLines(lines []srcLine) []token {
 				if c == '\'' {
 					k = tChar
 				}
-				toks = append(toks, token{kind: k, text: s[i:j], line: int32(li), col: int32(i)})
+				toks = nest.add(toks, token{kind: k, text: s[i:j], line: int32(li), col: int32(i)})
 				i = j
 			default:
 				n := punctLen(s, i)
-				toks = append(toks, token{kind: tPunct, text: s[i : i+n], line: int32(li), col: int32(i)})
+				toks = nest.add(toks, token{kind: tPunct, text: s[i : i+n], line: int32(li), col: int32(i)})
 				i += n
 			}
 		}
 	}
 	return toks
+}
+
+// maxExprNest bounds the nesting of parentheses and brackets the front end
+// keeps. Kernel expressions stay far below it; deeper groups are reduced to
+// "( __deep__ )" so that every later stage, which may scan a group once per
+// enclosing call, stays linear in the input (100,000 nested parentheses
+// used to take minutes).
+const maxExprNest = 48
+
+// deepIdent stands for the dropped content of a too-deeply nested group.
+const deepIdent = "__deep__"
+
+// A nestLimiter drops the tokens nested deeper than maxExprNest.
+type nestLimiter struct {
+	depth int
+}
+
+// add appends t unless it lies too deep. A brace ends any open group: an
+// unbalanced '(' cannot swallow the statements after it.
+func (n *nestLimiter) add(toks []token, t token) []token {
+	if t.kind == tPunct {
+		switch t.text {
+		case "(", "[":
+			n.depth++
+			switch {
+			case n.depth == maxExprNest+1:
+				return append(toks, t, token{kind: tIdent, text: deepIdent, line: t.line, col: t.col})
+			case n.depth > maxExprNest+1:
+				return toks
+			}
+			return append(toks, t)
+		case ")", "]":
+			n.depth--
+			if n.depth >= maxExprNest+1 {
+				return toks
+			}
+			if n.depth < 0 {
+				n.depth = 0
+			}
+			return append(toks, t)
+		case "{", "}", ";":
+			if n.depth > maxExprNest {
+				// close the reduced group so the statement structure survives
+				n.depth = maxExprNest
+				toks = append(toks, token{kind: tPunct, text: ")", line: t.line, col: t.col})
+			}
+			if t.text != ";" {
+				n.depth = 0
+			}
+		}
+	}
+	if n.depth > maxExprNest {
+		return toks
+	}
+	return append(toks, t)
 }
 
 // endQuote returns the index just past the literal that starts at s[i], or

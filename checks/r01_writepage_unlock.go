@@ -23,7 +23,7 @@ func runR01(p *pass) {
 		}
 		p.report(fi, o.line, sev, o.touched, fmt.Sprintf(
 			"%s returns with %s still locked on this path; a ->writepage must unlock its page on every path except return AOP_WRITEPAGE_ACTIVATE: call %s %s",
-			fi.f.name, fi.varName(o.v), unlock, where))
+			fi.f.name, fi.varName(o.v), unlock, where)+p.resting(o))
 	})
 	p.eachObs(obExitLockedAsync, func(fi *fnInfo, o obs) {
 		p.report(fi, o.line, Info, o.touched, fmt.Sprintf(
@@ -35,4 +35,17 @@ func runR01(p *pass) {
 			"%s reaches the next writeback_iter() call with %s still locked; every iteration must call %s or hand the folio to code that unlocks it",
 			fi.f.name, fi.varName(o.v), p.unlockAdvice(fi, o.v)))
 	})
+}
+
+// resting says what a locked-page finding rests on: a summarised callee
+// that keeps the page locked, or an unknown callee assumed to.
+func (p *pass) resting(o obs) string {
+	out := ""
+	if o.kept != "" {
+		out += fmt.Sprintf(" (%s() returns with the page still locked: %s)", o.kept, p.u.summarySource(o.kept))
+	}
+	if o.name != "" && o.name != o.kept {
+		out += fmt.Sprintf(" (this assumes %s(), whose body the check does not see, leaves it locked)", o.name)
+	}
+	return out
 }

@@ -12,6 +12,9 @@ var ruleR07 = &Rule{
 // end_page_writeback, and ends of writeback that never started.
 func runR07(p *pass) {
 	p.eachObs(obWBNotEnded, func(fi *fnInfo, o obs) {
+		if fi.writer && o.v == fi.own {
+			return // a writer known by what it does may hand the folio on (nfs_folio_set_writeback)
+		}
 		if submitsBefore(fi, max(o.line, o.exit)) {
 			return // loops that count submissions decide the end themselves
 		}

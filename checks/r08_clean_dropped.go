@@ -13,7 +13,7 @@ var ruleR08 = &Rule{
 // Stacking filesystems that copied the data are reported as info.
 func runR08(p *pass) {
 	p.eachObs(obCleanDropped, func(fi *fnInfo, o obs) {
-		if !fi.wp || fi.wpWeak {
+		if (!fi.wp || fi.wpWeak) && !fi.writer {
 			return
 		}
 		sev := Warning

@@ -9,7 +9,14 @@ var ruleR11 = &Rule{
 // runR11 reports GFP_NOIO, ~__GFP_IO and memalloc_noio_save() added in
 // filesystem code (any path not under block/, drivers/, mm/ and so on).
 func runR11(p *pass) {
-	if contains(p.u.path, "/") && !pathUnder(p.u.path, "fs/") {
+	switch {
+	case p.u.pasted:
+		// Code pasted in a mail has no path of its own (the path names
+		// the mail): judge by the code.
+		if blockLayerCode(p.u.toks) {
+			return
+		}
+	case contains(p.u.path, "/") && !pathUnder(p.u.path, "fs/"):
 		return
 	}
 	for _, fi := range p.u.funcs {
@@ -52,4 +59,24 @@ func nofsAdvice(e era) string {
 		return "use GFP_NOFS or mapping_gfp_constraint(m, ~__GFP_FS)"
 	}
 	return "use GFP_NOFS or mapping_gfp_mask(m) & ~__GFP_FS"
+}
+
+// blockLayerWords mark block-layer and driver code, where masking __GFP_IO
+// is right (loop, nbd, dm).
+var blockLayerWords = []string{"blk_", "bio_alloc", "request_queue", "blk_mq", "loop_", "lo_", "nbd_", "dm_",
+	"queue_limits", "gendisk"}
+
+// blockLayerCode reports whether the tokens look like block-layer code.
+func blockLayerCode(toks []token) bool {
+	for _, t := range toks {
+		if t.kind != tIdent {
+			continue
+		}
+		for _, w := range blockLayerWords {
+			if len(t.text) >= len(w) && t.text[:len(w)] == w {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -18,9 +18,10 @@ func runR12(p *pass) {
 		if fi.wbcName == "" && !fi.wp {
 			continue
 		}
-		if fi.callsBefore(1<<30, "mapping_set_gfp_mask") {
-			continue // R10 is the finding there
-		}
+		// A lookup made while the function flips the mapping's mask is
+		// R10's finding (its fix passes the gfp to the lookup); explicit
+		// allocations are still this rule's.
+		flips := fi.callsBefore(1<<30, "mapping_set_gfp_mask")
 		nofs := int32(1 << 30) // line of the first memalloc_nofs_save()
 		forCalls(fi, func(c call) {
 			if c.name == "memalloc_nofs_save" && c.line < nofs {
@@ -35,6 +36,8 @@ func runR12(p *pass) {
 			switch {
 			case allocCalls[c.name] && anyArgIdentPrefix(c.args, "GFP_KERNEL", "GFP_USER", "GFP_HIGHUSER"):
 				msg = c.name + "() with a __GFP_FS mask in a writeback path can recurse into filesystem reclaim and deadlock"
+			case flips && (c.name == "grab_cache_page" || c.name == "find_or_create_page"):
+				return
 			case c.name == "grab_cache_page":
 				msg = "grab_cache_page() allocates with the mapping's default mask, which includes __GFP_FS: in a writeback path use find_or_create_page(m, index, GFP_NOFS)"
 			case c.name == "find_or_create_page" && len(c.args) == 3 && (hasIdent(c.args[2], "GFP_KERNEL") ||

@@ -21,7 +21,7 @@ func runR19(p *pass) {
 			}
 		}
 		var unmaps []call
-		forCalls(fi, func(c call) {
+		rawCalls(fi, func(c call) {
 			if len(c.args) == 0 {
 				return
 			}
@@ -38,13 +38,13 @@ func runR19(p *pass) {
 				}
 			}
 		})
-		p.checkOrder(fi, maps, unmaps)
+		p.checkOrder(fi, rawMappings(fi), unmaps, gapLines(fi))
 	}
 }
 
 // checkOrder replays mappings and unmappings in line order on a stack and
 // reports an unmapping that is not of the innermost live mapping.
-func (p *pass) checkOrder(fi *fnInfo, maps []mapping, unmaps []call) {
+func (p *pass) checkOrder(fi *fnInfo, maps []mapping, unmaps []call, gaps []int32) {
 	type step struct {
 		line  int32
 		addr  string
@@ -59,9 +59,16 @@ func (p *pass) checkOrder(fi *fnInfo, maps []mapping, unmaps []call) {
 	for i := range unmaps {
 		steps = append(steps, step{line: unmaps[i].line, unmap: &unmaps[i]})
 	}
+	for _, g := range gaps {
+		steps = append(steps, step{line: g, addr: ""})
+	}
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].line < steps[j].line })
 	var stack []string
 	for _, s := range steps {
+		if s.unmap == nil && s.addr == "" {
+			stack = stack[:0] // unknown code between hunks may have unmapped anything
+			continue
+		}
 		if s.unmap == nil {
 			stack = append(stack, s.addr)
 			continue

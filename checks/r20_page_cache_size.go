@@ -14,6 +14,9 @@ var pageCacheMacros = map[string]string{"PAGE_CACHE_SIZE": "PAGE_SIZE", "PAGE_CA
 // warns where PAGE_CACHE_SIZE sizes a kmapped page or mixes with PAGE_SIZE.
 func runR20(p *pass) {
 	modern := p.u.era.atLeast(v46)
+	if p.u.byName["page_cache_release"] != nil || p.u.byName["page_cache_get"] != nil {
+		return // a file that defines its own function of that name (mm/swap.c, v6.10+)
+	}
 	for _, fi := range p.u.funcs {
 		mapped := map[string]bool{}
 		for _, m := range mappings(fi) {

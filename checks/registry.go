@@ -4,7 +4,7 @@ package checks
 var allRules = []*Rule{
 	ruleR01, ruleR02, ruleR03, ruleR04, ruleR05, ruleR06, ruleR07, ruleR08, ruleR09, ruleR10,
 	ruleR11, ruleR12, ruleR13, ruleR14, ruleR15, ruleR16, ruleR17, ruleR18, ruleR19, ruleR20, ruleR21,
-	ruleR22, ruleR23, ruleR24, ruleR25, ruleR26, ruleR27,
+	ruleR22, ruleR23, ruleR24, ruleR25, ruleR26, ruleR27, ruleR28, ruleR29, ruleR30,
 }
 
 // eachObs calls fn for every observation of the given kind in the unit.

@@ -19,14 +19,15 @@ var catalogue = map[string]string{
 	"R20": "page-cache-size-macros-removed", "R21": "large-folio-size-assumption",
 	"R22": "sync-page-obsolete", "R23": "aops-writepage-removed", "R24": "wbc-for-reclaim-usage",
 	"R25": "writeback-error-not-reported", "R26": "writeback-iter-no-early-exit",
-	"R27": "stacking-fs-lower-pagecache-poke",
+	"R27": "stacking-fs-lower-pagecache-poke", "R28": "page-double-unlock-or-put",
+	"R29": "read-folio-unlock-contract", "R30": "writeback-start-without-wait",
 }
 
 // catalogueSeverity is each rule's default severity in rules.md.
 var catalogueSeverity = map[string]Severity{"R01": Error, "R02": Error, "R03": Error, "R04": Error,
 	"R05": Error, "R06": Warning, "R07": Error, "R08": Warning, "R09": Warning, "R10": Error, "R11": Info, "R12": Warning, "R13": Error,
 	"R14": Error, "R15": Error, "R16": Warning, "R17": Info, "R18": Error, "R19": Error, "R20": Error, "R21": Warning,
-	"R22": Warning, "R23": Error, "R24": Info, "R25": Warning, "R26": Error, "R27": Info}
+	"R22": Warning, "R23": Error, "R24": Info, "R25": Warning, "R26": Error, "R27": Info, "R28": Error, "R29": Error, "R30": Warning}
 
 // TestRegistry checks the catalogue: ids and numbers as rules.md has them,
 // unique, in R-number order, with titles, severities, a run and a doc.

@@ -19,8 +19,18 @@ type srcLine struct {
 
 // A unit is the post-image of one file, as far as the input shows it.
 type unit struct {
-	path  string
-	lines []srcLine
+	path    string
+	lines   []srcLine
+	pasted  bool // code pasted in a mail: path names the mail, not a source file
+	hunks   []hunk
+	oldPath string // the pre-image path ("" for a new file)
+	whole   bool   // the whole post-image, read from a tree with the patch applied
+}
+
+// A hunk is one @@ block of a diff, as the patch has it.
+type hunk struct {
+	oldStart int
+	lines    []string // with their ' ', '-', '+' markers
 }
 
 // parseDiff reads a unified or git diff, possibly embedded in a mail, and
@@ -42,15 +52,18 @@ func parseDiff(diff string) []*unit {
 			}
 			switch {
 			case strings.HasPrefix(l, "+"):
+				cur.addHunkLine(l)
 				cur.lines = append(cur.lines, srcLine{num: newNum, text: l[1:], added: true, touched: pendingTouch})
 				pendingTouch = false
 				newNum++
 				newLeft--
 			case strings.HasPrefix(l, "-"):
+				cur.addHunkLine(l)
 				pendingTouch = true
 				oldLeft--
 			case strings.HasPrefix(l, "\\"):
 			case strings.HasPrefix(l, " ") || l == "":
+				cur.addHunkLine(" " + strings.TrimPrefix(l, " "))
 				text := ""
 				if l != "" {
 					text = l[1:]
@@ -76,9 +89,19 @@ func parseDiff(diff string) []*unit {
 			if p == "/dev/null" {
 				continue
 			}
+			oldPath := ""
+			if i > 0 && strings.HasPrefix(lines[i-1], "--- ") {
+				op := strings.TrimSpace(strings.TrimPrefix(lines[i-1], "--- "))
+				if k := strings.IndexByte(op, '\t'); k >= 0 {
+					op = op[:k]
+				}
+				if op != "/dev/null" {
+					oldPath = strings.TrimPrefix(op, "a/")
+				}
+			}
 			p = strings.TrimPrefix(p, "b/")
 			if isCPath(p) {
-				cur = &unit{path: p}
+				cur = &unit{path: p, oldPath: oldPath}
 				units = append(units, cur)
 			}
 		case strings.HasPrefix(l, "@@ ") && cur != nil:
@@ -88,6 +111,7 @@ func parseDiff(diff string) []*unit {
 			}
 			oldLeft, newLeft, newNum = o, n, start
 			pendingTouch = false
+			cur.hunks = append(cur.hunks, hunk{oldStart: oldStartOf(l)})
 			if len(cur.lines) > 0 || start > 1 {
 				cur.lines = append(cur.lines, srcLine{num: start, gap: true, header: header})
 			}
@@ -145,7 +169,7 @@ func codeUnit(path, body string) *unit {
 			quoted++
 		}
 	}
-	u := &unit{path: path, lines: make([]srcLine, len(raw))}
+	u := &unit{path: path, lines: make([]srcLine, len(raw)), pasted: true}
 	inComment := false
 	for i, l := range raw {
 		text := l
@@ -271,4 +295,22 @@ func markCompat(lines []srcLine) {
 			}
 		}
 	}
+}
+
+// addHunkLine records a line of the current hunk.
+func (u *unit) addHunkLine(l string) {
+	if len(u.hunks) > 0 {
+		h := &u.hunks[len(u.hunks)-1]
+		h.lines = append(h.lines, l)
+	}
+}
+
+// oldStartOf returns the old-side start line of a hunk header.
+func oldStartOf(l string) int {
+	f := strings.Fields(l)
+	if len(f) < 2 || !strings.HasPrefix(f[1], "-") {
+		return 0
+	}
+	start, _, _ := parseRange(f[1][1:])
+	return start
 }

@@ -1,5 +1,7 @@
 package checks
 
+import "strings"
+
 // obsKind is a fact the dataflow found on some path; rules turn
 // observations into findings.
 type obsKind uint8
@@ -21,6 +23,9 @@ const (
 	obExitOther                          // own page not locked at an exit (helper summaries)
 	obCleanDropped                       // success returned with the page neither written nor redirtied
 	obErrDropped                         // an error seen on the path, 0 returned, nothing recorded
+	obUnlockTwice                        // unlock of a page this function (or a helper) already unlocked
+	obPutTwice                           // put after a helper already dropped the reference
+	obReadExitLocked                     // ->read_folio returns with the folio locked and no read in flight
 )
 
 // An obs is one observation, anchored on a line index of the unit.
@@ -35,6 +40,8 @@ type obs struct {
 	direct   bool // reached a return without a goto
 	reclaim  bool
 	unlocked bool
+	name     string // the helper (or unknown callee) the finding rests on
+	kept     string // a summarised callee that returned with the page locked on the path
 }
 
 // observe records an observation once; touched paths win.
@@ -72,6 +79,18 @@ func (fi *fnInfo) apply(s state, evs []event) state {
 			s.copied = true
 			continue
 		}
+		if e.kind == evDiscard {
+			s.discard = true
+			continue
+		}
+		if e.kind == evConst {
+			s.kv[e.val] = e.name
+			continue
+		}
+		if e.kind == evCopyVal {
+			s.val[e.val] = s.val[e.v]
+			continue
+		}
 		if e.kind == evSetVal {
 			for i := range s.v {
 				if s.v[i].dep == e.val {
@@ -95,13 +114,43 @@ func (fi *fnInfo) applyVar(s *state, e event) {
 	switch e.kind {
 	case evLookup:
 		*v = vst{lock: lkNone, ref: rfHeld, dep: -1, lline: e.line, owned: true}
-		if e.locked {
+		switch {
+		case e.bits != 0:
+			v.lock = lkUnknown
+		case e.locked:
 			v.lock = lkLocked
 		}
-	case evUnlock:
+	case evUnlock, evHelperUnlock:
 		fi.unlock(s, v, e)
+	case evHelperPut:
+		if v.ref == rfReleased {
+			fi.observe(obs{kind: obPutTwice, v: e.v, line: e.line, rel: v.rline, touched: s.touched, name: v.rby})
+		}
+		fi.put(s, v, e)
+		v.rby = e.name
+	case evPassed:
+		v.passed = e.name
+	case evRefUnknown:
+		if v.ref != rfNone {
+			v.ref = rfUnknown
+		}
+	case evOutStore:
+		v.out = true
+	case evKeeps:
+		if v.wb == wbNone {
+			v.wb = wbUnknown
+		}
+		v.kept = e.name
 	case evLock:
-		v.lock, v.lline, v.dep = lkLocked, e.line, -1
+		v.lock, v.lline, v.dep, v.passed = lkLocked, e.line, -1, ""
+		if fi.elems[e.v] {
+			v.elem, v.owned = true, true // our lock on a batch element: ours to drop
+		}
+	case evElem:
+		if v.lock == lkLocked && v.elem && fi.releases[e.v]&relUnlock != 0 {
+			fi.observe(obs{kind: obLookupLocked, v: e.v, line: e.line, rel: v.lline, touched: s.touched})
+		}
+		*v = vst{dep: -1}
 	case evPut:
 		fi.put(s, v, e)
 	case evGet:
@@ -158,8 +207,27 @@ func (fi *fnInfo) unlock(s *state, v *vst, e event) {
 		fi.observe(obs{kind: obDoubleUnlock, v: e.v, line: e.line, rel: v.lline, touched: s.touched})
 	case v.lock == lkLocked && v.ref == rfReleased:
 		fi.observe(obs{kind: obUnlockAfterPut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
+	case v.lock == lkUnlocked && v.uline > 0 && v.passed == "" && (e.kind == evHelperUnlock || v.uby != ""):
+		// unlocked on this path already, and nothing that might relock
+		// it ran in between: the second unlock hits an unlocked page
+		// (or one somebody else locked). Reported when a same-file
+		// helper's summary is one of the two unlocks: two open-coded
+		// unlocks in a row are left to the eye of the reviewer, because
+		// paths the analysis cannot correlate make them noisy.
+		name := v.uby
+		if e.kind == evHelperUnlock {
+			name = e.name
+		}
+		fi.observe(obs{kind: obUnlockTwice, v: e.v, line: e.line, rel: v.uline - 1, touched: s.touched, name: name})
 	}
-	v.lock, v.byWP, v.dep = lkUnlocked, false, -1
+	v.lock, v.byWP, v.dep, v.passed = lkUnlocked, false, -1, ""
+	v.uline, v.uby = e.line+1, ""
+	if e.kind == evHelperUnlock {
+		v.uby = e.name
+		if v.wb == wbNone {
+			v.wb = wbUnknown // the helper may have written it
+		}
+	}
 }
 
 // put applies put_page(v); a second put after a branch, of a page looked
@@ -167,10 +235,16 @@ func (fi *fnInfo) unlock(s *state, v *vst, e event) {
 func (fi *fnInfo) put(s *state, v *vst, e event) {
 	switch v.ref {
 	case rfHeld:
-		v.ref, v.rline, v.relBranch = rfReleased, e.line, false
+		v.ref, v.rline, v.relBranch, v.rby = rfReleased, e.line, false, ""
 	case rfHeld2:
 		v.ref = rfHeld
+	case rfUnknown:
+		v.ref, v.rline, v.relBranch, v.rby = rfReleased, e.line, false, "" // the code says it held one
 	case rfReleased:
+		if v.rby != "" && e.kind == evPut {
+			fi.observe(obs{kind: obPutTwice, v: e.v, line: e.line, rel: v.rline, touched: s.touched, name: v.rby})
+			return
+		}
 		if fi.lookups[e.v] == 1 && v.relBranch {
 			fi.observe(obs{kind: obDoublePut, v: e.v, line: e.line, rel: v.rline, touched: s.touched})
 		}
@@ -187,6 +261,10 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 	if val, ok := fi.valIdx[retVar]; ok && s.val[val] == vAct {
 		isAct = true
 	}
+	if fi.summary {
+		fi.sumExit(n, s, isAct)
+		return
+	}
 	handedOut := map[int8]bool{}
 	if v, ok := fi.varIdx[retVar]; ok && n.kind == nReturn {
 		handedOut[v] = true
@@ -198,14 +276,15 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 		ret[0].text == "0" && fi.own >= 0 && !s.v[fi.own].redirty {
 		fi.observe(obs{kind: obErrDropped, v: fi.own, line: n.line, touched: s.touched})
 	}
-	if len(ret) == 1 && (ret[0].text == "0" || ret[0].text == s.zero) && fi.pageOutParam() {
+	if len(ret) == 1 && (ret[0].text == "0" || ret[0].text == s.zero || fi.constIs(s, ret[0].text, "0")) && fi.pageOutParam() {
 		for i := range fi.vars {
 			handedOut[int8(i)] = true // write_begin: *pagep returns the page locked
 		}
 	}
+	failing := fi.failingReturn(ret, s)
 	for i := range fi.vars {
 		v := s.v[i]
-		if handedOut[int8(i)] {
+		if handedOut[int8(i)] || v.out && !failing {
 			continue
 		}
 		if v.escaped || fi.pinned[i] {
@@ -216,10 +295,10 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 		} else {
 			switch v.lock {
 			case lkLocked:
-				if fi.releases[i]&relUnlock == 0 || !v.owned {
+				if fi.releases[i]&relUnlock == 0 && !fi.pageOutParam() || !v.owned {
 					break
 				}
-				fi.observe(obs{kind: obLookupLocked, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
+				fi.observe(obs{kind: obLookupLocked, v: int8(i), line: anchor, rel: v.lline, touched: s.touched, name: v.passed, kept: v.kept})
 			case lkActDep:
 				if val, ok := fi.valIdx[retVar]; ok && v.dep == val && fi.isParam(fi.vars[i]) {
 					break // the caller passed the page in and gets ACTIVATE back
@@ -228,7 +307,7 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 					fi.observe(obs{kind: obActLeak, v: int8(i), line: v.lline, touched: s.touched})
 				}
 			}
-			if (v.ref == rfHeld || v.ref == rfHeld2) && fi.releases[i]&relPut != 0 && v.owned {
+			if (v.ref == rfHeld || v.ref == rfHeld2) && (fi.releases[i]&relPut != 0 || fi.pageOutParam()) && v.owned {
 				fi.observe(obs{kind: obRefLeak, v: int8(i), line: anchor, rel: v.lline, touched: s.touched})
 			}
 		}
@@ -236,12 +315,16 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 			fi.observe(obs{kind: obWBNotEnded, v: int8(i), line: anchor, rel: v.lline, exit: n.line, touched: s.touched})
 		}
 	}
-	if fi.own < 0 || n.kind != nReturn {
+	if n.kind != nReturn {
 		return
 	}
-	if val, ok := fi.valIdx[retVar]; ok && s.val[val]&vAct != 0 && s.val[val]&vTop == 0 && s.val[val] != vAct &&
-		fi.valPage[val] != fi.own {
+	if val, ok := fi.valIdx[retVar]; ok && s.val[val]&vAct != 0 && s.val[val]&vTop == 0 &&
+		(fi.own < 0 && fi.valPage[val] >= 0 && !fi.isParam(fi.vars[fi.valPage[val]]) || // its own page: write_cache_pages
+			fi.own >= 0 && s.val[val] != vAct && fi.valPage[val] != fi.own) {
 		fi.observe(obs{kind: obReturnAct, v: -1, line: n.line, touched: s.touched})
+	}
+	if fi.own < 0 {
+		return
 	}
 	if c, whole := wholeCall(ret); whole && activateCallees[c.name] && (len(c.args) == 0 || argVar(c.args[0]) != fi.vars[fi.own]) {
 		fi.observe(obs{kind: obReturnAct, v: -1, line: n.line, touched: s.touched})
@@ -250,6 +333,25 @@ func (fi *fnInfo) exitCheck(n *node, s state) {
 
 // ownExit checks the own page of a writepage function at an exit.
 func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
+	if fi.writer {
+		if isAct {
+			fi.observe(obs{kind: obActReturn, v: fi.own, line: n.line, touched: s.touched, reclaim: s.reclaim,
+				unlocked: v.lock == lkUnlocked})
+			return
+		}
+		if fi.wbcName != "" && !s.discard && !v.redirty && v.wb == wbNone && !s.eof && !s.mapErr && len(n.toks) == 1 && n.toks[0].text == "0" &&
+			n.kind == nReturn && (v.lock == lkLocked || v.lock == lkUnlocked) {
+			fi.observe(obs{kind: obCleanDropped, v: fi.own, line: n.line, touched: s.touched, reclaim: s.copied})
+		}
+		return
+	}
+	if fi.readFolio {
+		if v.lock != lkLocked || v.async || v.assumed && !fi.ownUnlockAfter(s.lastGap) {
+			return
+		}
+		fi.observe(obs{kind: obReadExitLocked, v: fi.own, line: anchor, rel: n.line, touched: s.touched, name: v.passed, kept: v.kept})
+		return
+	}
 	if isAct {
 		fi.observe(obs{kind: obActReturn, v: fi.own, line: n.line, touched: s.touched, reclaim: s.reclaim,
 			unlocked: v.lock == lkUnlocked})
@@ -263,9 +365,6 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		return // the unknown code may have unlocked it: nothing visible says otherwise
 	}
 	if v.lock != lkLocked {
-		if fi.summary {
-			fi.observe(obs{kind: obExitOther, v: fi.own, line: n.line})
-		}
 		return
 	}
 	k := obExitLocked
@@ -273,7 +372,7 @@ func (fi *fnInfo) ownExit(n *node, s state, v vst, anchor int32, isAct bool) {
 		k = obExitLockedAsync
 	}
 	fi.observe(obs{kind: k, v: fi.own, line: anchor, rel: n.line, touched: s.touched, redirty: v.redirty,
-		direct: s.via == 0})
+		direct: s.via == 0, name: v.passed, kept: v.kept})
 }
 
 // ownUnlockAfter reports whether the visible code can reach an unlock (or
@@ -305,4 +404,24 @@ func (fi *fnInfo) ownUnlockAfter(id int32) bool {
 	}
 	fi.unlockReach[id] = found
 	return found
+}
+
+// failingReturn reports whether a return statement reports failure: a
+// negative errno, ERR_PTR, NULL, or a variable the path showed nonzero.
+func (fi *fnInfo) failingReturn(ret []token, s state) bool {
+	ret = stripParens(ret)
+	switch {
+	case len(ret) == 0:
+		return false
+	case negErrCode(ret), ret[0].is("ERR_PTR"), ret[0].is("ERR_CAST"), len(ret) == 1 && ret[0].is("NULL"):
+		return true
+	case len(ret) == 1 && ret[0].kind == tIdent:
+		if ret[0].text == s.failed {
+			return true
+		}
+		if k, ok := fi.constIdx[ret[0].text]; ok && strings.HasPrefix(s.kv[k], "-") {
+			return true
+		}
+	}
+	return false
 }

@@ -49,7 +49,7 @@ func (s *Server) mountFaces(r chi.Router) {
 
 // reservedNames are the first path segments of the service's own pages,
 // which a list name would shadow.
-var reservedNames = []string{"api", "series", "patches", "messages", "upload", "rules", "status", "comments", "findings", "static", "feeds"}
+var reservedNames = []string{"api", "series", "patches", "messages", "upload", "rules", "contracts", "status", "comments", "findings", "static", "feeds"}
 
 var listNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 

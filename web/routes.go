@@ -32,6 +32,7 @@ func (s *Server) routes() http.Handler {
 		r.Post("/upload", s.handle(s.handleUploadPost))
 		r.Get("/rules", s.handle(s.handleRuleList))
 		r.Get("/rules/{id}", s.handle(s.handleRuleShow))
+		r.Get("/contracts", s.handle(s.handleContracts))
 		r.Get("/status", s.handle(s.handleStatusPage))
 		r.Get("/patches/{id}/reply", s.handle(s.handleReplyPage))
 		r.Get("/patches/{id}/reply.eml", s.handle(s.handleReplyEml))

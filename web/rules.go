@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"patchreview/web/diffview"
@@ -67,4 +68,46 @@ func (s *Server) handleRuleShow(w http.ResponseWriter, r *http.Request) error {
 			Line: f.Line, Anchor: fmt.Sprintf("finding-%d", f.ID)})
 	}
 	return s.render(w, r, "rule", p)
+}
+
+// maxContractRows bounds the contracts page; a filter finds the rest.
+const maxContractRows = 500
+
+type contractRow struct {
+	Function, What, File, Version string
+}
+
+type contractsPage struct {
+	Query, Versions string
+	Rows            []contractRow
+	Total           int
+	Truncated       bool
+}
+
+// handleContracts shows the helper contracts mined from the kernel
+// (checks.Contracts), filtered by ?q= on the function name or file, so a
+// reviewer can see why the engine believes a callee unlocks.
+func (s *Server) handleContracts(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	all := checks.Contracts()
+	p := contractsPage{Query: q, Total: len(all)}
+	versions := map[string]bool{}
+	for _, c := range all {
+		if !versions[c.Version] {
+			versions[c.Version] = true
+			if p.Versions != "" {
+				p.Versions += " and "
+			}
+			p.Versions += c.Version
+		}
+		if q != "" && !strings.Contains(c.Function, q) && !strings.Contains(c.File, q) {
+			continue
+		}
+		if len(p.Rows) == maxContractRows {
+			p.Truncated = true
+			continue
+		}
+		p.Rows = append(p.Rows, contractRow{Function: c.Function, What: c.Effect(), File: c.File, Version: c.Version})
+	}
+	return s.render(w, r, "contracts", p)
 }

@@ -121,6 +121,22 @@ func write(w io.Writer, runs []*run) {
 		}
 		fmt.Fprintln(w)
 	}
+	for _, id := range []string{checks.InternalErrorID, checks.TreeNoteID} {
+		any := false
+		for _, r := range runs {
+			if len(r.counts[id]) > 0 {
+				any = true
+			}
+		}
+		if !any {
+			continue
+		}
+		fmt.Fprintf(w, "| – `%s` |", id)
+		for _, r := range runs {
+			fmt.Fprintf(w, " %s |", cell(r.counts[id]))
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "| **all rules** |")
 	for _, r := range runs {
 		fmt.Fprintf(w, " **%s** |", cell(r.total))

@@ -16,11 +16,16 @@ import (
 	"patchreview/review"
 )
 
-const checkUsage = `usage: patchreview check [--format text|json|sarif] [--kernel-version V] [FILE...|-]
+const checkUsage = `usage: patchreview check [--format text|json|sarif] [--kernel-version V] [--tree DIR] [FILE...|-]
 
 Checks patches for writepage and page-cache bugs. A FILE may be an mbox, a
 single mail, a bare unified or git diff, or a mail whose body carries C code
 without a diff. With no FILE, or FILE "-", standard input is read.
+
+With --tree (or $PATCHREVIEW_TREE), a kernel source tree the patches apply
+to: each patched file is read from it and the patch applied in memory, so
+whole functions are checked; a patch that does not apply is checked from
+its hunks, with a tree-context note saying so.
 
 Exit status: 0 no error findings, 1 error findings, 2 usage or unreadable input.
 
@@ -46,6 +51,7 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	}
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	kernel := fs.String("kernel-version", "", "kernel version the code is for, such as 2.6.23 or 6.12 (default: inferred from the code)")
+	tree := fs.String("tree", e.getenv("PATCHREVIEW_TREE"), "kernel source tree the patches apply to (default $PATCHREVIEW_TREE)")
 	// Flags may follow the files, as with checkpatch.pl; "--" ends them.
 	var names []string
 	for rest := args; ; {
@@ -77,6 +83,13 @@ func runCheck(ctx context.Context, e env, args []string) int {
 		return 2
 	}
 	opts := checks.Options{KernelVersion: strings.TrimPrefix(*kernel, "v")}
+	if *tree != "" {
+		if st, err := os.Stat(*tree); err != nil || !st.IsDir() {
+			fmt.Fprintf(e.stderr, "patchreview check: --tree %q is not a directory\n", *tree)
+			return 2
+		}
+		opts.Tree = os.DirFS(*tree)
+	}
 
 	if len(names) == 0 {
 		names = []string{"-"}

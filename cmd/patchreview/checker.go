@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"patchreview/checks"
 	"patchreview/review"
@@ -11,49 +12,35 @@ import (
 
 // newChecker adapts package checks to storage: a patch's diff is checked as
 // a diff; a mail with pasted C code is checked as added code, numbered by
-// body line. kernelVersion may be empty (infer the era).
+// body line. kernelVersion may be empty (infer the era); tree, when not
+// empty, is a kernel source tree the patches are applied to, so that whole
+// functions are checked.
 //
-// The checks run in a goroutine and the checker gives up when ctx ends (the
-// message's time budget, or shutdown): storage then stores the message
-// with a "check stopped" note and moves on. The abandoned goroutine runs to
-// its end in the background; checks.CheckDiffContext, once merged, stops
-// it too.
-func newChecker(kernelVersion string) storage.Checker {
+// The checks stop when ctx ends (the message's time budget, or shutdown):
+// the findings made until then come back with ctx's error, and storage
+// stores the message with a "check stopped" note and moves on.
+func newChecker(kernelVersion, tree string) (storage.Checker, error) {
 	opts := checks.Options{KernelVersion: kernelVersion}
-	return func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
-		type result struct {
-			fs  []checks.Finding
-			err error
+	if tree != "" {
+		if st, err := os.Stat(tree); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("--tree %q is not a directory", tree)
 		}
-		ch := make(chan result, 1)
-		go func() {
-			defer func() {
-				if p := recover(); p != nil {
-					ch <- result{err: fmt.Errorf("checks panicked: %v", p)}
-				}
-			}()
-			var fs []checks.Finding
-			switch {
-			case m.Patch != nil:
-				fs = checks.CheckDiff(m.Patch.Diff, opts)
-			case m.Kind == review.KindCode:
-				fs = checks.CheckCode(review.BodyPath, m.Body, opts)
-			}
-			ch <- result{fs: fs}
-		}()
-		select {
-		case r := <-ch:
-			if r.err != nil {
-				return nil, r.err
-			}
-			out := make([]review.Finding, 0, len(r.fs))
-			for _, f := range r.fs {
-				out = append(out, review.Finding{Rule: f.Rule, Severity: string(f.Severity), Path: f.Path,
-					Line: f.Line, Function: f.Function, Code: f.Code, Message: f.Message})
-			}
-			return out, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+		opts.Tree = os.DirFS(tree)
 	}
+	return func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
+		var fs []checks.Finding
+		var err error
+		switch {
+		case m.Patch != nil:
+			fs, err = checks.CheckDiffContext(ctx, m.Patch.Diff, opts)
+		case m.Kind == review.KindCode:
+			fs, err = checks.CheckCodeContext(ctx, review.BodyPath, m.Body, opts)
+		}
+		out := make([]review.Finding, 0, len(fs))
+		for _, f := range fs {
+			out = append(out, review.Finding{Rule: f.Rule, Severity: string(f.Severity), Path: f.Path,
+				Line: f.Line, Function: f.Function, Code: f.Code, Message: f.Message})
+		}
+		return out, err
+	}, nil
 }

@@ -22,6 +22,7 @@ func runIngest(ctx context.Context, e env, args []string) int {
 	fs.SetOutput(e.stderr)
 	db := fs.String("db", envOr(e.getenv, "PATCHREVIEW_DB", "patchreview.db"), "SQLite database file (env PATCHREVIEW_DB)")
 	kv := fs.String("kernel-version", e.getenv("PATCHREVIEW_KERNEL_VERSION"), "kernel version for era-dependent checks (default: infer)")
+	tree := fs.String("tree", e.getenv("PATCHREVIEW_TREE"), "kernel source tree the patches apply to, so whole functions are checked (env PATCHREVIEW_TREE)")
 	quiet := fs.Bool("q", false, "print nothing but errors")
 	inbox := fs.Bool("public-inbox", false, "the arguments are public-inbox archives (DIR with git/0.git…, or one epoch repository): import what is new since the last run")
 	list := fs.String("list", "", "with --public-inbox: the list name for mail without a List-Id header (default: the directory's name)")
@@ -41,7 +42,12 @@ func runIngest(ctx context.Context, e env, args []string) int {
 		}
 		files = []string{"-"}
 	}
-	st, err := storage.Open(ctx, *db, storage.Options{Checker: newChecker(*kv), CheckBudget: *budget})
+	checker, err := newChecker(*kv, *tree)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "patchreview ingest:", err)
+		return 2
+	}
+	st, err := storage.Open(ctx, *db, storage.Options{Checker: checker, CheckBudget: *budget})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "patchreview ingest:", err)
 		return 1

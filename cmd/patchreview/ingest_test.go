@@ -169,9 +169,10 @@ func TestIngestStopsOnSIGTERM(t *testing.T) {
 	}
 }
 
-// A mail whose checks would take minutes (100,000 nested parentheses in an
-// added line) is stored within the time budget, with the note, and the
-// messages after it are stored too.
+// A mail whose checks once took minutes (100,000 nested parentheses in an
+// added line) is checked in full within the default budget; and with a
+// budget already spent, the real checker stops, the message is stored with
+// the note and the messages after it are stored too.
 func TestIngestPathologicalWithinBudget(t *testing.T) {
 	const depth = 100000
 	var b strings.Builder
@@ -181,22 +182,45 @@ func TestIngestPathologicalWithinBudget(t *testing.T) {
 	b.WriteString(strings.Repeat("(", depth) + "1" + strings.Repeat(")", depth) + ";\n }\n")
 	data, _ := os.ReadFile("../../storage/testdata/shadowfs-v1-v2.mbox")
 	b.Write(data)
-	db := filepath.Join(t.TempDir(), "nest.db")
+	for _, c := range []struct {
+		budget, note string
+		stopped      bool
+	}{
+		{"10s", "", false},
+		{"1ns", "check stopped after 1e-09 s", true},
+	} {
+		db := filepath.Join(t.TempDir(), "nest.db")
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"ingest", "--db", db, "--check-budget", c.budget, "-"}, strings.NewReader(b.String()),
+			&out, &errb, func(string) string { return "" })
+		if code != 0 || !strings.Contains(out.String(), "7 messages: 7 new") || strings.Contains(out.String(), "checks stopped by the time budget") != c.stopped {
+			t.Fatalf("budget %s: exit %d\n%s%s", c.budget, code, out.String(), errb.String())
+		}
+		st, _ := storage.Open(context.Background(), db, storage.Options{})
+		list, _ := st.ListSeries(context.Background(), storage.SeriesFilter{Query: "s:nest"})
+		if len(list) != 1 {
+			t.Fatalf("budget %s: the pathological patch's series: %+v", c.budget, list)
+		}
+		se, _ := st.SeriesByID(context.Background(), list[0].ID)
+		p, err := st.PatchByID(context.Background(), se.PatchList[0].ID)
+		if err != nil || p.CheckNote != c.note {
+			t.Errorf("budget %s: check note %q, %v", c.budget, p.CheckNote, err)
+		}
+		st.Close()
+	}
+}
+
+// A --tree that is not a directory is a usage error, before anything is
+// stored.
+func TestIngestTreeMustBeADirectory(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"ingest", "--db", db, "--check-budget", "300ms", "-"}, strings.NewReader(b.String()),
+	code := run(context.Background(), []string{"ingest", "--db", db, "--tree", filepath.Join(t.TempDir(), "missing"), "-"}, strings.NewReader(""),
 		&out, &errb, func(string) string { return "" })
-	if code != 0 || !strings.Contains(out.String(), "7 messages: 7 new") || !strings.Contains(out.String(), "checks stopped by the time budget") {
-		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	if code != 2 || !strings.Contains(errb.String(), "is not a directory") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
-	st, _ := storage.Open(context.Background(), db, storage.Options{})
-	defer st.Close()
-	list, _ := st.ListSeries(context.Background(), storage.SeriesFilter{Query: "s:nest"})
-	if len(list) != 1 {
-		t.Fatalf("the pathological patch's series: %+v", list)
-	}
-	se, _ := st.SeriesByID(context.Background(), list[0].ID)
-	p, err := st.PatchByID(context.Background(), se.PatchList[0].ID)
-	if err != nil || p.CheckNote != "check stopped after 0.3 s" {
-		t.Errorf("check note %q, %v", p.CheckNote, err)
+	if _, err := os.Stat(db); err == nil {
+		t.Error("the database was created for a usage error")
 	}
 }

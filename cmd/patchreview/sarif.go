@@ -91,6 +91,13 @@ func writeSARIF(w io.Writer, patches []checkedPatch) error {
 	}
 	for _, p := range patches {
 		for _, f := range p.Findings {
+			if _, ok := index[f.Rule]; !ok && f.Rule == checks.InternalErrorID {
+				// A rule that failed on a unit reports under an id of its own.
+				index[f.Rule] = len(run.Tool.Driver.Rules)
+				run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: f.Rule, Name: "internal",
+					ShortDescription: sarifText{Text: "A rule failed on this file; its findings may be incomplete"},
+					Default:          map[string]any{"level": "warning"}})
+			}
 			var loc sarifLocation
 			loc.Physical.Artifact.URI = f.Path
 			loc.Physical.Region.StartLine = max(f.Line, 1)

@@ -28,6 +28,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	insecure := fs.Bool("insecure-webhook", false, "accept unauthenticated webhook posts (local testing only)")
 	noWorker := fs.Bool("no-worker", false, "accept mail into the queue but do not process it; a server without this flag on the same database processes what is pending")
 	kv := fs.String("kernel-version", e.getenv("PATCHREVIEW_KERNEL_VERSION"), "kernel version for era-dependent checks (default: infer)")
+	tree := fs.String("tree", e.getenv("PATCHREVIEW_TREE"), "kernel source tree the patches apply to, so whole functions are checked (env PATCHREVIEW_TREE)")
 	debug := fs.Bool("debug", false, "log every request")
 	private := fs.Bool("private", false, "require signing in to read anything (default: reading is public, writing needs an account)")
 	drain := fs.Duration("drain-timeout", 20*time.Second, "on SIGTERM, how long in-flight requests may finish before uploads are stopped with a 503 saying what was stored")
@@ -48,7 +49,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(ctx, log, serveConfig{addr: *addr, db: *db, maxUpload: *maxUpload, insecure: *insecure,
-		worker: !*noWorker, kernelVersion: *kv, listName: *listName, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
+		worker: !*noWorker, kernelVersion: *kv, tree: *tree, listName: *listName, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
 		private: *private, behindProxy: *behindProxy, drain: *drain, smtp: *smtpURL, sendmail: *sendmail,
 		follow: follow, followEvery: *followEvery, checkBudget: *budget}); err != nil {
 		log.Error("serve", "error", err)
@@ -58,14 +59,14 @@ func runServe(ctx context.Context, e env, args []string) int {
 }
 
 type serveConfig struct {
-	addr, db, secret, kernelVersion, listName string
-	smtp, sendmail                            string
-	maxUpload                                 int64
-	insecure, worker                          bool
-	private, behindProxy                      bool
-	drain                                     time.Duration
-	follow                                    []string
-	followEvery, checkBudget                  time.Duration
+	addr, db, secret, kernelVersion, listName, tree string
+	smtp, sendmail                                  string
+	maxUpload                                       int64
+	insecure, worker                                bool
+	private, behindProxy                            bool
+	drain                                           time.Duration
+	follow                                          []string
+	followEvery, checkBudget                        time.Duration
 }
 
 // stringList is a repeatable string flag.
@@ -75,7 +76,11 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
-	store, err := storage.Open(ctx, cfg.db, storage.Options{Checker: newChecker(cfg.kernelVersion), CheckBudget: cfg.checkBudget})
+	checker, err := newChecker(cfg.kernelVersion, cfg.tree)
+	if err != nil {
+		return err
+	}
+	store, err := storage.Open(ctx, cfg.db, storage.Options{Checker: checker, CheckBudget: cfg.checkBudget})
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 )
 
 // isC reports whether a file is C source, highlighted by the fast scanner.
@@ -21,7 +20,7 @@ func isC(name string) bool {
 // lexerFor picks the chroma lexer for a file that is not C, or nil for
 // files chroma does not know (shown as plain escaped text).
 func lexerFor(name string) chroma.Lexer {
-	l := lexers.Match(path.Base(name))
+	l := lexerRegistry().Match(path.Base(name))
 	if l == nil {
 		return nil
 	}

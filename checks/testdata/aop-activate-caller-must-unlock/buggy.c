@@ -17,5 +17,5 @@ static int xfoo_write_cache_pages(struct address_space *mapping, struct writebac
 			break;
 		}
 	}
-	return ret;
+	return ret;	/* want: writepage-activate-not-propagated */
 }

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// treeSource is a writepage whose only unlock is far below the hunk that
+// the patch of TestCheckTree changes.
+func treeSource() string {
+	var b strings.Builder
+	b.WriteString("static int xfoo_writepage(struct page *page, struct writeback_control *wbc)\n{\n\tint err;\n\n")
+	b.WriteString("\terr = xfoo_prepare(page);\n\tif (err)\n\t\tgoto out;\n")
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&b, "\txfoo_step%d(page);\n", i)
+	}
+	b.WriteString("\tunlock_page(page);\nout:\n\treturn err;\n}\n")
+	return b.String()
+}
+
+const treeCmdPatch = `--- a/fs/xfoo/aops.c
++++ b/fs/xfoo/aops.c
+@@ -5,6 +5,8 @@ static int xfoo_writepage(struct page *page, struct writeback_control *wbc)
+ 	err = xfoo_prepare(page);
+ 	if (err)
+ 		goto out;
++	if (xfoo_busy(page))
++		return -EBUSY;
+ 	xfoo_step0(page);
+ 	xfoo_step1(page);
+ 	xfoo_step2(page);
+`
+
+func TestCheckTree(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "fs", "xfoo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "fs", "xfoo"), "aops.c", treeSource())
+	patch := writeFile(t, t.TempDir(), "0001.patch", treeCmdPatch)
+
+	if r := runCheckCmd(t, "", patch); r.code != 0 {
+		t.Fatalf("without a tree the hunk shows nothing; got exit %d: %s", r.code, r.stdout)
+	}
+	r := runCheckCmd(t, "", "--tree", dir, patch)
+	if r.code != 1 || !strings.Contains(r.stdout, "fs/xfoo/aops.c:9: ERROR: writepage-unlock-all-paths") {
+		t.Errorf("--tree: exit %d, output %q %q", r.code, r.stdout, r.stderr)
+	}
+	// The environment variable does the same.
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"check", patch}, strings.NewReader(""), &out, &errb,
+		func(k string) string {
+			if k == "PATCHREVIEW_TREE" {
+				return dir
+			}
+			return ""
+		})
+	if code != 1 || !strings.Contains(out.String(), "writepage-unlock-all-paths") {
+		t.Errorf("PATCHREVIEW_TREE: exit %d, output %q %q", code, out.String(), errb.String())
+	}
+	// A tree the patch does not apply to: the hunks, with a note.
+	r = runCheckCmd(t, "", "--tree", t.TempDir(), patch)
+	if r.code != 0 || !strings.Contains(r.stdout, "INFO: tree-context: fs/xfoo/aops.c is not in the tree") {
+		t.Errorf("missing file: exit %d, output %q", r.code, r.stdout)
+	}
+	if r := runCheckCmd(t, "", "--tree", filepath.Join(dir, "nope"), patch); r.code != 2 || !strings.Contains(r.stderr, "not a directory") {
+		t.Errorf("bad --tree: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
