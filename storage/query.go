@@ -365,18 +365,6 @@ func (s *Store) SeriesMessages(ctx context.Context, seriesID int64) ([]int64, er
 	return out, rows.Err()
 }
 
-// PreviousPatch returns the patch with the same number in the series'
-// previous version, or ErrNotFound.
-func (s *Store) PreviousPatch(ctx context.Context, patchID int64) (int64, error) {
-	var id int64
-	err := s.r.QueryRowContext(ctx, `SELECT p2.id FROM patches p JOIN series s ON s.id = p.series_id
-		JOIN patches p2 ON p2.series_id = s.prev_id AND p2.number = p.number WHERE p.id = ?`, patchID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("patch %d has no earlier version: %w", patchID, ErrNotFound)
-	}
-	return id, err
-}
-
 // PatchIDByMessage returns the patch row of a message, or ErrNotFound.
 func (s *Store) PatchIDByMessage(ctx context.Context, msgID int64) (int64, error) {
 	var id int64

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -125,19 +124,23 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.seriesNav(se)
 	v.MessageID, v.B4Midmask = b4Line(r, p)
-	if prev, err := s.store.PreviousPatch(r.Context(), id); err == nil {
-		v.PrevVersionPatch = prev
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return err
-	}
-	if se.NextVersion != 0 {
-		next, err := s.store.SeriesByID(r.Context(), se.NextVersion)
+	// The same patch in the previous and next version, paired as the
+	// interdiff pairs them (subject, then patch-id), not by number.
+	if se.PrevVersion != 0 {
+		vm, err := s.store.VersionMatches(r.Context(), se.ID)
 		if err != nil {
 			return err
 		}
-		for _, ps := range next.PatchList {
-			if ps.Number == patchNumber(se, id) {
-				v.NextVersionPatch = ps.ID
+		v.PrevVersionPatch = vm.Prev[id]
+	}
+	if se.NextVersion != 0 {
+		vm, err := s.store.VersionMatches(r.Context(), se.NextVersion)
+		if err != nil {
+			return err
+		}
+		for next, prev := range vm.Prev {
+			if prev == id {
+				v.NextVersionPatch = next
 			}
 		}
 	}
@@ -248,14 +251,4 @@ func newSeriesRow(ps storage.PatchSummary, n int, onSeries []review.Verdict, lis
 		add(t.Key+": "+t.Value, "list")
 	}
 	return row
-}
-
-// patchNumber is the number of patch id within its series.
-func patchNumber(se *storage.Series, id int64) int {
-	for _, ps := range se.PatchList {
-		if ps.ID == id {
-			return ps.Number
-		}
-	}
-	return -1
 }

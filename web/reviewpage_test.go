@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/url"
 	"strings"
@@ -124,5 +125,52 @@ func TestReplyThreadShownOnce(t *testing.T) {
 	}
 	if !strings.Contains(page, "It cannot: we hold the page lock.") {
 		t.Errorf("the answer is missing")
+	}
+}
+
+// The same patch in the other version is found as the interdiff pairs
+// patches (by subject), not by number: v2 drops v1's first patch, so v2's
+// 1/1 is v1's 2/2.
+func TestVersionLinksFollowTheMatchingPatch(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	mail := func(id, subject, inReplyTo, file string) string {
+		m := "From: Ann Author <ann@example.org>\nSubject: " + subject + "\nMessage-ID: <" + id + ">\nDate: Mon, 5 Jan 2026 10:00:00 +0000\n"
+		if inReplyTo != "" {
+			m += "In-Reply-To: <" + inReplyTo + ">\nReferences: <" + inReplyTo + ">\n"
+		}
+		return m + "\nA change.\n\nSigned-off-by: Ann Author <ann@example.org>\n---\n" +
+			"diff --git a/" + file + " b/" + file + "\n--- a/" + file + "\n+++ b/" + file + "\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
+	}
+	for _, m := range []string{
+		"From: Ann Author <ann@example.org>\nSubject: [PATCH 0/2] f: two things\nMessage-ID: <c1@x>\nDate: Mon, 5 Jan 2026 10:00:00 +0000\n\nTwo things.\n",
+		mail("a1@x", "[PATCH 1/2] f: first thing", "c1@x", "fs/f/a.c"),
+		mail("b1@x", "[PATCH 2/2] f: second thing", "c1@x", "fs/f/b.c"),
+		mail("b2@x", "[PATCH v2] f: second thing", "", "fs/f/b.c"),
+	} {
+		if _, err := st.IngestMessage(context.Background(), []byte(m), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := map[string]int64{}
+	for _, mid := range []string{"a1@x", "b1@x", "b2@x"} {
+		m, err := st.MessageByMessageID(context.Background(), mid)
+		if err != nil {
+			t.Fatalf("%s: %v", mid, err)
+		}
+		id, err := st.PatchIDByMessage(context.Background(), m.ID)
+		if err != nil {
+			t.Fatalf("%s: %v", mid, err)
+		}
+		ids[mid] = id
+	}
+	v2 := get(t, s, fmt.Sprintf("/patches/%d", ids["b2@x"])).Body.String()
+	if want := fmt.Sprintf(`href="/patches/%d" id="prev-version-patch"`, ids["b1@x"]); !strings.Contains(v2, want) {
+		t.Errorf("v2's patch does not link v1's second thing (%s)", want)
+	}
+	if b1 := get(t, s, fmt.Sprintf("/patches/%d", ids["b1@x"])).Body.String(); !strings.Contains(b1, fmt.Sprintf(`href="/patches/%d" id="next-version-patch"`, ids["b2@x"])) {
+		t.Errorf("v1's second thing does not link its v2")
+	}
+	if a1 := get(t, s, fmt.Sprintf("/patches/%d", ids["a1@x"])).Body.String(); strings.Contains(a1, "next-version-patch") {
+		t.Errorf("v1's first thing, dropped in v2, links a next version")
 	}
 }
