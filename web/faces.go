@@ -38,7 +38,7 @@ func (s *Server) mountFaces(r chi.Router) {
 			continue
 		}
 		r.Get("/"+list+"/series.atom", fh.NewSeries(list))
-		r.Mount("/"+list, &pi.Handler{Store: s.store, List: list, Log: s.log})
+		r.Mount("/"+list, &pi.Handler{Store: s.store, Name: list, Log: s.log})
 	}
 	r.Get("/series/{id}/feed.atom", fh.SeriesActivity)
 	api := &pw.API{Store: s.store, Log: s.log, Auth: tokenAuth{s}, Projects: func(context.Context) []string { return s.lists() }}

@@ -129,31 +129,57 @@ func TestPublicInboxThreadMbox(t *testing.T) {
 
 func TestPublicInboxSearch(t *testing.T) {
 	s, _ := facesServer(t)
-	for _, method := range []string{"GET", "POST"} {
-		w := do(t, s, httptest.NewRequest(method, "/shadow/?x=m&q=s:%22writepage+support%22", nil))
+	search := func(method, u string) []string {
+		t.Helper()
+		w := do(t, s, httptest.NewRequest(method, u, nil))
 		if w.Code != 200 {
-			t.Fatalf("%s search: %d %s", method, w.Code, w.Body)
+			t.Fatalf("%s %s: %d %s", method, u, w.Code, w.Body)
 		}
-		want := []string{"20260112090000.0-ravi@example.org", "20260112090000.1-ravi@example.org", "20260112090000.2-ravi@example.org"}
-		if got := mboxIDs(t, gunzip(t, w.Body.Bytes())); !slices.Equal(got, want) {
-			t.Errorf("%s search found %v, want the v2 series %v", method, got, want)
+		return mboxIDs(t, gunzip(t, w.Body.Bytes()))
+	}
+	const cover, p1, p2, hugh = "20260112090000.0-ravi@example.org", "20260112090000.1-ravi@example.org",
+		"20260112090000.2-ravi@example.org", "alpine.LSU.2.00.2601132030.1234@example.org"
+	for _, method := range []string{"GET", "POST"} {
+		// The full-text search: only the v2 cover letter's subject has the phrase.
+		if got := search(method, "/shadow/?x=m&q=s:%22writepage+support%22"); !slices.Equal(got, []string{cover}) {
+			t.Errorf("%s s: search found %v, want the v2 cover letter", method, got)
+		}
+		// t=1: the whole thread of each match, in arrival order.
+		if got := search(method, "/shadow/?x=m&t=1&q=s:%22writepage+support%22"); !slices.Equal(got, []string{cover, p1, p2, hugh}) {
+			t.Errorf("%s s: search with t=1 found %v, want the v2 thread", method, got)
 		}
 	}
-	w := do(t, s, httptest.NewRequest("POST", "/all/?x=m&q=m:a/b%2Bc@example.org", nil))
-	if got := mboxIDs(t, gunzip(t, w.Body.Bytes())); !slices.Equal(got, []string{"a/b+c@example.org"}) {
+	if got := search("POST", "/all/?x=m&q=m:a/b%2Bc@example.org"); !slices.Equal(got, []string{"a/b+c@example.org"}) {
 		t.Errorf("m: search found %v", got)
 	}
-	// b4 am -c asks for newer revisions with (s:"subject" AND f:"email").
-	w = do(t, s, httptest.NewRequest("POST", "/all/?x=m&t=1&q="+url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"ravi@example.org")`), nil))
-	if got := mboxIDs(t, gunzip(t, w.Body.Bytes())); len(got) != 3 || got[0] != "20260112090000.0-ravi@example.org" {
+	// b: searches bodies, the diff included; a phrase of the cover letter
+	// and a function called in the v2 patch only.
+	if got := search("POST", "/all/?x=m&q="+url.QueryEscape(`b:"find_or_create_page with GFP_NOFS"`)); !slices.Equal(got, []string{cover}) {
+		t.Errorf("b: phrase search found %v, want the cover letter", got)
+	}
+	if got := search("POST", "/all/?x=m&q="+url.QueryEscape(`b:copy_highpage AND s:v2`)); !slices.Equal(got, []string{p2}) {
+		t.Errorf("b: search found %v, want the v2 patch", got)
+	}
+	if got := search("POST", "/all/?x=m&q="+url.QueryEscape(`b:a_ops AND s:v2`)); !slices.Equal(got, []string{p2, hugh}) {
+		t.Errorf("b: search found %v, want the v2 patch and the reply quoting its a_ops line", got)
+	}
+	// b4 am -c asks for newer revisions with (s:"subject" AND f:"email"),
+	// ORed with nq:"change-id: …" when the series has one, and a date bound.
+	if got := search("POST", "/all/?x=m&t=1&q="+url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"ravi@example.org")`)); !slices.Equal(got, []string{cover, p1, p2, hugh}) {
 		t.Errorf("subject and author search found %v", got)
 	}
+	b4q := `((s:"shadowfs: writepage support" AND f:"ravi@example.org") OR nq:"change-id: 20260105-shadowfs-1234") AND d:20260105..`
+	if got := search("POST", "/all/?x=m&t=1&q="+url.QueryEscape(b4q)); !slices.Equal(got, []string{cover, p1, p2, hugh}) {
+		t.Errorf("b4's newer-revision query found %v", got)
+	}
 	for u, code := range map[string]int{
-		"/all/?x=m&q=" + url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"someone@else.org")`): 404,
-		"/all/?x=m&q=" + url.QueryEscape(`nq:"change-id: 1234"`):                                       404,
-		"/all/?x=m&q=nothing-matches-this":                                                             404,
-		"/all/?x=m":                                                                                    400,
-		"/all/?q=x":                                                                                    405,
+		"/all/?x=m&q=" + url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"someone@else.org")`):                  404,
+		"/all/?x=m&q=" + url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"ravi@example.org") AND d:..20260111`): 404,
+		"/all/?x=m&q=" + url.QueryEscape(`s:"writepage support" d:yesterday`):                                           400,
+		"/all/?x=m&q=" + url.QueryEscape(`nq:"change-id: 1234"`):                                                        404,
+		"/all/?x=m&q=nothing-matches-this":                                                                              404,
+		"/all/?x=m":                                                                                                     400,
+		"/all/?q=x":                                                                                                     405,
 	} {
 		if w := do(t, s, httptest.NewRequest("POST", u, nil)); w.Code != code {
 			t.Errorf("POST %s: %d, want %d", u, w.Code, code)
