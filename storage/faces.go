@@ -78,12 +78,14 @@ func (s *Store) RecentMessages(ctx context.Context, list string, limit int) ([]F
 }
 
 // Lists returns the names of the lists messages came through (their
-// List-Ids, or archive names), sorted. It reads one index entry per list.
+// List-Ids, or archive names), in the order of their first message, so
+// that a new list comes last. It reads two index entries per list.
 func (s *Store) Lists(ctx context.Context) ([]string, error) {
 	rows, err := s.r.QueryContext(ctx, `WITH RECURSIVE l(name) AS (
 			SELECT min(list) FROM message_lists
 			UNION ALL SELECT (SELECT min(list) FROM message_lists WHERE list > l.name) FROM l WHERE l.name IS NOT NULL)
-		SELECT name FROM l WHERE name IS NOT NULL`)
+		SELECT name FROM l WHERE name IS NOT NULL
+		ORDER BY (SELECT min(message) FROM message_lists WHERE list = l.name), name`)
 	if err != nil {
 		return nil, err
 	}
@@ -282,6 +284,7 @@ func (s *Store) scanPWPatches(ctx context.Context, query string, args ...any) ([
 
 // PWPatchFilter selects patches for the patchwork face.
 type PWPatchFilter struct {
+	List     string // only patches that came through this list; all when ""
 	SeriesID int64
 	States   []string // any of these (derived or set); all when empty
 	Query    string   // substring of the subject
@@ -295,6 +298,9 @@ func (s *Store) PWPatches(ctx context.Context, f PWPatchFilter) ([]PWPatch, erro
 	where, args := []string{"p.kind = 'patch'"}, []any{}
 	if f.SeriesID != 0 {
 		where, args = append(where, "p.series_id = ?"), append(args, f.SeriesID)
+	}
+	if f.List != "" {
+		where, args = append(where, "EXISTS (SELECT 1 FROM message_lists l WHERE l.list = ? AND l.message = m.id)"), append(args, f.List)
 	}
 	if f.Query != "" {
 		where, args = append(where, `m.subject LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(f.Query)+"%")
@@ -480,11 +486,12 @@ func (s *Store) SeriesFaceMessages(ctx context.Context, seriesID int64) ([]FaceS
 	return out, nil
 }
 
-// CoverLetters lists cover letters (and pull requests without a diff),
-// newest first.
-func (s *Store) CoverLetters(ctx context.Context, q string, limit, offset int) ([]FaceMessage, error) {
+// CoverLetters lists cover letters (and pull requests without a diff)
+// that came through a list (any list when list is ""), newest first.
+func (s *Store) CoverLetters(ctx context.Context, list, q string, limit, offset int) ([]FaceMessage, error) {
 	return s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m JOIN series s ON s.cover_id = m.id
-		WHERE m.subject LIKE ? ESCAPE '\' ORDER BY m.sent_at DESC, m.id DESC LIMIT ? OFFSET ?`, "%"+likeEscape(q)+"%", limit, offset)
+		WHERE m.subject LIKE ?1 ESCAPE '\' AND (?2 = '' OR EXISTS (SELECT 1 FROM message_lists l WHERE l.list = ?2 AND l.message = m.id))
+		ORDER BY m.sent_at DESC, m.id DESC LIMIT ?3 OFFSET ?4`, "%"+likeEscape(q)+"%", list, limit, offset)
 }
 
 // CoverLetter returns the cover letter with this message row id, or

@@ -117,7 +117,7 @@ func readDir(t *testing.T, dir string) map[string]string {
 // thread.
 func TestB4AgainstServer(t *testing.T) {
 	need(t, "b4", "git")
-	s, st := newTestServer(t, Options{ListName: "linux-nilfs"})
+	s, st := newTestServer(t, Options{})
 	mbox := readFixture(t, nilfsPagevecFixture)
 	if _, err := st.IngestBytes(context.Background(), mbox, "test", nil); err != nil {
 		t.Fatal(err)
@@ -201,7 +201,7 @@ func mapKeys(m map[string]string) func(func(string) bool) {
 // --state accepted` with a token sets a state that the series page shows.
 func TestGitPwAgainstServer(t *testing.T) {
 	need(t, "git-pw", "git")
-	s, st := newTestServer(t, Options{ListName: "linux-nilfs"})
+	s, st := newTestServer(t, Options{})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	ctx := context.Background()
@@ -236,6 +236,8 @@ func TestGitPwAgainstServer(t *testing.T) {
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		b = bytes.Replace(b, []byte("*** SUBJECT HERE ***"), []byte("shadowfs: writepage fixes"), 1)
+		// As the list delivers it: with its List-Id (after the From_ line).
+		b = bytes.Replace(b, []byte("\n"), []byte("\nList-Id: <linux-nilfs.vger.kernel.org>\n"), 1)
 		if _, err := st.IngestBytes(ctx, b, "test", nil); err != nil {
 			t.Fatal(err)
 		}

@@ -48,11 +48,18 @@ func mboxIDs(t *testing.T, mbox string) []string {
 	return ids
 }
 
+// withListID gives every mail of an mbox a List-Id header.
+func withListID(mbox []byte, listID string) []byte {
+	return bytes.ReplaceAll(mbox, []byte("\nMessage-ID: "), []byte("\nList-Id: The list <"+listID+">\nMessage-ID: "))
+}
+
+// facesServer holds the shadowfs fixture, which came through the list
+// shadow.example.org, and oddMail, which came through no list.
 func facesServer(t *testing.T) (*Server, *storage.Store) {
 	t.Helper()
-	s, st := newTestServer(t, Options{ListName: "shadow"})
+	s, st := newTestServer(t, Options{})
 	ctx := context.Background()
-	if _, err := st.IngestBytes(ctx, readFixture(t, fixture), "test", nil); err != nil {
+	if _, err := st.IngestBytes(ctx, withListID(readFixture(t, fixture), "shadow.example.org"), "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.IngestMessage(ctx, []byte(oddMail), "test"); err != nil {
@@ -63,10 +70,14 @@ func facesServer(t *testing.T) (*Server, *storage.Store) {
 
 func TestPublicInboxMessageURLs(t *testing.T) {
 	s, _ := facesServer(t)
-	for _, prefix := range []string{"/all/", "/shadow/"} {
-		w := get(t, s, prefix+"a%2Fb+c@example.org/raw")
-		if w.Code != 200 || w.Body.String() != oddMail || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
-			t.Errorf("%sa%%2Fb+c@example.org/raw: %d %q\n%s", prefix, w.Code, w.Header().Get("Content-Type"), w.Body)
+	w := get(t, s, "/all/a%2Fb+c@example.org/raw")
+	if w.Code != 200 || w.Body.String() != oddMail || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+		t.Errorf("/all/a%%2Fb+c@example.org/raw: %d %q\n%s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+	// The list is served under its short name and its List-Id.
+	for _, prefix := range []string{"/all/", "/shadow/", "/shadow.example.org/", "/Shadow/"} {
+		if w := get(t, s, prefix+"20260112090000.2-ravi@example.org/raw"); w.Code != 200 || !strings.Contains(w.Body.String(), "List-Id: The list <shadow.example.org>") {
+			t.Errorf("%s<msgid>/raw: %d\n%s", prefix, w.Code, w.Body)
 		}
 		// b4 HEADs the midmask URL and takes the list from an absolute Location.
 		w = do(t, s, httptest.NewRequest("HEAD", prefix+"20260112090000.2-ravi%40example.org", nil))
@@ -89,6 +100,8 @@ func TestPublicInboxMessageURLs(t *testing.T) {
 		"/all/20260112090000.2-ravi@example.org/nonsense":  404,
 		"/all/%3C%3E/raw":                                  400,
 		"/nosuchlist/20260112090000.2-ravi@example.org/":   404,
+		"/shadow/a%2Fb+c@example.org/raw":                  404, // came through no list
+		"/shadow.example/a%2Fb+c@example.org/raw":          404,
 		"/shadow/20260112090000.2-ravi@example.org/raw?x=": 200,
 	} {
 		if w := get(t, s, url); w.Code != code {
@@ -252,9 +265,9 @@ func TestFeeds(t *testing.T) {
 }
 
 func TestListNameChecked(t *testing.T) {
-	for name, ok := range map[string]bool{"linux-nilfs": true, "all": true, "": true, "series": false, "a/b": false, "../x": false, "API": false} {
-		_, err := NewServer(nil, nil, Options{ListName: name})
-		if (err == nil) != ok {
+	for name, ok := range map[string]bool{"linux-nilfs": true, "linux-nilfs.vger.kernel.org": true, "all": true, "": false,
+		"series": false, "a/b": false, "../x": false, "API": false, "signin": false} {
+		if err := CheckListName(name); (err == nil) != ok {
 			t.Errorf("list name %q: err %v, want ok=%v", name, err, ok)
 		}
 	}
