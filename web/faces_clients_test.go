@@ -283,3 +283,38 @@ func TestGitPwAgainstServer(t *testing.T) {
 		t.Errorf("git-pw patch list --state accepted:\n%s", got)
 	}
 }
+
+// TestB4FindsNewerRevisionThroughSearch drives Debian's b4 through the
+// public-inbox search: `b4 am -c <a v1 patch>` asks the searchmask for
+// newer revisions with (s:"…" AND f:"…") AND d:… and t=1, gets the v2
+// thread from the full-text search, and applies v2; under /all/ and
+// under the list's own prefix.
+func TestB4FindsNewerRevisionThroughSearch(t *testing.T) {
+	need(t, "b4", "git")
+	s, st := newTestServer(t, Options{})
+	if _, err := st.IngestBytes(context.Background(), withListID(readFixture(t, fixture), "shadow.example.org"), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	for _, list := range []string{"all", "shadow"} {
+		t.Run(list, func(t *testing.T) {
+			out := t.TempDir()
+			conf := "[user]\n\tname = Test\n\temail = test@example.org\n[b4]\n\tattestation-policy = off\n" +
+				"\tmidmask = " + srv.URL + "/" + list + "/%s\n\tsearchmask = " + srv.URL + "/" + list + "/?x=m&t=1&q=%s\n"
+			log := run(t, clientEnv(t, conf), out, nil, "b4", "am", "-c", "-o", out, "20260105090000.1-ravi@example.org")
+			if !strings.Contains(log, "Added from v2: 3 patches") || !strings.Contains(log, "Will use the latest revision: v2") {
+				t.Fatalf("b4 am -c did not find v2 through the search:\n%s", log)
+			}
+			var mbx string
+			for name, text := range readDir(t, out) {
+				if strings.HasSuffix(name, ".mbx") {
+					mbx = text
+				}
+			}
+			if !strings.Contains(mbx, "Subject: [PATCH v2 2/2] shadowfs: implement ->writepage") {
+				t.Errorf("b4 am -c wrote no v2 mbox:\n%s\n%s", log, mbx)
+			}
+		})
+	}
+}
