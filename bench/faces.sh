@@ -28,7 +28,7 @@ trap cleanup EXIT
 xz -dc "$archive" | "$work/patchreview" ingest -q --db "$work/db" -
 port=$((20000 + RANDOM % 20000))
 base=http://127.0.0.1:$port
-"$work/patchreview" serve --db "$work/db" --addr 127.0.0.1:$port --list-name linux-nilfs 2>"$work/serve.log" &
+"$work/patchreview" serve --db "$work/db" --addr 127.0.0.1:$port 2>"$work/serve.log" &
 pid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "$base/api/v1/status" && break; sleep 0.1; done
 

@@ -66,10 +66,39 @@ func (s *Store) MessageByMessageID(ctx context.Context, msgID string) (FaceMessa
 	return fm, notFound(err, "message <%s>", msgID)
 }
 
-// RecentMessages lists the newest messages, in the order they arrived (row
-// ids grow as mail is accepted; ordering by them needs no scan of the rows).
-func (s *Store) RecentMessages(ctx context.Context, limit int) ([]FaceMessage, error) {
+// RecentMessages lists the newest messages, of one list when list is not
+// "", in the order they arrived (row ids grow as mail is accepted;
+// ordering by them needs no scan of the rows).
+func (s *Store) RecentMessages(ctx context.Context, list string, limit int) ([]FaceMessage, error) {
+	if list != "" {
+		return s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM message_lists l JOIN messages m ON m.id = l.message
+			WHERE l.list = ? ORDER BY l.message DESC LIMIT ?`, list, limit)
+	}
 	return s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m ORDER BY m.id DESC LIMIT ?`, limit)
+}
+
+// Lists returns the names of the lists messages came through (their
+// List-Ids, or archive names), in the order of their first message, so
+// that a new list comes last. It reads two index entries per list.
+func (s *Store) Lists(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `WITH RECURSIVE l(name) AS (
+			SELECT min(list) FROM message_lists
+			UNION ALL SELECT (SELECT min(list) FROM message_lists WHERE list > l.name) FROM l WHERE l.name IS NOT NULL)
+		SELECT name FROM l WHERE name IS NOT NULL
+		ORDER BY (SELECT min(message) FROM message_lists WHERE list = l.name), name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // Thread returns the messages of the thread a message belongs to, in the
@@ -255,6 +284,7 @@ func (s *Store) scanPWPatches(ctx context.Context, query string, args ...any) ([
 
 // PWPatchFilter selects patches for the patchwork face.
 type PWPatchFilter struct {
+	List     string // only patches that came through this list; all when ""
 	SeriesID int64
 	States   []string // any of these (derived or set); all when empty
 	Query    string   // substring of the subject
@@ -268,6 +298,9 @@ func (s *Store) PWPatches(ctx context.Context, f PWPatchFilter) ([]PWPatch, erro
 	where, args := []string{"p.kind = 'patch'"}, []any{}
 	if f.SeriesID != 0 {
 		where, args = append(where, "p.series_id = ?"), append(args, f.SeriesID)
+	}
+	if f.List != "" {
+		where, args = append(where, "EXISTS (SELECT 1 FROM message_lists l WHERE l.list = ? AND l.message = m.id)"), append(args, f.List)
 	}
 	if f.Query != "" {
 		where, args = append(where, `m.subject LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(f.Query)+"%")
@@ -453,11 +486,12 @@ func (s *Store) SeriesFaceMessages(ctx context.Context, seriesID int64) ([]FaceS
 	return out, nil
 }
 
-// CoverLetters lists cover letters (and pull requests without a diff),
-// newest first.
-func (s *Store) CoverLetters(ctx context.Context, q string, limit, offset int) ([]FaceMessage, error) {
+// CoverLetters lists cover letters (and pull requests without a diff)
+// that came through a list (any list when list is ""), newest first.
+func (s *Store) CoverLetters(ctx context.Context, list, q string, limit, offset int) ([]FaceMessage, error) {
 	return s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m JOIN series s ON s.cover_id = m.id
-		WHERE m.subject LIKE ? ESCAPE '\' ORDER BY m.sent_at DESC, m.id DESC LIMIT ? OFFSET ?`, "%"+likeEscape(q)+"%", limit, offset)
+		WHERE m.subject LIKE ?1 ESCAPE '\' AND (?2 = '' OR EXISTS (SELECT 1 FROM message_lists l WHERE l.list = ?2 AND l.message = m.id))
+		ORDER BY m.sent_at DESC, m.id DESC LIMIT ?3 OFFSET ?4`, "%"+likeEscape(q)+"%", list, limit, offset)
 }
 
 // CoverLetter returns the cover letter with this message row id, or
@@ -511,4 +545,76 @@ func (s *Store) SeriesEvents(ctx context.Context, seriesID int64, limit int) ([]
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// FaceSearch finds the messages a lore-style query matches (the query
+// language of Search: compileQuery), in the given list when list is not
+// "", at most limit, in the order they arrived, as public-inbox's
+// ?x=m answers. With threads (public-inbox's t=1) each match brings its
+// whole thread (within the list), still at most limit messages.
+func (s *Store) FaceSearch(ctx context.Context, query, list string, threads bool, limit int) ([]FaceMessage, error) {
+	cq, err := compileQuery(query)
+	if err != nil || cq.empty() {
+		return []FaceMessage{}, err
+	}
+	from, conds, args := cq.from(list)
+	order := ` ORDER BY m.id`
+	if cq.fts != "" {
+		order = ` ORDER BY rank`
+	}
+	// The best matches when there are more than limit, then in arrival order.
+	hits, err := s.faceMessages(ctx, `SELECT `+faceMessageCols+from+` WHERE `+strings.Join(conds, " AND ")+order+
+		fmt.Sprintf(` LIMIT %d`, limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: search %q: %w", query, err)
+	}
+	if threads {
+		seen := map[int64]bool{}
+		var all []FaceMessage
+		for _, h := range hits {
+			if seen[h.ID] {
+				continue
+			}
+			th, err := s.Thread(ctx, h.MessageID, limit)
+			if err != nil {
+				return nil, err
+			}
+			if list != "" {
+				if th, err = s.inList(ctx, th, list); err != nil {
+					return nil, err
+				}
+			}
+			for _, m := range th {
+				if !seen[m.ID] && len(all) < limit {
+					seen[m.ID] = true
+					all = append(all, m)
+				}
+			}
+		}
+		hits = all
+	}
+	slices.SortFunc(hits, func(a, b FaceMessage) int { return cmp.Compare(a.ID, b.ID) })
+	return hits, nil
+}
+
+// inList keeps the messages that came through a list.
+func (s *Store) inList(ctx context.Context, ms []FaceMessage, list string) ([]FaceMessage, error) {
+	out := ms[:0:0]
+	for _, m := range ms {
+		ok, err := s.MessageInList(ctx, m.ID, list)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// MessageInList reports whether a message (by row id) came through a list.
+func (s *Store) MessageInList(ctx context.Context, id int64, list string) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM message_lists WHERE list = ? AND message = ?`, list, id).Scan(&n)
+	return n > 0, err
 }

@@ -154,6 +154,33 @@ func (st *IngestStats) count(j *job, seen map[int64]bool) {
 	}
 }
 
+// Rejected is a message of an upload that is not mail at all
+// (review.CheckMail): it was not stored.
+type Rejected struct {
+	Index  int    `json:"index"` // 1-based position in the upload
+	Reason string `json:"reason"`
+}
+
+// IngestUpload ingests an uploaded mbox (or one message) as IngestMbox
+// does, except that a message that is not mail at all (review.CheckMail:
+// "hello", a PNG) is not stored but returned among the rejected. A mail
+// that is merely malformed is stored raw and marked, as everywhere.
+func (s *Store) IngestUpload(ctx context.Context, r io.Reader, source string, progress func(IngestStats)) (IngestStats, []Rejected, error) {
+	rejected := []Rejected{}
+	n := 0
+	st, err := s.ingest(ctx, source, func(emit func(*job) error) error {
+		return review.SplitMbox(r, func(raw []byte) error {
+			n++
+			if err := review.CheckMail(raw); err != nil {
+				rejected = append(rejected, Rejected{Index: n, Reason: err.Error()})
+				return nil
+			}
+			return emit(&job{raw: raw, source: source})
+		})
+	}, progress)
+	return st, rejected, err
+}
+
 // IngestBytes ingests data that is either an mbox or one message.
 func (s *Store) IngestBytes(ctx context.Context, data []byte, source string, progress func(IngestStats)) (IngestStats, error) {
 	return s.IngestMbox(ctx, bytes.NewReader(data), source, progress)

@@ -61,13 +61,16 @@ func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary
 	var conds []string
 	args := []any{}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		fq := ftsQuery(q)
-		if fq == "" {
+		cq, err := compileQuery(q)
+		if err != nil {
+			return nil, err
+		}
+		if cq.empty() {
 			return []SeriesSummary{}, nil
 		}
-		conds = append(conds, `s.id IN (SELECT m.series_id FROM search JOIN messages m ON m.id = search.rowid
-			WHERE search MATCH ? AND m.series_id IS NOT NULL)`)
-		args = append(args, fq)
+		from, qc, qa := cq.from("")
+		conds = append(conds, `s.id IN (SELECT m.series_id `+from+` WHERE `+strings.Join(qc, " AND ")+` AND m.series_id IS NOT NULL)`)
+		args = append(args, qa...)
 	}
 	if f.List != "" {
 		conds = append(conds, `s.id IN (SELECT series_id FROM series_lists WHERE list = ?)`)

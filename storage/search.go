@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"patchreview/review"
 )
@@ -140,33 +141,117 @@ var searchPrefixes = map[string]string{
 	"a":    "{author addrs}",
 	"t":    "addrs",
 	"c":    "addrs",
+	"tc":   "addrs",
 	"b":    "body",
+	"nq":   "body", // lore: the body without quoted text; here the body
+	"bs":   "{subject body}",
 	"dfn":  "dfn",
 	"dfhh": "dfhh",
 	"m":    "mid",
 }
 
-// ftsQuery turns a lore-style query into an FTS5 expression: terms are
-// ANDed; "prefix:term" searches one field (s: subject, f: From, a: From,
-// To and Cc, t:/c: To and Cc, b: body, dfn: a file name of the diff, dfhh:
-// a function named in a hunk header, m: Message-ID); a plain term searches
-// all of them; "quoted words" are a phrase; a trailing * makes a term a
-// prefix; OR and NOT (upper case) combine terms. Each term is quoted for
-// FTS5, so no input is an FTS5 syntax error. It returns "" when the query
-// has no terms.
+// searchQuery is a lore-style query compiled: an FTS5 expression and the
+// bounds of its d: terms (unix nanoseconds of the Date header; 0: none).
+type searchQuery struct {
+	fts           string
+	after, before int64
+}
+
+// empty reports a query that selects nothing (no terms at all).
+func (q searchQuery) empty() bool { return q.fts == "" && q.after == 0 && q.before == 0 }
+
+// conds returns SQL conditions on the messages row m (and the search
+// table when there is an FTS expression) with their arguments.
+func (q searchQuery) conds() ([]string, []any) {
+	var conds []string
+	var args []any
+	if q.fts != "" {
+		conds, args = append(conds, "search MATCH ?"), append(args, q.fts)
+	}
+	if q.after != 0 {
+		conds, args = append(conds, "m.sent_at >= ?"), append(args, q.after)
+	}
+	if q.before != 0 {
+		conds, args = append(conds, "m.sent_at < ?"), append(args, q.before)
+	}
+	return conds, args
+}
+
+// ftsQuery returns the FTS5 expression of a query; "" when it has none or
+// is invalid. The service's own callers use compileQuery.
 func ftsQuery(q string) string {
+	c, _ := compileQuery(q)
+	return c.fts
+}
+
+// compileQuery turns a lore-style query into an FTS5 expression: terms are
+// ANDed; "prefix:term" searches one field (s: subject, f: From, a: From,
+// To and Cc, t:/c:/tc: To and Cc, b: and nq: body, bs: subject and body,
+// dfn: a file name of the diff, dfhh: a function named in a hunk header,
+// m: Message-ID); a plain term searches all of them; "quoted words" are a
+// phrase; a trailing * makes a term a prefix; OR and NOT (upper case)
+// combine terms, and parentheses group them, as b4 sends them
+// ((s:"…" AND f:"…") OR nq:"change-id: …"). Each term is quoted for FTS5
+// and stray operators and parentheses are dropped, so no input is an FTS5
+// syntax error. d:FROM..TO (dates as YYYYMMDD, YYYY-MM-DD or
+// YYYYMMDDhhmmss, either side may be empty) bounds the Date header,
+// applied to the whole query wherever it stands; a date that does not
+// parse is review.ErrInvalid.
+func compileQuery(q string) (searchQuery, error) {
+	var c searchQuery
 	var out []string
+	depth := 0
+	last := func() string {
+		if len(out) == 0 {
+			return ""
+		}
+		return out[len(out)-1]
+	}
+	trimOps := func() {
+		for len(out) > 0 && isOp(last()) {
+			out = out[:len(out)-1]
+		}
+	}
+	closeGroup := func() {
+		trimOps()
+		if last() == "(" {
+			out = out[:len(out)-1] // an empty group
+		} else {
+			out = append(out, ")")
+		}
+		depth--
+	}
 	for _, tok := range splitQuery(q) {
-		if tok == "OR" || tok == "NOT" || tok == "AND" {
-			if len(out) > 0 && !isOp(out[len(out)-1]) {
+		switch tok {
+		case "(":
+			if l := last(); l != "" && !isOp(l) && l != "(" {
+				out = append(out, "AND") // FTS5 has no implicit AND before a group
+			}
+			out = append(out, "(")
+			depth++
+			continue
+		case ")":
+			if depth > 0 {
+				closeGroup()
+			}
+			continue
+		case "OR", "NOT", "AND":
+			if l := last(); l != "" && !isOp(l) && l != "(" {
 				out = append(out, tok)
 			}
 			continue
 		}
 		col := ""
 		if i := strings.IndexByte(tok, ':'); i > 0 {
-			if c, ok := searchPrefixes[strings.ToLower(tok[:i])]; ok {
-				col, tok = c, tok[i+1:]
+			prefix := strings.ToLower(tok[:i])
+			if prefix == "d" {
+				if err := c.dateRange(strings.Trim(tok[i+1:], `"`)); err != nil {
+					return c, err
+				}
+				continue
+			}
+			if cl, ok := searchPrefixes[prefix]; ok {
+				col, tok = cl, tok[i+1:]
 			}
 		}
 		star := strings.HasSuffix(tok, "*") && !strings.HasSuffix(tok, `"`)
@@ -182,38 +267,90 @@ func ftsQuery(q string) string {
 		if col != "" {
 			term = col + " : " + term
 		}
+		if last() == ")" {
+			out = append(out, "AND") // nor after one
+		}
 		out = append(out, term)
 	}
-	for len(out) > 0 && isOp(out[len(out)-1]) {
-		out = out[:len(out)-1]
+	for depth > 0 {
+		closeGroup()
 	}
-	return strings.Join(out, " ")
+	trimOps()
+	c.fts = strings.Join(out, " ")
+	return c, nil
+}
+
+// dateRange applies a d: term's value.
+func (c *searchQuery) dateRange(v string) error {
+	from, to, isRange := strings.Cut(v, "..")
+	if !isRange {
+		to = from
+	}
+	if from != "" {
+		t, _, err := parseQueryDate(from)
+		if err != nil {
+			return err
+		}
+		c.after = max(c.after, t.UnixNano())
+	}
+	if to != "" {
+		t, day, err := parseQueryDate(to)
+		if err != nil {
+			return err
+		}
+		if day {
+			t = t.AddDate(0, 0, 1) // the whole day
+		} else {
+			t = t.Add(time.Second)
+		}
+		if c.before == 0 || t.UnixNano() < c.before {
+			c.before = t.UnixNano()
+		}
+	}
+	return nil
+}
+
+func parseQueryDate(v string) (t time.Time, day bool, err error) {
+	for _, f := range []struct {
+		layout string
+		day    bool
+	}{{"20060102", true}, {"2006-01-02", true}, {"20060102150405", false}} {
+		if t, err := time.Parse(f.layout, v); err == nil {
+			return t, f.day, nil
+		}
+	}
+	return t, false, fmt.Errorf("%w: d:%s: a date is YYYYMMDD, YYYY-MM-DD or YYYYMMDDhhmmss (d:FROM..TO, either side may be empty)", review.ErrInvalid, v)
 }
 
 func isOp(s string) bool { return s == "OR" || s == "NOT" || s == "AND" }
 
-// splitQuery splits on spaces outside double quotes.
+// splitQuery splits on spaces outside double quotes; a parenthesis outside
+// quotes is a token of its own.
 func splitQuery(q string) []string {
 	var out []string
 	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
 	quoted := false
 	for _, r := range q {
 		switch {
 		case r == '"':
 			quoted = !quoted
 			cur.WriteRune(r)
-		case !quoted && (r == ' ' || r == '\t' || r == '\n'):
-			if cur.Len() > 0 {
-				out = append(out, cur.String())
-				cur.Reset()
-			}
+		case !quoted && (r == ' ' || r == '\t' || r == '\n' || r == '\r'):
+			flush()
+		case !quoted && (r == '(' || r == ')'):
+			flush()
+			out = append(out, string(r))
 		default:
 			cur.WriteRune(r)
 		}
 	}
-	if cur.Len() > 0 {
-		out = append(out, cur.String())
-	}
+	flush()
 	return out
 }
 
@@ -229,22 +366,22 @@ type SearchHit struct {
 // Search finds messages with a lore-style query (see ftsQuery), best
 // matches first, in the given list when list is not "".
 func (s *Store) Search(ctx context.Context, query, list string, limit int) ([]SearchHit, error) {
-	fq := ftsQuery(query)
+	cq, err := compileQuery(query)
 	out := []SearchHit{}
-	if fq == "" {
-		return out, nil
+	if err != nil || cq.empty() {
+		return out, err
 	}
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	q := `SELECT m.id, coalesce(m.series_id, 0), m.subject, m.from_name, m.from_email, m.kind FROM search
-		JOIN messages m ON m.id = search.rowid WHERE search MATCH ?1`
-	args := []any{fq}
-	if list != "" {
-		q += ` AND EXISTS (SELECT 1 FROM message_lists l WHERE l.list = ?2 AND l.message = m.id)`
-		args = append(args, list)
+	from, conds, args := cq.from(list)
+	q := `SELECT m.id, coalesce(m.series_id, 0), m.subject, m.from_name, m.from_email, m.kind ` + from +
+		` WHERE ` + strings.Join(conds, " AND ")
+	order := " ORDER BY m.sent_at DESC, m.id DESC"
+	if cq.fts != "" {
+		order = " ORDER BY rank"
 	}
-	rows, err := s.r.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY rank LIMIT %d`, limit), args...)
+	rows, err := s.r.QueryContext(ctx, q+order+fmt.Sprintf(` LIMIT %d`, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: search %q: %w", query, err)
 	}
@@ -259,4 +396,22 @@ func (s *Store) Search(ctx context.Context, query, list string, limit int) ([]Se
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// from returns the FROM clause (messages m, joined with the search table
+// when there is an FTS expression) and the conditions of the query, in
+// the given list when list is not "".
+func (q searchQuery) from(list string) (string, []string, []any) {
+	from := ` FROM messages m`
+	if q.fts != "" {
+		from = ` FROM search JOIN messages m ON m.id = search.rowid`
+	}
+	conds, args := q.conds()
+	if len(conds) == 0 {
+		conds = []string{"1"}
+	}
+	if list != "" {
+		conds, args = append(conds, `EXISTS (SELECT 1 FROM message_lists l WHERE l.list = ? AND l.message = m.id)`), append(args, list)
+	}
+	return from, conds, args
 }

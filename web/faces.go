@@ -17,31 +17,100 @@ import (
 	"patchreview/web/pw"
 )
 
-// lists names the lists this instance serves. Until messages carry their
-// list (issue 10), the whole instance is one list named by --list-name;
-// every face asks this one function.
-func (s *Server) lists() []string {
-	if s.opts.ListName == "" || s.opts.ListName == "all" {
-		return []string{"all"}
+// faceList is a list as the faces serve it: the name in URLs and the
+// list id its messages carry ("" for "all", the union of every list).
+type faceList struct{ Name, List string }
+
+// faceLists lists what the faces serve: "all", then every list the
+// instance knows (message_lists), in the order of their first message.
+// A List-Id such as linux-nilfs.vger.kernel.org is served under its short
+// name (linux-nilfs, as lore names it) when no other list shares that
+// short name, and under the full id always. A list whose every name is
+// reserved (it would shadow the service's pages) is not served.
+func (s *Server) faceLists(ctx context.Context) ([]faceList, error) {
+	ids, err := s.store.Lists(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return []string{s.opts.ListName}
+	shorts := map[string]int{}
+	taken := map[string]bool{"all": true}
+	for _, id := range ids {
+		taken[strings.ToLower(id)] = true
+		shorts[shortName(id)]++
+	}
+	out := []faceList{{Name: "all"}}
+	for _, id := range ids {
+		name := id
+		if sn := shortName(id); sn != strings.ToLower(id) && shorts[sn] == 1 && !taken[sn] && checkListName(sn) == nil {
+			name = sn
+		}
+		if checkListName(name) != nil || strings.EqualFold(name, "all") {
+			continue
+		}
+		out = append(out, faceList{Name: name, List: id})
+	}
+	return out, nil
+}
+
+// shortName is a List-Id's first label, lore's name of the list.
+func shortName(id string) string {
+	n, _, _ := strings.Cut(strings.ToLower(id), ".")
+	return n
+}
+
+// faceList resolves the first path segment of a face's URL: "all", a
+// list's short name or its full id (in any case).
+func (s *Server) faceList(ctx context.Context, seg string) (faceList, bool, error) {
+	ls, err := s.faceLists(ctx)
+	if err != nil {
+		return faceList{}, false, err
+	}
+	for _, l := range ls {
+		if strings.EqualFold(seg, l.Name) || l.List != "" && strings.EqualFold(seg, l.List) && checkListName(l.List) == nil {
+			return l, true, nil
+		}
+	}
+	return faceList{}, false, nil
 }
 
 // mountFaces mounts the protocol faces: public-inbox URLs for b4 and lei
-// at /all/ and /<list>/, patchwork's REST API for git-pw at /api/1.x/, and
-// the Atom feeds.
+// at /all/ and /<list>/ for every list the instance knows, patchwork's
+// REST API for git-pw at /api/1.x/ (a project per list), and the Atom
+// feeds. Lists are looked up per request: a list that appears while the
+// server runs is served at once.
 func (s *Server) mountFaces(r chi.Router) {
 	fh := feeds.Handlers{Store: s.store, Log: s.log}
-	prefixes := append([]string{"all"}, s.lists()...)
-	for i, list := range prefixes {
-		if i > 0 && list == "all" {
-			continue
-		}
-		r.Get("/"+list+"/series.atom", fh.NewSeries(list))
-		r.Mount("/"+list, &pi.Handler{Store: s.store, List: list, Log: s.log})
+	face := func(serve func(w http.ResponseWriter, r *http.Request, seg string, l faceList)) http.HandlerFunc {
+		return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+			seg := chi.URLParam(r, "list")
+			l, ok, err := s.faceList(r.Context(), seg)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errorf(http.StatusNotFound, "no page or list at /%s", seg)
+			}
+			serve(w, r, seg, l)
+			return nil
+		})
 	}
+	r.Get("/{list}/series.atom", face(func(w http.ResponseWriter, r *http.Request, seg string, l faceList) {
+		fh.NewSeries(seg, l.List).ServeHTTP(w, r)
+	}))
+	pih := face(func(w http.ResponseWriter, r *http.Request, seg string, l faceList) {
+		(&pi.Handler{Store: s.store, Name: seg, List: l.List, Log: s.log}).ServeHTTP(w, r)
+	})
+	r.Handle("/{list}", pih)
+	r.Handle("/{list}/*", pih)
 	r.Get("/series/{id}/feed.atom", fh.SeriesActivity)
-	api := &pw.API{Store: s.store, Log: s.log, Auth: tokenAuth{s}, Projects: func(context.Context) []string { return s.lists() }}
+	api := &pw.API{Store: s.store, Log: s.log, Auth: tokenAuth{s}, Projects: func(ctx context.Context) ([]pw.List, error) {
+		ls, err := s.faceLists(ctx)
+		out := make([]pw.List, 0, len(ls))
+		for _, l := range ls {
+			out = append(out, pw.List{LinkName: l.Name, ListID: l.List})
+		}
+		return out, err
+	}}
 	for _, v := range []string{"1.0", "1.1", "1.2"} {
 		r.Mount("/api/"+v, api.Handler())
 	}
@@ -49,21 +118,23 @@ func (s *Server) mountFaces(r chi.Router) {
 
 // reservedNames are the first path segments of the service's own pages,
 // which a list name would shadow.
-var reservedNames = []string{"api", "series", "patches", "messages", "upload", "rules", "contracts", "status", "comments", "findings", "static", "feeds"}
+var reservedNames = []string{"api", "series", "patches", "messages", "upload", "rules", "contracts", "status", "comments", "findings", "static", "feeds",
+	"signin", "signout", "invite", "account", "admin", "verdicts"}
 
 var listNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 
 // checkListName refuses a list name that cannot be one path segment or
 // that would shadow the service's pages.
 func checkListName(name string) error {
-	if name == "" {
-		return nil
-	}
 	if !listNameRE.MatchString(name) || slices.Contains(reservedNames, strings.ToLower(name)) {
 		return fmt.Errorf("web: list name %q: want letters, digits, '.', '_' or '-', and none of %s", name, strings.Join(reservedNames, ", "))
 	}
 	return nil
 }
+
+// CheckListName refuses a list name the faces could not serve (see
+// checkListName), for the command line's --list.
+func CheckListName(name string) error { return checkListName(name) }
 
 // tokenAuth resolves git-pw's "Authorization: Token …" to the account
 // whose personal API token it is (the same tokens as the JSON API's).

@@ -117,7 +117,7 @@ func readDir(t *testing.T, dir string) map[string]string {
 // thread.
 func TestB4AgainstServer(t *testing.T) {
 	need(t, "b4", "git")
-	s, st := newTestServer(t, Options{ListName: "linux-nilfs"})
+	s, st := newTestServer(t, Options{})
 	mbox := readFixture(t, nilfsPagevecFixture)
 	if _, err := st.IngestBytes(context.Background(), mbox, "test", nil); err != nil {
 		t.Fatal(err)
@@ -201,7 +201,7 @@ func mapKeys(m map[string]string) func(func(string) bool) {
 // --state accepted` with a token sets a state that the series page shows.
 func TestGitPwAgainstServer(t *testing.T) {
 	need(t, "git-pw", "git")
-	s, st := newTestServer(t, Options{ListName: "linux-nilfs"})
+	s, st := newTestServer(t, Options{})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	ctx := context.Background()
@@ -236,6 +236,8 @@ func TestGitPwAgainstServer(t *testing.T) {
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		b = bytes.Replace(b, []byte("*** SUBJECT HERE ***"), []byte("shadowfs: writepage fixes"), 1)
+		// As the list delivers it: with its List-Id (after the From_ line).
+		b = bytes.Replace(b, []byte("\n"), []byte("\nList-Id: <linux-nilfs.vger.kernel.org>\n"), 1)
 		if _, err := st.IngestBytes(ctx, b, "test", nil); err != nil {
 			t.Fatal(err)
 		}
@@ -279,5 +281,40 @@ func TestGitPwAgainstServer(t *testing.T) {
 	}
 	if got := run(t, env, maint, nil, "git-pw", "patch", "list", "--state", "accepted"); !strings.Contains(got, "shadowfs: add a helper") || strings.Contains(got, "unlock the page") {
 		t.Errorf("git-pw patch list --state accepted:\n%s", got)
+	}
+}
+
+// TestB4FindsNewerRevisionThroughSearch drives Debian's b4 through the
+// public-inbox search: `b4 am -c <a v1 patch>` asks the searchmask for
+// newer revisions with (s:"…" AND f:"…") AND d:… and t=1, gets the v2
+// thread from the full-text search, and applies v2; under /all/ and
+// under the list's own prefix.
+func TestB4FindsNewerRevisionThroughSearch(t *testing.T) {
+	need(t, "b4", "git")
+	s, st := newTestServer(t, Options{})
+	if _, err := st.IngestBytes(context.Background(), withListID(readFixture(t, fixture), "shadow.example.org"), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	for _, list := range []string{"all", "shadow"} {
+		t.Run(list, func(t *testing.T) {
+			out := t.TempDir()
+			conf := "[user]\n\tname = Test\n\temail = test@example.org\n[b4]\n\tattestation-policy = off\n" +
+				"\tmidmask = " + srv.URL + "/" + list + "/%s\n\tsearchmask = " + srv.URL + "/" + list + "/?x=m&t=1&q=%s\n"
+			log := run(t, clientEnv(t, conf), out, nil, "b4", "am", "-c", "-o", out, "20260105090000.1-ravi@example.org")
+			if !strings.Contains(log, "Added from v2: 3 patches") || !strings.Contains(log, "Will use the latest revision: v2") {
+				t.Fatalf("b4 am -c did not find v2 through the search:\n%s", log)
+			}
+			var mbx string
+			for name, text := range readDir(t, out) {
+				if strings.HasSuffix(name, ".mbx") {
+					mbx = text
+				}
+			}
+			if !strings.Contains(mbx, "Subject: [PATCH v2 2/2] shadowfs: implement ->writepage") {
+				t.Errorf("b4 am -c wrote no v2 mbox:\n%s\n%s", log, mbx)
+			}
+		})
 	}
 }

@@ -48,11 +48,18 @@ func mboxIDs(t *testing.T, mbox string) []string {
 	return ids
 }
 
+// withListID gives every mail of an mbox a List-Id header.
+func withListID(mbox []byte, listID string) []byte {
+	return bytes.ReplaceAll(mbox, []byte("\nMessage-ID: "), []byte("\nList-Id: The list <"+listID+">\nMessage-ID: "))
+}
+
+// facesServer holds the shadowfs fixture, which came through the list
+// shadow.example.org, and oddMail, which came through no list.
 func facesServer(t *testing.T) (*Server, *storage.Store) {
 	t.Helper()
-	s, st := newTestServer(t, Options{ListName: "shadow"})
+	s, st := newTestServer(t, Options{})
 	ctx := context.Background()
-	if _, err := st.IngestBytes(ctx, readFixture(t, fixture), "test", nil); err != nil {
+	if _, err := st.IngestBytes(ctx, withListID(readFixture(t, fixture), "shadow.example.org"), "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.IngestMessage(ctx, []byte(oddMail), "test"); err != nil {
@@ -63,10 +70,14 @@ func facesServer(t *testing.T) (*Server, *storage.Store) {
 
 func TestPublicInboxMessageURLs(t *testing.T) {
 	s, _ := facesServer(t)
-	for _, prefix := range []string{"/all/", "/shadow/"} {
-		w := get(t, s, prefix+"a%2Fb+c@example.org/raw")
-		if w.Code != 200 || w.Body.String() != oddMail || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
-			t.Errorf("%sa%%2Fb+c@example.org/raw: %d %q\n%s", prefix, w.Code, w.Header().Get("Content-Type"), w.Body)
+	w := get(t, s, "/all/a%2Fb+c@example.org/raw")
+	if w.Code != 200 || w.Body.String() != oddMail || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+		t.Errorf("/all/a%%2Fb+c@example.org/raw: %d %q\n%s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+	// The list is served under its short name and its List-Id.
+	for _, prefix := range []string{"/all/", "/shadow/", "/shadow.example.org/", "/Shadow/"} {
+		if w := get(t, s, prefix+"20260112090000.2-ravi@example.org/raw"); w.Code != 200 || !strings.Contains(w.Body.String(), "List-Id: The list <shadow.example.org>") {
+			t.Errorf("%s<msgid>/raw: %d\n%s", prefix, w.Code, w.Body)
 		}
 		// b4 HEADs the midmask URL and takes the list from an absolute Location.
 		w = do(t, s, httptest.NewRequest("HEAD", prefix+"20260112090000.2-ravi%40example.org", nil))
@@ -89,6 +100,8 @@ func TestPublicInboxMessageURLs(t *testing.T) {
 		"/all/20260112090000.2-ravi@example.org/nonsense":  404,
 		"/all/%3C%3E/raw":                                  400,
 		"/nosuchlist/20260112090000.2-ravi@example.org/":   404,
+		"/shadow/a%2Fb+c@example.org/raw":                  404, // came through no list
+		"/shadow.example/a%2Fb+c@example.org/raw":          404,
 		"/shadow/20260112090000.2-ravi@example.org/raw?x=": 200,
 	} {
 		if w := get(t, s, url); w.Code != code {
@@ -129,31 +142,57 @@ func TestPublicInboxThreadMbox(t *testing.T) {
 
 func TestPublicInboxSearch(t *testing.T) {
 	s, _ := facesServer(t)
-	for _, method := range []string{"GET", "POST"} {
-		w := do(t, s, httptest.NewRequest(method, "/shadow/?x=m&q=s:%22writepage+support%22", nil))
+	search := func(method, u string) []string {
+		t.Helper()
+		w := do(t, s, httptest.NewRequest(method, u, nil))
 		if w.Code != 200 {
-			t.Fatalf("%s search: %d %s", method, w.Code, w.Body)
+			t.Fatalf("%s %s: %d %s", method, u, w.Code, w.Body)
 		}
-		want := []string{"20260112090000.0-ravi@example.org", "20260112090000.1-ravi@example.org", "20260112090000.2-ravi@example.org"}
-		if got := mboxIDs(t, gunzip(t, w.Body.Bytes())); !slices.Equal(got, want) {
-			t.Errorf("%s search found %v, want the v2 series %v", method, got, want)
+		return mboxIDs(t, gunzip(t, w.Body.Bytes()))
+	}
+	const cover, p1, p2, hugh = "20260112090000.0-ravi@example.org", "20260112090000.1-ravi@example.org",
+		"20260112090000.2-ravi@example.org", "alpine.LSU.2.00.2601132030.1234@example.org"
+	for _, method := range []string{"GET", "POST"} {
+		// The full-text search: only the v2 cover letter's subject has the phrase.
+		if got := search(method, "/shadow/?x=m&q=s:%22writepage+support%22"); !slices.Equal(got, []string{cover}) {
+			t.Errorf("%s s: search found %v, want the v2 cover letter", method, got)
+		}
+		// t=1: the whole thread of each match, in arrival order.
+		if got := search(method, "/shadow/?x=m&t=1&q=s:%22writepage+support%22"); !slices.Equal(got, []string{cover, p1, p2, hugh}) {
+			t.Errorf("%s s: search with t=1 found %v, want the v2 thread", method, got)
 		}
 	}
-	w := do(t, s, httptest.NewRequest("POST", "/all/?x=m&q=m:a/b%2Bc@example.org", nil))
-	if got := mboxIDs(t, gunzip(t, w.Body.Bytes())); !slices.Equal(got, []string{"a/b+c@example.org"}) {
+	if got := search("POST", "/all/?x=m&q=m:a/b%2Bc@example.org"); !slices.Equal(got, []string{"a/b+c@example.org"}) {
 		t.Errorf("m: search found %v", got)
 	}
-	// b4 am -c asks for newer revisions with (s:"subject" AND f:"email").
-	w = do(t, s, httptest.NewRequest("POST", "/all/?x=m&t=1&q="+url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"ravi@example.org")`), nil))
-	if got := mboxIDs(t, gunzip(t, w.Body.Bytes())); len(got) != 3 || got[0] != "20260112090000.0-ravi@example.org" {
+	// b: searches bodies, the diff included; a phrase of the cover letter
+	// and a function called in the v2 patch only.
+	if got := search("POST", "/all/?x=m&q="+url.QueryEscape(`b:"find_or_create_page with GFP_NOFS"`)); !slices.Equal(got, []string{cover}) {
+		t.Errorf("b: phrase search found %v, want the cover letter", got)
+	}
+	if got := search("POST", "/all/?x=m&q="+url.QueryEscape(`b:copy_highpage AND s:v2`)); !slices.Equal(got, []string{p2}) {
+		t.Errorf("b: search found %v, want the v2 patch", got)
+	}
+	if got := search("POST", "/all/?x=m&q="+url.QueryEscape(`b:a_ops AND s:v2`)); !slices.Equal(got, []string{p2, hugh}) {
+		t.Errorf("b: search found %v, want the v2 patch and the reply quoting its a_ops line", got)
+	}
+	// b4 am -c asks for newer revisions with (s:"subject" AND f:"email"),
+	// ORed with nq:"change-id: …" when the series has one, and a date bound.
+	if got := search("POST", "/all/?x=m&t=1&q="+url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"ravi@example.org")`)); !slices.Equal(got, []string{cover, p1, p2, hugh}) {
 		t.Errorf("subject and author search found %v", got)
 	}
+	b4q := `((s:"shadowfs: writepage support" AND f:"ravi@example.org") OR nq:"change-id: 20260105-shadowfs-1234") AND d:20260105..`
+	if got := search("POST", "/all/?x=m&t=1&q="+url.QueryEscape(b4q)); !slices.Equal(got, []string{cover, p1, p2, hugh}) {
+		t.Errorf("b4's newer-revision query found %v", got)
+	}
 	for u, code := range map[string]int{
-		"/all/?x=m&q=" + url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"someone@else.org")`): 404,
-		"/all/?x=m&q=" + url.QueryEscape(`nq:"change-id: 1234"`):                                       404,
-		"/all/?x=m&q=nothing-matches-this":                                                             404,
-		"/all/?x=m":                                                                                    400,
-		"/all/?q=x":                                                                                    405,
+		"/all/?x=m&q=" + url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"someone@else.org")`):                  404,
+		"/all/?x=m&q=" + url.QueryEscape(`(s:"shadowfs: writepage support" AND f:"ravi@example.org") AND d:..20260111`): 404,
+		"/all/?x=m&q=" + url.QueryEscape(`s:"writepage support" d:yesterday`):                                           400,
+		"/all/?x=m&q=" + url.QueryEscape(`nq:"change-id: 1234"`):                                                        404,
+		"/all/?x=m&q=nothing-matches-this":                                                                              404,
+		"/all/?x=m":                                                                                                     400,
+		"/all/?q=x":                                                                                                     405,
 	} {
 		if w := do(t, s, httptest.NewRequest("POST", u, nil)); w.Code != code {
 			t.Errorf("POST %s: %d, want %d", u, w.Code, code)
@@ -226,9 +265,9 @@ func TestFeeds(t *testing.T) {
 }
 
 func TestListNameChecked(t *testing.T) {
-	for name, ok := range map[string]bool{"linux-nilfs": true, "all": true, "": true, "series": false, "a/b": false, "../x": false, "API": false} {
-		_, err := NewServer(nil, nil, Options{ListName: name})
-		if (err == nil) != ok {
+	for name, ok := range map[string]bool{"linux-nilfs": true, "linux-nilfs.vger.kernel.org": true, "all": true, "": false,
+		"series": false, "a/b": false, "../x": false, "API": false, "signin": false} {
+		if err := CheckListName(name); (err == nil) != ok {
 			t.Errorf("list name %q: err %v, want ok=%v", name, err, ok)
 		}
 	}

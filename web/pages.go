@@ -184,6 +184,9 @@ func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error 
 	}
 	flash := fmt.Sprintf("Read %d messages: %d new, %d duplicates, %d failed to parse; %d patches in %d series.",
 		st.Messages, st.New, st.Duplicates, st.Failed, st.Patches, st.Series)
+	if n := len(st.Rejected); n > 0 {
+		flash += fmt.Sprintf(" %d not stored, not mail at all (message %d: %s).", n, st.Rejected[0].Index, st.Rejected[0].Reason)
+	}
 	setFlash(w, flash)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil

@@ -39,8 +39,7 @@ type Options struct {
 	BehindProxy bool
 	// Mailer sends replies from the reply page; nil offers the .eml and a
 	// mailto: link only.
-	Mailer   Mailer
-	ListName string // the list (patchwork project) name in the faces' URLs; default "all"
+	Mailer Mailer
 }
 
 // Server is the HTTP side of patchreview.
@@ -62,9 +61,6 @@ type Server struct {
 func NewServer(store *storage.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 50 << 20
-	}
-	if err := checkListName(opts.ListName); err != nil {
-		return nil, err
 	}
 	pages, err := parsePages(templates.FS)
 	if err != nil {

@@ -13,32 +13,48 @@ import (
 	"patchreview/storage"
 )
 
+// uploadResult is what an upload did: the counts, and the messages that
+// were not mail at all, not stored.
+type uploadResult struct {
+	storage.IngestStats
+	Rejected []storage.Rejected `json:"rejected,omitempty"` // only when some were
+}
+
 // ingestUpload reads an mbox from a multipart form field "mbox" or from the
 // raw body (application/mbox, text/plain, message/rfc822), within the size
-// limit, and ingests it.
-func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (storage.IngestStats, error) {
+// limit, and ingests it. A body that is not mail at all ("hello", a PNG)
+// is a 400 with the reason, and nothing is stored; in an mbox, the
+// messages that are not mail are reported and the others stored.
+func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (uploadResult, error) {
 	if _, err := signedIn(r, "upload mail"); err != nil {
-		return storage.IngestStats{}, err
+		return uploadResult{}, err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
 	data, err := readUpload(r)
 	if err != nil {
-		return storage.IngestStats{}, err
+		return uploadResult{}, err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return storage.IngestStats{}, errorf(http.StatusBadRequest, "empty upload: send an mbox file")
+		return uploadResult{}, errorf(http.StatusBadRequest, "empty upload: send an mbox file")
 	}
 	// A shutdown that cannot wait for the upload stops it between two
 	// messages: what was stored stays, and the client is told how far it got.
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
 	defer context.AfterFunc(s.draining, func() { cancel(errDraining) })()
-	st, err := s.store.IngestBytes(ctx, data, "upload", nil)
+	st, rejected, err := s.store.IngestUpload(ctx, bytes.NewReader(data), "upload", nil)
+	res := uploadResult{st, rejected}
 	if err != nil && errors.Is(context.Cause(ctx), errDraining) {
 		w.Header().Set("Retry-After", "30")
-		return st, &drainError{st}
+		return res, &drainError{st}
 	}
-	return st, err
+	if err == nil && st.Messages == 0 && len(rejected) > 0 {
+		if len(rejected) == 1 {
+			return res, errorf(http.StatusBadRequest, "the upload is %s; nothing was stored. Send an mbox file or a mail message", rejected[0].Reason)
+		}
+		return res, errorf(http.StatusBadRequest, "none of the %d messages of the upload is a mail (the first: %s); nothing was stored", len(rejected), rejected[0].Reason)
+	}
+	return res, err
 }
 
 // errDraining cancels uploads when the server shuts down.

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"patchreview/storage"
+	"patchreview/web"
 )
 
 // runIngest implements 'patchreview ingest [--db PATH] [FILE…|-]': store and
@@ -33,6 +34,13 @@ func runIngest(ctx context.Context, e env, args []string) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *list != "" {
+		// The list's name in the faces' URLs: /<list>/<msgid>/.
+		if err := web.CheckListName(*list); err != nil {
+			fmt.Fprintln(e.stderr, "patchreview ingest: --list:", err)
+			return 2
+		}
 	}
 	files := fs.Args()
 	if len(files) == 0 {

@@ -139,6 +139,12 @@ func TestIngestPublicInboxCommand(t *testing.T) {
 	if code := run(context.Background(), []string{"ingest", "--db", db, "--public-inbox"}, nil, io.Discard, &errb, func(string) string { return "" }); code != 2 {
 		t.Errorf("--public-inbox without a directory: exit %d", code)
 	}
+	// A list named like one of the service's pages could not be served.
+	errb.Reset()
+	if code := run(context.Background(), []string{"ingest", "--db", db, "--public-inbox", "--list", "series", work}, nil, io.Discard, &errb, func(string) string { return "" }); code != 2 ||
+		!strings.Contains(errb.String(), `list name "series"`) {
+		t.Errorf("--list series: exit %d, %s", code, errb.String())
+	}
 }
 
 // SIGTERM stops 'ingest' promptly even while it waits on a pipe that stays

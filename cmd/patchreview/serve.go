@@ -35,7 +35,6 @@ func runServe(ctx context.Context, e env, args []string) int {
 	smtpURL := fs.String("smtp", e.getenv("PATCHREVIEW_SMTP"), "SMTP relay that sends replies, smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (env PATCHREVIEW_SMTP)")
 	sendmail := fs.String("sendmail", e.getenv("PATCHREVIEW_SENDMAIL"), "sendmail command that sends replies instead, e.g. /usr/sbin/sendmail (env PATCHREVIEW_SENDMAIL)")
 	behindProxy := fs.Bool("behind-proxy", false, "a TLS-terminating proxy is in front: Secure cookies, client address from X-Forwarded-For")
-	listName := fs.String("list-name", envOr(e.getenv, "PATCHREVIEW_LIST_NAME", "all"), "the list's name in the b4 and git-pw URLs: /<name>/<msgid>/, patchwork project <name> (env PATCHREVIEW_LIST_NAME)")
 	var follow stringList
 	fs.Var(&follow, "follow", "a public-inbox archive (DIR with git/N.git, or one epoch repository) to import and then poll; repeat for several lists")
 	followEvery := fs.Duration("follow-every", 5*time.Minute, "how often to poll the --follow archives (git fetch first when they have a remote)")
@@ -49,7 +48,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := serve(ctx, log, serveConfig{addr: *addr, db: *db, maxUpload: *maxUpload, insecure: *insecure,
-		worker: !*noWorker, kernelVersion: *kv, tree: *tree, listName: *listName, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
+		worker: !*noWorker, kernelVersion: *kv, tree: *tree, secret: e.getenv("PATCHREVIEW_WEBHOOK_SECRET"),
 		private: *private, behindProxy: *behindProxy, drain: *drain, smtp: *smtpURL, sendmail: *sendmail,
 		follow: follow, followEvery: *followEvery, checkBudget: *budget}); err != nil {
 		log.Error("serve", "error", err)
@@ -59,14 +58,14 @@ func runServe(ctx context.Context, e env, args []string) int {
 }
 
 type serveConfig struct {
-	addr, db, secret, kernelVersion, listName, tree string
-	smtp, sendmail                                  string
-	maxUpload                                       int64
-	insecure, worker                                bool
-	private, behindProxy                            bool
-	drain                                           time.Duration
-	follow                                          []string
-	followEvery, checkBudget                        time.Duration
+	addr, db, secret, kernelVersion, tree string
+	smtp, sendmail                        string
+	maxUpload                             int64
+	insecure, worker                      bool
+	private, behindProxy                  bool
+	drain                                 time.Duration
+	follow                                []string
+	followEvery, checkBudget              time.Duration
 }
 
 // stringList is a repeatable string flag.
@@ -91,7 +90,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
 		return err
 	}
 	srv, err := web.NewServer(store, log, web.Options{MaxUpload: cfg.maxUpload, WebhookSecret: cfg.secret,
-		InsecureHook: cfg.insecure, Kick: kick, Private: cfg.private, BehindProxy: cfg.behindProxy, Mailer: mailer, ListName: cfg.listName})
+		InsecureHook: cfg.insecure, Kick: kick, Private: cfg.private, BehindProxy: cfg.behindProxy, Mailer: mailer})
 	if err != nil {
 		return err
 	}

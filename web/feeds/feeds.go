@@ -33,8 +33,9 @@ func (h Handlers) fail(w http.ResponseWriter, r *http.Request, status int, err e
 }
 
 // NewSeries serves the newest series of a list (?limit=, default 50, at
-// most 200) as Atom: one entry per series version.
-func (h Handlers) NewSeries(list string) http.HandlerFunc {
+// most 200) as Atom: one entry per series version. name is the list's
+// name in URLs, list the list id its series carry ("" for every list).
+func (h Handlers) NewSeries(name, list string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		limit := 50
 		if v := r.URL.Query().Get("limit"); v != "" {
@@ -45,14 +46,14 @@ func (h Handlers) NewSeries(list string) http.HandlerFunc {
 			}
 			limit = n
 		}
-		ss, err := h.Store.ListSeries(r.Context(), storage.SeriesFilter{Limit: limit})
+		ss, err := h.Store.ListSeries(r.Context(), storage.SeriesFilter{List: list, Limit: limit})
 		if err != nil {
 			h.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}
 		base := BaseURL(r)
-		f := Feed{Title: "New series on " + list, ID: base + "/" + list + "/series.atom",
-			Links: []Link{{Href: base + "/" + list + "/series.atom", Rel: "self"}, {Href: base + "/"}}}
+		f := Feed{Title: "New series on " + name, ID: base + "/" + name + "/series.atom",
+			Links: []Link{{Href: base + "/" + name + "/series.atom", Rel: "self"}, {Href: base + "/"}}}
 		for _, s := range ss {
 			url := fmt.Sprintf("%s/series/%d", base, s.ID)
 			f.Entries = append(f.Entries, Entry{

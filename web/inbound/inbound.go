@@ -19,7 +19,6 @@
 package inbound
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/hmac"
@@ -33,11 +32,12 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"patchreview/review"
 )
 
 // SignatureHeader carries the HMAC of the request body.
@@ -281,24 +281,14 @@ func readForm(mt, boundary string, body []byte) (map[string]string, error) {
 	}
 }
 
-// looksLikeMail rejects bodies that are plainly not a mail: no header block,
-// or a header block without any of the headers every list mail has. A mail
-// that is merely malformed passes, to be stored raw and marked.
+// looksLikeMail rejects bodies that are not a mail at all, by
+// review.CheckMail's rule. A mail that is merely malformed passes, to be
+// stored raw and marked.
 func looksLikeMail(raw []byte) error {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return fmt.Errorf("%w: empty body", ErrNotMail)
+	if err := review.CheckMail(raw); err != nil {
+		return fmt.Errorf("%w: %v", ErrNotMail, strings.TrimPrefix(err.Error(), review.ErrNotMail.Error()+": "))
 	}
-	tr := textproto.NewReader(bufio.NewReader(bytes.NewReader(raw)))
-	h, err := tr.ReadMIMEHeader()
-	if err != nil && len(h) == 0 {
-		return fmt.Errorf("%w: no RFC 822 header block: %v", ErrNotMail, err)
-	}
-	for _, k := range []string{"From", "Message-Id", "Subject", "Date"} {
-		if h.Get(k) != "" {
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: header block has none of From, Message-ID, Subject, Date", ErrNotMail)
+	return nil
 }
 
 // stripEnvelope drops a leading mbox "From " envelope line, which some MTAs

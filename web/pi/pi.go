@@ -18,13 +18,11 @@ package pi
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"patchreview/review"
@@ -35,16 +33,12 @@ import (
 // MaxThread bounds the messages of one t.mbox.gz or search answer.
 const MaxThread = 2000
 
-// Search finds the messages a public-inbox query asks for. It is a
-// function so that it can be pointed at full-text search later.
-type Search func(ctx context.Context, query string) ([]storage.FaceMessage, error)
-
-// Handler serves one list's public-inbox URLs. Mount it at "/<list>".
+// Handler serves one list's public-inbox URLs under "/<Name>".
 type Handler struct {
-	Store  *storage.Store
-	List   string // the list name in URLs
-	Search Search // nil: SeriesSearch over Store
-	Log    *slog.Logger
+	Store *storage.Store
+	Name  string // the list's name in URLs: "all", a List-Id or its short name
+	List  string // the list messages carry (message_lists); "" for all lists
+	Log   *slog.Logger
 }
 
 // MidEscape escapes a Message-ID for a URL path as public-inbox's
@@ -94,9 +88,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
-	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/"+h.List)
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/"+h.Name)
 	if !ok {
-		return &httpError{http.StatusNotFound, "not under /" + h.List}
+		return &httpError{http.StatusNotFound, "not under /" + h.Name}
 	}
 	rest = strings.TrimPrefix(rest, "/")
 	if rest == "" {
@@ -118,7 +112,16 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := feeds.BaseURL(r) + "/" + h.List + "/" + MidEscape(mid) + "/"
+	if h.List != "" {
+		in, err := h.Store.MessageInList(r.Context(), m.ID, h.List)
+		if err != nil {
+			return err
+		}
+		if !in {
+			return &httpError{http.StatusNotFound, fmt.Sprintf("message <%s> did not come through %s; /all/ has every list", mid, h.Name)}
+		}
+	}
+	base := feeds.BaseURL(r) + "/" + h.Name + "/" + MidEscape(mid) + "/"
 	switch {
 	case !strings.Contains(rest, "/"):
 		// b4 HEADs <midmask> and takes the list URL from Location: it must
@@ -139,6 +142,20 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		thread, err := h.Store.Thread(r.Context(), mid, MaxThread)
 		if err != nil {
 			return err
+		}
+		if h.List != "" {
+			// As the list's own archive holds it: its messages only.
+			kept := thread[:0]
+			for _, t := range thread {
+				in, err := h.Store.MessageInList(r.Context(), t.ID, h.List)
+				if err != nil {
+					return err
+				}
+				if in {
+					kept = append(kept, t)
+				}
+			}
+			thread = kept
 		}
 		return h.writeMboxGz(w, r, "t.mbox.gz", thread)
 	default:
@@ -169,7 +186,11 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return &httpError{http.StatusMethodNotAllowed, "POST is for the mbox search: add ?x=m"}
 		}
-		http.Redirect(w, r, "/?q="+url.QueryEscape(q.Get("q")), http.StatusFound)
+		to := "/?q=" + url.QueryEscape(q.Get("q"))
+		if h.List != "" {
+			to += "&list=" + url.QueryEscape(h.List)
+		}
+		http.Redirect(w, r, to, http.StatusFound)
 		return nil
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
@@ -179,18 +200,18 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 	if query == "" {
 		return &httpError{http.StatusBadRequest, "the search needs a query: ?q=…&x=m"}
 	}
-	search := h.Search
-	if search == nil {
-		search = SeriesSearch(h.Store)
-	}
-	msgs, err := search(r.Context(), query)
+	// t=1 (b4's searchmask sends it): whole threads of the matches.
+	msgs, err := h.Store.FaceSearch(r.Context(), query, h.List, q.Get("t") == "1", MaxThread)
 	if err != nil {
+		if errors.Is(err, review.ErrInvalid) {
+			return &httpError{http.StatusBadRequest, err.Error()}
+		}
 		return err
 	}
 	if len(msgs) == 0 {
 		return &httpError{http.StatusNotFound, "no messages match " + query}
 	}
-	return h.writeMboxGz(w, r, "results-"+h.List+".mbox.gz", msgs)
+	return h.writeMboxGz(w, r, "results-"+h.Name+".mbox.gz", msgs)
 }
 
 func (h *Handler) writeMboxGz(w http.ResponseWriter, r *http.Request, name string, msgs []storage.FaceMessage) error {
@@ -225,12 +246,12 @@ func (h *Handler) writeMboxGz(w http.ResponseWriter, r *http.Request, name strin
 
 // serveAtom lists the newest 25 messages, as public-inbox's new.atom.
 func (h *Handler) serveAtom(w http.ResponseWriter, r *http.Request) error {
-	msgs, err := h.Store.RecentMessages(r.Context(), 25)
+	msgs, err := h.Store.RecentMessages(r.Context(), h.List, 25)
 	if err != nil {
 		return err
 	}
-	base := feeds.BaseURL(r) + "/" + h.List + "/"
-	f := feeds.Feed{Title: h.List, ID: base + "new.atom",
+	base := feeds.BaseURL(r) + "/" + h.Name + "/"
+	f := feeds.Feed{Title: h.Name, ID: base + "new.atom",
 		Links: []feeds.Link{{Href: base + "new.atom", Rel: "self"}, {Href: base}}}
 	for _, m := range msgs {
 		u := base + MidEscape(m.MessageID) + "/"
@@ -238,77 +259,4 @@ func (h *Handler) serveAtom(w http.ResponseWriter, r *http.Request) error {
 			Author: &feeds.Person{Name: m.From.Name, Email: m.From.Email}, Links: []feeds.Link{{Href: u}}})
 	}
 	return feeds.Write(w, f)
-}
-
-// term is one prefix:value of a public-inbox query ("" prefix: free text).
-var term = regexp.MustCompile(`(?:\b([a-z]{1,3}):)?(?:"([^"]*)"|([^\s()"]+))`)
-
-// SeriesSearch is the search until full-text search lands. Terms are
-// ANDed: m:<msgid> finds that message; s:"…" and free text match as the
-// series list's search does (title, author, patch titles), f:"…" the
-// series author's name or email; other prefixes (b:, nq:, …) need
-// full-text search and match nothing. It gives each matching series'
-// cover letter and patches, newest series first.
-func SeriesSearch(st *storage.Store) Search {
-	return func(ctx context.Context, query string) ([]storage.FaceMessage, error) {
-		var mids, text, from []string
-		for _, m := range term.FindAllStringSubmatch(query, -1) {
-			v := m[2] + m[3]
-			switch {
-			case m[1] == "" && (v == "AND" || v == "OR" || v == "NOT"):
-			case m[1] == "m":
-				mids = append(mids, strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">"))
-			case m[1] == "s" || m[1] == "":
-				text = append(text, v)
-			case m[1] == "f":
-				from = append(from, strings.ToLower(v))
-			default:
-				return nil, nil
-			}
-		}
-		var out []storage.FaceMessage
-		if len(mids) > 0 {
-			for _, mid := range mids {
-				fm, err := st.MessageByMessageID(ctx, mid)
-				if errors.Is(err, storage.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, fm)
-			}
-			return out, nil
-		}
-		q := strings.Join(text, " ")
-		if q == "" && len(from) > 0 {
-			q = from[0]
-		}
-		if q == "" {
-			return nil, nil
-		}
-		ss, err := st.ListSeries(ctx, storage.SeriesFilter{Query: q, Limit: 200})
-		if err != nil {
-			return nil, err
-		}
-	series:
-		for _, s := range ss {
-			for _, f := range from {
-				if !strings.Contains(strings.ToLower(s.Author.String()), f) {
-					continue series
-				}
-			}
-			ms, err := st.SeriesFaceMessages(ctx, s.ID)
-			if err != nil {
-				return nil, err
-			}
-			for _, m := range ms {
-				out = append(out, m.FaceMessage)
-			}
-			if len(out) >= MaxThread {
-				break
-			}
-		}
-		return out, nil
-	}
 }

@@ -13,21 +13,21 @@ func (a *API) coverList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	proj, ok := a.project(r)
+	proj, ok, err := a.project(r)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		writePage(w, r, p, []submission{})
 		return nil
 	}
-	if proj == nil {
-		proj = &a.projects(r)[0]
-	}
-	cs, err := a.Store.CoverLetters(r.Context(), r.URL.Query().Get("q"), p.per+1, p.offset())
+	cs, err := a.Store.CoverLetters(r.Context(), proj.list, r.URL.Query().Get("q"), p.per+1, p.offset())
 	if err != nil {
 		return err
 	}
 	out := []map[string]any{}
 	for _, c := range cs {
-		js, err := a.cover(r, *proj, c)
+		js, err := a.cover(r, proj, c)
 		if err != nil {
 			return err
 		}
@@ -59,7 +59,11 @@ func (a *API) coverShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	js, err := a.cover(r, a.projects(r)[0], c)
+	proj, err := a.projectOfSeries(r, c.SeriesID)
+	if err != nil {
+		return err
+	}
+	js, err := a.cover(r, proj, c)
 	if err != nil {
 		return err
 	}

@@ -108,16 +108,16 @@ func (a *API) patchList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	proj, ok := a.project(r)
+	proj, ok, err := a.project(r)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		writePage(w, r, p, []patchJSON{})
 		return nil
 	}
-	if proj == nil {
-		proj = &a.projects(r)[0]
-	}
 	q := r.URL.Query()
-	f := storage.PWPatchFilter{Query: q.Get("q"), Limit: p.per + 1, Offset: p.offset(), Oldest: q.Get("order") == "date" || q.Get("order") == "id"}
+	f := storage.PWPatchFilter{List: proj.list, Query: q.Get("q"), Limit: p.per + 1, Offset: p.offset(), Oldest: q.Get("order") == "date" || q.Get("order") == "id"}
 	for _, st := range q["state"] {
 		if st = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(st)), " ", "-"); st != "" {
 			f.States = append(f.States, st)
@@ -138,7 +138,7 @@ func (a *API) patchList(w http.ResponseWriter, r *http.Request) error {
 		if archived != "" && strconv.FormatBool(x.Archived) != strings.ToLower(archived) {
 			continue
 		}
-		js, err := a.patch(r, *proj, x, false)
+		js, err := a.patch(r, proj, x, false)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,11 @@ func (a *API) patchShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	js, err := a.patch(r, a.projects(r)[0], p, true)
+	proj, err := a.projectOfSeries(r, p.SeriesID)
+	if err != nil {
+		return err
+	}
+	js, err := a.patch(r, proj, p, true)
 	if err != nil {
 		return err
 	}
@@ -296,6 +300,10 @@ func (a *API) patchComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	proj, err := a.projectOfSeries(r, p.SeriesID)
+	if err != nil {
+		return err
+	}
 	out := []map[string]any{}
 	for _, m := range full.Replies {
 		if m.Message == nil {
@@ -306,7 +314,7 @@ func (a *API) patchComments(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		out = append(out, map[string]any{"id": m.ID, "web_url": fmt.Sprintf("%s/patches/%d", feeds.BaseURL(r), p.ID),
-			"msgid": "<" + m.Message.MessageID + ">", "list_archive_url": archiveURL(r, a.projects(r)[0].LinkName, m.Message.MessageID),
+			"msgid": "<" + m.Message.MessageID + ">", "list_archive_url": archiveURL(r, proj.LinkName, m.Message.MessageID),
 			"date": date(m.Message.Date), "subject": m.Message.Subject.Raw, "submitter": sub, "content": m.Message.Body})
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -51,10 +51,19 @@ type TokenAuth interface {
 // API serves the patchwork REST API. Mount its Handler at /api/1.2 on a
 // chi router.
 type API struct {
-	Store    *storage.Store
-	Auth     TokenAuth
-	Log      *slog.Logger
-	Projects func(context.Context) []string // list names; project ids are 1-based positions
+	Store *storage.Store
+	Auth  TokenAuth
+	Log   *slog.Logger
+	// Projects lists the projects: "all" (every list) first, then one per
+	// list; project ids are 1-based positions.
+	Projects func(context.Context) ([]List, error)
+}
+
+// List is a project: a list by the name in URLs and the list id its
+// messages carry ("" for all lists).
+type List struct {
+	LinkName string // the name in URLs (lore's short name when there is one)
+	ListID   string // the List-Id or archive name; "" for the union of all lists
 }
 
 type apiError struct {
@@ -207,37 +216,85 @@ type project struct {
 	ListArchiveURL       string `json:"list_archive_url"`
 	ListArchiveURLFormat string `json:"list_archive_url_format"`
 	CommitURLFormat      string `json:"commit_url_format"`
+
+	list string // the list id of the store's rows; "" for all lists
 }
 
-func (a *API) projects(r *http.Request) []project {
+func (a *API) projects(r *http.Request) ([]project, error) {
 	base := feeds.BaseURL(r)
-	var out []project
-	for i, name := range a.Projects(r.Context()) {
-		out = append(out, project{ID: int64(i + 1), URL: fmt.Sprintf("%s/projects/%d/", api(r), i+1), Name: name, LinkName: name,
-			ListID: name, WebURL: base + "/", ListArchiveURL: base + "/" + name + "/",
-			ListArchiveURLFormat: base + "/" + name + "/{}/"})
+	ls, err := a.Projects(r.Context())
+	if err != nil {
+		return nil, err
 	}
-	return out
+	var out []project
+	for i, l := range ls {
+		id := l.ListID
+		if id == "" {
+			id = l.LinkName
+		}
+		out = append(out, project{ID: int64(i + 1), URL: fmt.Sprintf("%s/projects/%d/", api(r), i+1), Name: id, LinkName: l.LinkName,
+			ListID: id, WebURL: base + "/", ListArchiveURL: base + "/" + l.LinkName + "/",
+			ListArchiveURLFormat: base + "/" + l.LinkName + "/{}/", list: l.ListID})
+	}
+	return out, nil
 }
 
 // project returns the project a ?project= filter names (by id, link name
-// or list id); "" and "*" mean all projects (nil, true); an unknown one
-// is (nil, false).
-func (a *API) project(r *http.Request) (*project, bool) {
+// or list id); "" and "*" mean all lists, the first project; an unknown
+// one is an error the list endpoints answer with an empty page (ok false).
+func (a *API) project(r *http.Request) (proj project, ok bool, err error) {
+	ps, err := a.projects(r)
+	if err != nil {
+		return project{}, false, err
+	}
 	want := r.URL.Query().Get("project")
 	if want == "" || want == "*" {
-		return nil, true
+		return ps[0], true, nil
 	}
-	for _, p := range a.projects(r) {
-		if want == strconv.FormatInt(p.ID, 10) || want == p.LinkName || want == p.ListID {
-			return &p, true
+	for _, p := range ps {
+		if want == strconv.FormatInt(p.ID, 10) || strings.EqualFold(want, p.LinkName) || strings.EqualFold(want, p.ListID) {
+			return p, true, nil
 		}
 	}
-	return nil, false
+	return project{}, false, nil
+}
+
+// projectOfSeries is projectOf the lists of a series (0: none).
+func (a *API) projectOfSeries(r *http.Request, seriesID int64) (project, error) {
+	var lists []string
+	if seriesID != 0 {
+		ss, err := a.Store.SeriesSummaryByID(r.Context(), seriesID)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return project{}, err
+		}
+		lists = ss.Lists
+	}
+	return a.projectOf(r, lists)
+}
+
+// projectOf is the project a detail answer names: the first list the
+// series came through, or "all".
+func (a *API) projectOf(r *http.Request, lists []string) (project, error) {
+	ps, err := a.projects(r)
+	if err != nil {
+		return project{}, err
+	}
+	for _, l := range lists {
+		for _, p := range ps {
+			if p.list != "" && p.list == l {
+				return p, nil
+			}
+		}
+	}
+	return ps[0], nil
 }
 
 func (a *API) projectList(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, a.projects(r))
+	ps, err := a.projects(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ps)
 	return nil
 }
 
@@ -246,7 +303,10 @@ func (a *API) projectShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps := a.projects(r)
+	ps, err := a.projects(r)
+	if err != nil {
+		return err
+	}
 	if id > int64(len(ps)) {
 		return errorf(http.StatusNotFound, "Not found: project %d", id)
 	}

@@ -82,13 +82,13 @@ func (a *API) seriesList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	proj, ok := a.project(r)
+	proj, ok, err := a.project(r)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		writePage(w, r, p, []seriesJSON{})
 		return nil
-	}
-	if proj == nil {
-		proj = &a.projects(r)[0]
 	}
 	q := r.URL.Query()
 	var emails []string
@@ -115,7 +115,7 @@ func (a *API) seriesList(w http.ResponseWriter, r *http.Request) error {
 		batch, start = p.per+1, p.offset() // the page itself, nothing more
 	}
 	for off := start; oldest || len(match) < p.offset()-start+p.per+1; off += batch {
-		ss, err := a.Store.ListSeries(r.Context(), storage.SeriesFilter{Query: query, Limit: batch, Offset: off})
+		ss, err := a.Store.ListSeries(r.Context(), storage.SeriesFilter{Query: query, List: proj.list, Limit: batch, Offset: off})
 		if err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (a *API) seriesList(w http.ResponseWriter, r *http.Request) error {
 	match = match[:min(p.per+1, len(match))]
 	out := []seriesJSON{}
 	for _, s := range match {
-		js, err := a.series(r, *proj, s)
+		js, err := a.series(r, proj, s)
 		if err != nil {
 			return err
 		}
@@ -158,7 +158,11 @@ func (a *API) seriesShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	js, err := a.series(r, a.projects(r)[0], se.SeriesSummary)
+	proj, err := a.projectOf(r, se.Lists)
+	if err != nil {
+		return err
+	}
+	js, err := a.series(r, proj, se.SeriesSummary)
 	if err != nil {
 		return err
 	}
