@@ -23,6 +23,7 @@ func WriteMbox(w io.Writer, raws [][]byte) error {
 	bw := bufio.NewWriter(w)
 	for _, raw := range raws {
 		raw = dropEnvelope(raw)
+		orig := raw
 		bw.WriteString(mboxFrom)
 		for len(raw) > 0 {
 			line := raw
@@ -38,7 +39,12 @@ func WriteMbox(w io.Writer, raws [][]byte) error {
 				bw.WriteByte('\n')
 			}
 		}
-		bw.WriteByte('\n')
+		// The blank line before the next separator; a message split from
+		// an mbox kept it already, and writing it again would make every
+		// round trip one byte longer.
+		if !bytes.HasSuffix(orig, []byte("\n\n")) && !bytes.HasSuffix(orig, []byte("\n\r\n")) {
+			bw.WriteByte('\n')
+		}
 	}
 	return bw.Flush()
 }

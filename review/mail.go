@@ -190,7 +190,11 @@ func mailKey(raw []byte) string {
 	for _, k := range []string{"Subject", "From", "Date"} {
 		fmt.Fprintf(sum, "%s: %s\n", k, strings.TrimSpace(h.Get(k)))
 	}
-	sum.Write(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")))
+	// Line ends, and the blank lines an mbox puts after a message, are
+	// transport: the copy from an mbox and the one from a public-inbox
+	// archive are the same mail.
+	body = bytes.TrimRight(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")), "\n")
+	sum.Write(body)
 	return hex.EncodeToString(sum.Sum(nil))
 }
 

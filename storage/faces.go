@@ -66,6 +66,26 @@ func (s *Store) MessageByMessageID(ctx context.Context, msgID string) (FaceMessa
 	return fm, notFound(err, "message <%s>", msgID)
 }
 
+// Duplicates returns the rows of the other mails stored with message id's
+// Message-ID (under derived ids, review.DerivedMessageID), in arrival
+// order.
+func (s *Store) Duplicates(ctx context.Context, id int64) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM messages WHERE dup_of = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
 // RecentMessages lists the newest messages, of one list when list is not
 // "", in the order they arrived (row ids grow as mail is accepted;
 // ordering by them needs no scan of the rows).
@@ -143,8 +163,11 @@ func (s *Store) Thread(ctx context.Context, msgID string, limit int) ([]FaceMess
 	}
 	out := []FaceMessage{}
 	for chunk := range slices.Chunk(ids, 500) {
-		ms, err := s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m WHERE m.message_id IN (?`+
-			strings.Repeat(",?", len(chunk)-1)+`)`, chunk...)
+		in := `(?` + strings.Repeat(",?", len(chunk)-1) + `)`
+		// A second mail that reused one of the Message-IDs is part of the
+		// thread too (public-inbox serves both).
+		ms, err := s.faceMessages(ctx, `SELECT `+faceMessageCols+` FROM messages m WHERE m.message_id IN `+in+`
+			OR m.dup_of IN (SELECT id FROM messages WHERE message_id IN `+in+`)`, append(chunk, chunk...)...)
 		if err != nil {
 			return nil, err
 		}

@@ -272,3 +272,34 @@ func TestListNameChecked(t *testing.T) {
 		}
 	}
 }
+
+// Two different mails with one Message-ID (a v3 and a v4 cover sent with
+// the same id) are both served, as public-inbox serves them: raw gives both
+// as an mbox, and the thread holds both with their replies.
+func TestPublicInboxTwoMailsOneID(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	ctx := context.Background()
+	cover := func(v, body string) string {
+		return "From: Jan Kara <jack@example.org>\nSubject: [PATCH " + v + " 0/2] ext2: things\nMessage-ID: <one-id@example.org>\nDate: Mon, 5 Jan 2026 10:00:00 +0000\n\n" + body + "\n"
+	}
+	for _, m := range []string{
+		cover("v3", "The third posting."),
+		cover("v4", "The fourth posting."),
+		"From: Amir <amir@example.org>\nSubject: Re: [PATCH v4 0/2] ext2: things\nMessage-ID: <reply@example.org>\nIn-Reply-To: <one-id@example.org>\nReferences: <one-id@example.org>\nDate: Mon, 5 Jan 2026 11:00:00 +0000\n\nLooks good.\n",
+	} {
+		if _, err := st.IngestMessage(ctx, []byte(m), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw := get(t, s, "/all/one-id@example.org/raw")
+	if body := raw.Body.String(); raw.Code != 200 || !strings.Contains(body, "The third posting.") || !strings.Contains(body, "The fourth posting.") {
+		t.Errorf("raw of a reused Message-ID: %d\n%s", raw.Code, body)
+	}
+	thread := gunzip(t, get(t, s, "/all/one-id@example.org/t.mbox.gz").Body.Bytes())
+	if !strings.Contains(thread, "The third posting.") || !strings.Contains(thread, "The fourth posting.") || !strings.Contains(thread, "Looks good.") {
+		t.Errorf("the thread misses a mail:\n%s", thread)
+	}
+	if one := get(t, s, "/all/reply@example.org/raw").Body.String(); strings.Count(one, "Message-ID:") != 1 {
+		t.Errorf("raw of an ordinary mail is not that mail alone:\n%s", one)
+	}
+}

@@ -134,6 +134,27 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		dups, err := h.Store.Duplicates(r.Context(), m.ID)
+		if err != nil {
+			return err
+		}
+		if len(dups) > 0 {
+			// Several mails with this Message-ID: all of them, as an
+			// mbox, as public-inbox answers.
+			raws := [][]byte{raw}
+			for _, d := range dups {
+				dr, err := h.Store.MessageRaw(r.Context(), d)
+				if err != nil {
+					return err
+				}
+				raws = append(raws, dr)
+			}
+			var mbox bytes.Buffer
+			if err := review.WriteMbox(&mbox, raws); err != nil {
+				return err
+			}
+			raw = mbox.Bytes()
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		_, err = w.Write(raw)
@@ -220,11 +241,6 @@ func (h *Handler) writeMboxGz(w http.ResponseWriter, r *http.Request, name strin
 		raw, err := h.Store.MessageRaw(r.Context(), m.ID)
 		if err != nil {
 			return err
-		}
-		// A message split from an mbox keeps the blank line that
-		// separated it from the next; WriteMbox adds that line again.
-		if bytes.HasSuffix(raw, []byte("\n\n")) {
-			raw = raw[:len(raw)-1]
 		}
 		raws = append(raws, raw)
 	}
