@@ -74,7 +74,7 @@ func AmReady(raw []byte, extra []Trailer) ([]byte, error) {
 	if mr := e.MultipartReader(); mr != nil {
 		return amReadyMultipart(e.Header, mr, extra)
 	}
-	body, err := io.ReadAll(io.LimitReader(e.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(e.Body, int64(maxBody)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: body: %v", ErrInvalid, err)
 	}
@@ -108,7 +108,7 @@ func amReadyMultipart(h message.Header, mr message.MultipartReader, extra []Trai
 		if strings.HasPrefix(t, "multipart/") {
 			return nil, ErrMultipart
 		}
-		body, err := io.ReadAll(io.LimitReader(p.Body, maxBody))
+		body, err := io.ReadAll(io.LimitReader(p.Body, int64(maxBody)))
 		if err != nil {
 			return nil, fmt.Errorf("%w: part: %v", ErrInvalid, err)
 		}

@@ -20,8 +20,14 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// maxBody bounds the decoded text kept from one message.
-const maxBody = 32 << 20
+// maxBody bounds the decoded text of one part of a message: past it the
+// message is not parsed (ErrTooLarge: stored raw and marked), never
+// silently cut (a cut diff is a different patch). It is above the
+// service's largest upload (50 MiB by default).
+var maxBody = 128 << 20 // a variable for tests
+
+// ErrTooLarge says a part of a message is larger than the parser reads.
+var ErrTooLarge = fmt.Errorf("%w: a part of the message is larger than %d MiB", ErrInvalid, maxBody>>20)
 
 // ParseMessage decodes one RFC 822 message (CRLF or LF) and classifies it.
 // It returns an error wrapping ErrInvalid when raw has no header block at all.
@@ -56,7 +62,10 @@ func ParseMessage(raw []byte) (*Message, error) {
 		m.Date, _ = netmail.ParseDate(h.Get("Date"))
 	}
 	m.Subject = ParseSubject(decodeHeader(h.Get("Subject")))
-	body, attached := readBody(e)
+	body, attached, err := readBody(e)
+	if err != nil {
+		return nil, err
+	}
 	m.Body = body
 	classify(m, attached)
 	return m, nil
@@ -349,15 +358,16 @@ func addresses(h mail.Header, key string) []Address {
 // readBody walks the MIME tree: text/plain parts make the body; parts that
 // are patches by type or file name are returned separately; HTML is used
 // only when there is no text at all (as text, tags left in).
-func readBody(e *message.Entity) (body string, attached []string) {
+func readBody(e *message.Entity) (body string, attached []string, err error) {
 	return readBodyDepth(e, 0)
 }
 
 // maxEmbed bounds how deep message/rfc822 parts inside each other are read.
 const maxEmbed = 4
 
-func readBodyDepth(e *message.Entity, depth int) (body string, attached []string) {
+func readBodyDepth(e *message.Entity, depth int) (body string, attached []string, err error) {
 	var text, html []string
+	tooLarge := false
 	_ = e.Walk(func(path []int, part *message.Entity, err error) error {
 		if part == nil || part.MultipartReader() != nil {
 			return nil
@@ -368,7 +378,11 @@ func readBodyDepth(e *message.Entity, depth int) (body string, attached []string
 		if name == "" {
 			name = params["name"]
 		}
-		b, _ := io.ReadAll(io.LimitReader(part.Body, maxBody))
+		b, _ := io.ReadAll(io.LimitReader(part.Body, int64(maxBody)+1))
+		if len(b) > maxBody {
+			tooLarge = true
+			return ErrTooLarge
+		}
 		s := normalizeNewlines(toUTF8(b))
 		if strings.EqualFold(params["format"], "flowed") {
 			s = decodeFlowed(s, strings.EqualFold(params["delsp"], "yes"))
@@ -387,7 +401,11 @@ func readBodyDepth(e *message.Entity, depth int) (body string, attached []string
 		case (ct == "message/rfc822" || ct == "message/global") && depth < maxEmbed:
 			// an attached mail is shown where it is, headers first
 			if inner, err := message.Read(bytes.NewReader(b)); inner != nil && (err == nil || !message.IsUnknownEncoding(err)) {
-				ib, ia := readBodyDepth(inner, depth+1)
+				ib, ia, err := readBodyDepth(inner, depth+1)
+				if err != nil {
+					tooLarge = true
+					return err
+				}
 				h := mail.Header{Header: inner.Header}
 				var hb strings.Builder
 				hb.WriteString("---------- attached message ----------\n")
@@ -402,10 +420,13 @@ func readBodyDepth(e *message.Entity, depth int) (body string, attached []string
 		}
 		return nil
 	})
+	if tooLarge {
+		return "", nil, ErrTooLarge
+	}
 	if len(text) == 0 {
 		text = html
 	}
-	return strings.Join(text, "\n"), attached
+	return strings.Join(text, "\n"), attached, nil
 }
 
 // decodeFlowed undoes RFC 3676 format=flowed the way git mailinfo does

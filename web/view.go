@@ -70,6 +70,8 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView
 		Rules:      diffview.CheckRules,
 		CommentURL: commentURL,
 		CommentAt:  diffview.CommentAtFromRequest(r),
+		File:       diffview.FileFromRequest(r),
+		Part:       diffview.PartFromRequest(r),
 		Reviewer:   reviewer.Email,
 		CanEdit:    func(c review.Comment) bool { return u.May(c.UserID) },
 		FormData:   reviewer,

@@ -63,3 +63,15 @@ func CommentAtFromRequest(r *http.Request) string {
 }
 
 var lineAnchor = regexp.MustCompile(`^f[0-9]{1,6}-n[0-9]{1,9}$`)
+
+// FileFromRequest returns the file id of ?file= ("f3": show that file
+// whole however long), or "" when it is absent or not a file id.
+func FileFromRequest(r *http.Request) string {
+	f := r.URL.Query().Get("file")
+	if !fileID.MatchString(f) {
+		return ""
+	}
+	return f
+}
+
+var fileID = regexp.MustCompile(`^f[0-9]{1,6}$`)

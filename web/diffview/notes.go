@@ -113,6 +113,17 @@ func (p *placer) place(path string, line int, code string) *Row {
 	return found
 }
 
+// elsewhere links a note on a long file to the page of the part that
+// shows its line, when the file is collapsed or shown in parts and the
+// line is not on this page.
+func (p *placer) elsewhere(opts Options, path string, line int, old bool) (string, bool) {
+	fv := p.files[path]
+	if fv == nil {
+		return "", false
+	}
+	return fv.elsewhere(opts, line, old)
+}
+
 // placeOld finds the removed line with that old-side number.
 func (p *placer) placeOld(path string, line int) *Row {
 	fv := p.files[path]
@@ -133,7 +144,15 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 		n := findingNote(f, opts.Rules, docs)
 		if r := p.place(f.Path, f.Line, f.Code); r != nil {
 			n.Target, n.Where = "#"+r.ID, where(f.Path, p.line[r])
-			placed = append(placed, placedNote{n, r, p.order[f.Path], p.line[r]})
+			placed = append(placed, placedNote{note: n, row: r, file: p.order[f.Path], line: p.line[r]})
+		} else if fv := p.files[f.Path]; fv != nil && f.Line > 0 && fv.src != nil {
+			target, ok := fv.elsewhere(opts, f.Line, false)
+			if !ok {
+				unplaced = append(unplaced, n)
+				continue
+			}
+			n.Target, n.Where = target, where(f.Path, f.Line)
+			placed = append(placed, placedNote{note: n, file: p.order[f.Path], line: f.Line, fv: fv})
 		} else {
 			unplaced = append(unplaced, n)
 		}
@@ -142,13 +161,17 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	first := map[string]*Note{}
 	for i, pn := range placed {
 		pn.note.ID = noteID("finding-", pn.note.FindingID, i+1)
-		pn.row.Notes = append(pn.row.Notes, pn.note)
-		pn.row.HasNotes = true
+		if pn.row == nil { // on another page of a long file: under its header
+			pn.fv.Notes = append(pn.fv.Notes, pn.note)
+		} else {
+			pn.row.Notes = append(pn.row.Notes, pn.note)
+			pn.row.HasNotes = true
+		}
 		v.Findings = append(v.Findings, pn.note)
 		key := fmt.Sprintf("%d\x00%s\x00%s\x00%t", pn.file, pn.note.RuleID, digits.ReplaceAllString(pn.note.Message, "N"), pn.note.Dismissed)
 		if f := first[key]; f != nil {
 			pn.note.SameAs = f
-			f.AlsoAt = append(f.AlsoAt, AlsoAt{Line: pn.line, Target: "#" + pn.row.ID, ID: pn.note.ID})
+			f.AlsoAt = append(f.AlsoAt, AlsoAt{Line: pn.line, Target: pn.note.Target, ID: pn.note.ID})
 		} else {
 			first[key] = pn.note
 		}
@@ -178,6 +201,9 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 			n.Target, n.Where = "#"+r.ID, where(c.Path, line)+at
 			r.Notes = append(r.Notes, n)
 			r.HasNotes = true
+		} else if target, ok := p.elsewhere(opts, c.Path, c.Line, at != ""); ok {
+			n.Target, n.Where = target, where(c.Path, c.Line)+at
+			p.files[c.Path].Notes = append(p.files[c.Path].Notes, n)
 		} else {
 			v.Unplaced = append(v.Unplaced, n)
 		}
@@ -204,7 +230,8 @@ var digits = regexp.MustCompile(`[0-9]+`)
 // placedNote is a finding with the row it was placed on.
 type placedNote struct {
 	note       *Note
-	row        *Row
+	row        *Row // nil for a note in a collapsed file (fv)
+	fv         *FileView
 	file, line int
 }
 
@@ -301,14 +328,20 @@ func severitySummary(fs []review.Finding) string {
 // noteCount says "2 findings, 1 comment" for a file header, or "".
 func noteCount(fv *FileView) string {
 	f, c := 0, 0
+	count := func(n *Note) {
+		if n.IsFinding {
+			f++
+		} else {
+			c++
+		}
+	}
 	for _, r := range fv.Rows {
 		for _, n := range r.Notes {
-			if n.IsFinding {
-				f++
-			} else {
-				c++
-			}
+			count(n)
 		}
+	}
+	for _, n := range fv.Notes {
+		count(n)
 	}
 	var parts []string
 	if f > 0 {

@@ -9,6 +9,7 @@ package diffview
 import (
 	"fmt"
 	"html/template"
+	"net/url"
 	"strconv"
 
 	"patchreview/review"
@@ -30,6 +31,11 @@ const (
 const (
 	keepContext = 3
 	minFolded   = 4
+	// DefaultMaxFileLines is the longest file diff a page shows whole;
+	// a longer one is collapsed to its header and notes, and shown alone
+	// on demand (Options.File), so that a page's cost stays a small
+	// multiple of what it shows, whatever the patch's size.
+	DefaultMaxFileLines = 3000
 )
 
 // Options say how to build a view.
@@ -58,6 +64,14 @@ type Options struct {
 	// "diffview-comment-extra" template the web layer defines (author
 	// fields, CSRF token).
 	FormData any
+	// File is the id of a long file to show, in parts ("f3", from
+	// ?file=; see FileFromRequest), and Part the part (from ?part=, 1 when
+	// 0; see PartFromRequest).
+	File string
+	Part int
+	// MaxFileLines collapses file diffs longer than this (diff lines);
+	// 0 means DefaultMaxFileLines, a negative value never collapses.
+	MaxFileLines int
 }
 
 // CommentForm is one comment form: the general one under the diff, or the
@@ -111,6 +125,21 @@ type FileView struct {
 	Rows      []*Row
 	Split     []*SplitRow
 	NoteCount string // "2 findings, 1 comment" or ""
+	// A collapsed file (longer than Options.MaxFileLines) has no rows:
+	// its header, its notes (Notes, each a link to the page of the part
+	// that shows its line) and the link that shows it (parts.go).
+	Collapsed bool
+	Lines     int    // diff lines of a collapsed file or one shown in parts
+	LoadURL   string // the page showing this file (its first part)
+	Notes     []*Note
+	// A long file asked for (Options.File) is shown one part at a time:
+	// diff lines PartFrom to PartTo of Lines, part Part of Parts.
+	Part, Parts        int
+	PartFrom, PartTo   int
+	PrevPart, NextPart string
+
+	src      *review.File // a collapsed or parted file's diff, for notes elsewhere
+	maxLines int
 }
 
 // Row is one row of the unified view.
@@ -146,17 +175,21 @@ func newView(opts Options) *View {
 		ExpandAll:  opts.ExpandAll,
 		CommentURL: opts.CommentURL,
 	}
-	v.UnifiedURL = pageLink(opts.PageURL, "unified", opts.ExpandAll)
-	v.SplitURL = pageLink(opts.PageURL, "split", opts.ExpandAll)
-	v.ExpandURL = pageLink(opts.PageURL, viewName(opts.Split), true)
+	v.UnifiedURL = pageLink(opts.PageURL, "unified", opts.ExpandAll, opts.File)
+	v.SplitURL = pageLink(opts.PageURL, "split", opts.ExpandAll, opts.File)
+	v.ExpandURL = pageLink(opts.PageURL, viewName(opts.Split), true, opts.File)
 	return v
 }
 
-// pageLink builds the page URL with the view and context query parameters.
-func pageLink(page, view string, all bool) string {
+// pageLink builds the page URL with the view, context and file query
+// parameters.
+func pageLink(page, view string, all bool, file string) string {
 	u := page + "?view=" + view
 	if all {
 		u += "&context=all"
+	}
+	if file != "" {
+		u += "&file=" + url.QueryEscape(file)
 	}
 	return u
 }
@@ -165,8 +198,22 @@ func pageLink(page, view string, all bool) string {
 // never fails: anything it cannot place goes to View.Unplaced.
 func Build(files []*review.File, findings []review.Finding, comments []review.Comment, opts Options) *View {
 	v := newView(opts)
+	max := opts.MaxFileLines
+	if max == 0 {
+		max = DefaultMaxFileLines
+	}
 	for i, f := range files {
 		if f == nil {
+			continue
+		}
+		if n := diffLines(f); max > 0 && n > max {
+			if "f"+strconv.Itoa(i+1) == opts.File {
+				v.Files = append(v.Files, partFile(f, i+1, n, opts.Part, max, opts))
+			} else {
+				fv := collapsedFile(f, i+1, n, opts)
+				fv.src, fv.maxLines = f, max
+				v.Files = append(v.Files, fv)
+			}
 			continue
 		}
 		v.Files = append(v.Files, buildFile(f, i+1, opts))
@@ -187,7 +234,7 @@ func addForms(v *View, opts Options) {
 		return
 	}
 	v.Form = &CommentForm{ID: "dv-comment-form", URL: opts.CommentURL, Data: opts.FormData}
-	base := pageLink(opts.PageURL, viewName(opts.Split), opts.ExpandAll) + "&comment="
+	base := pageLink(opts.PageURL, viewName(opts.Split), opts.ExpandAll, opts.File) + "&comment="
 	for _, fv := range v.Files {
 		for _, r := range fv.Rows {
 			if r.Kind == KindDel && r.OldID != "" {
@@ -239,6 +286,44 @@ func buildFile(f *review.File, index int, opts Options) *FileView {
 	}
 	fv.Adds, fv.Dels = "+"+strconv.Itoa(adds), "-"+strconv.Itoa(dels)
 	fv.NoText = !f.IsBinary && len(fv.Rows) == 0
+	return fv
+}
+
+// diffLines counts the lines of a file's hunks.
+func diffLines(f *review.File) int {
+	n := 0
+	for _, h := range f.Hunks {
+		if h != nil {
+			n += len(h.Lines)
+		}
+	}
+	return n
+}
+
+// collapsedFile is the header of a file too long to show on the page: no
+// rows are built (nor highlighted) for it.
+func collapsedFile(f *review.File, index, lines int, opts Options) *FileView {
+	fv := &FileView{ID: "f" + strconv.Itoa(index), Name: f.Path(), Status: fileStatus(f), IsBinary: f.IsBinary,
+		Collapsed: true, Lines: lines}
+	if f.IsRename || f.IsCopy {
+		fv.OldName = f.OldName
+	}
+	fv.LoadURL = pageLink(opts.PageURL, viewName(opts.Split), opts.ExpandAll, fv.ID)
+	adds, dels := 0, 0
+	for _, h := range f.Hunks {
+		if h == nil {
+			continue
+		}
+		for _, l := range h.Lines {
+			switch l.Kind {
+			case review.LineAdd:
+				adds++
+			case review.LineDel:
+				dels++
+			}
+		}
+	}
+	fv.Adds, fv.Dels = "+"+strconv.Itoa(adds), "-"+strconv.Itoa(dels)
 	return fv
 }
 
