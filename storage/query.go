@@ -15,7 +15,7 @@ const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.
 	(SELECT count(*) FROM patches p WHERE p.series_id = s.id),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'error'),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'warning'),
-	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = s.id),
+	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = coalesce(s.resend_of, s.id)), coalesce(s.resend_of, 0),
 	coalesce((SELECT kind FROM messages c WHERE c.id = s.cover_id), '') = 'pull',
 	coalesce((SELECT group_concat(l.list, ' ') FROM series_lists l WHERE l.series_id = s.id), '')`
 
@@ -25,7 +25,7 @@ func scanSummary(sc interface{ Scan(...any) error }) (SeriesSummary, error) {
 	var superseded, pull bool
 	var lists string
 	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.Total, &created,
-		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &pull, &lists)
+		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &ss.ResendOf, &pull, &lists)
 	ss.Lists = strings.Fields(lists)
 	if ss.Lists == nil {
 		ss.Lists = []string{}
@@ -109,7 +109,9 @@ func (s *Store) SeriesByID(ctx context.Context, id int64) (*Series, error) {
 	}
 	se := &Series{SeriesSummary: ss, PatchList: []PatchSummary{}, Replies: []StoredMessage{}}
 	var cover, prev, next sql.NullInt64
-	err = s.r.QueryRowContext(ctx, `SELECT cover_id, prev_id, (SELECT max(id) FROM series n WHERE n.prev_id = s.id) FROM series s WHERE id = ?`, id).
+	// a resend navigates as its original: back to the version before, on to the next
+	err = s.r.QueryRowContext(ctx, `SELECT cover_id, coalesce(prev_id, (SELECT o.prev_id FROM series o WHERE o.id = s.resend_of)),
+		(SELECT max(id) FROM series n WHERE n.prev_id = coalesce(s.resend_of, s.id) AND n.resend_of IS NULL) FROM series s WHERE id = ?`, id).
 		Scan(&cover, &prev, &next)
 	if err != nil {
 		return nil, err

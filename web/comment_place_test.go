@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,9 @@ func TestCommentMustBeOnTheDiff(t *testing.T) {
 		if w := postForm(t, s, "/patches/4/comments", g, cookie); w.Code != http.StatusSeeOther {
 			t.Errorf("comment %v: %d %s", g, w.Code, w.Body)
 		}
+	}
+	// comment times say their zone
+	if page := getWith(t, s, "/patches/4", cookie); !regexp.MustCompile(`<time>\d{4}-\d\d-\d\d \d\d:\d\d UTC</time>`).MatchString(page) {
+		t.Errorf("comment time without its zone")
 	}
 }
