@@ -55,9 +55,7 @@ func seriesState(ss SeriesSummary, superseded bool) string {
 // (see ftsQuery): series with a message that matches. A list keeps the
 // series whose patches or cover letter came through that list.
 func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
+	f.Limit = clampLimit(f.Limit)
 	var conds []string
 	args := []any{}
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -95,6 +93,23 @@ func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary
 		out = append(out, ss)
 	}
 	return out, rows.Err()
+}
+
+// MaxListLimit is the most series or search hits one request returns;
+// callers say the limit they applied and the next offset (the API does).
+const MaxListLimit = 500
+
+// clampLimit is a list's row limit: 100 when none is given, and at most
+// one more than MaxListLimit, so that a caller asking for a full page and
+// one row can tell whether there is a next page.
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 100
+	case n > MaxListLimit+1:
+		return MaxListLimit + 1
+	}
+	return n
 }
 
 // SeriesByID returns one series with its cover letter, patches, replies to
