@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,62 @@ func TestResendLinkedToItsVersion(t *testing.T) {
 		if ss.ID == v3 && ss.State != "superseded" || ss.ID == v3r && ss.State != "superseded" {
 			t.Errorf("v3 (or its resend) %d is %s, want superseded by v4", ss.ID, ss.State)
 		}
+	}
+}
+
+// TestResendMigration: a database from before 0011, where a resend was
+// linked as the version after v2 and v4 as the one after the resend, is
+// relinked: v2 -> v3 -> v4 with the resend beside v3.
+func TestResendMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", dsn(path, "immediate", "FULL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE migrations (name TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := migrations.ReadDir("migrations")
+	for _, e := range names {
+		if e.Name() >= "0011" {
+			break
+		}
+		body, _ := migrations.ReadFile("migrations/" + e.Name())
+		if _, err := db.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", e.Name(), err)
+		}
+		db.Exec(`INSERT INTO migrations (name) VALUES (?)`, "migrations/"+e.Name())
+	}
+	for _, q := range []string{
+		`INSERT INTO series (id, title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags) VALUES (1, 'vfs: add b', 'Ann', 'ann@x', 2, 0, NULL, 0, 0, 'patch')`,
+		`INSERT INTO series (id, title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags) VALUES (2, 'vfs: add b', 'Ann', 'ann@x', 3, 0, 1, 1, 1, 'patch')`,
+		`INSERT INTO series (id, title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags) VALUES (3, 'vfs: add b', 'Ann', 'ann@x', 3, 0, 1, 2, 2, 'patch resend')`,
+		`INSERT INTO series (id, title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags) VALUES (4, 'vfs: add b', 'Ann', 'ann@x', 4, 0, 3, 3, 3, 'patch')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	chain, err := s.VersionChain(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range chain {
+		e := fmt.Sprintf("%d", c.ID)
+		for _, r := range c.Resends {
+			e += fmt.Sprintf("+%d", r.ID)
+		}
+		got = append(got, e)
+	}
+	if strings.Join(got, " ") != "1 2+3 4" {
+		t.Errorf("chain after the migration: %v, want 1 2+3 4", got)
 	}
 }
