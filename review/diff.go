@@ -119,3 +119,44 @@ func (f *File) Path() string {
 	}
 	return f.NewName
 }
+
+// CheckCommentPlace reports, as ErrInvalid with the reason, a comment
+// place the diff view of files does not show: a path that is none of the
+// files, or a line not in a hunk on that side (side "old" or "new"/"").
+// A general comment (no path, no line) is always in place.
+func CheckCommentPlace(files []*File, path string, line int, side string) error {
+	if path == "" && line == 0 {
+		return nil
+	}
+	if path == "" {
+		return fmt.Errorf("%w: line %d without a path: a line comment needs the file", ErrInvalid, line)
+	}
+	var file *File
+	for _, f := range files {
+		if f.Path() == path || side == SideOld && f.OldName == path {
+			file = f
+			break
+		}
+	}
+	if file == nil {
+		return fmt.Errorf("%w: %s is not a file of this patch", ErrInvalid, path)
+	}
+	if line <= 0 {
+		return fmt.Errorf("%w: a comment on %s needs a line of the diff (or no path, for a general comment)", ErrInvalid, path)
+	}
+	for _, h := range file.Hunks {
+		if h == nil {
+			continue
+		}
+		for _, l := range h.Lines {
+			if side == SideOld && l.Kind != LineAdd && l.Old == line || side != SideOld && l.Kind != LineDel && l.New == line {
+				return nil
+			}
+		}
+	}
+	name := "new"
+	if side == SideOld {
+		name = "old"
+	}
+	return fmt.Errorf("%w: %s line %d (%s side) is not shown in this patch's diff", ErrInvalid, path, line, name)
+}

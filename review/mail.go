@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -32,7 +34,9 @@ var ErrTooLarge = fmt.Errorf("%w: a part of the message is larger than %d MiB", 
 // ParseMessage decodes one RFC 822 message (CRLF or LF) and classifies it.
 // It returns an error wrapping ErrInvalid when raw has no header block at all.
 // Undecodable parts (unknown charset or transfer encoding) are kept as best
-// as they can be read, never dropped.
+// as they can be read, never dropped; but a text or patch part whose base64
+// is corrupt is an ErrInvalid error naming it, so that storage keeps the
+// mail raw and marks it failed instead of classifying what was half read.
 func ParseMessage(raw []byte) (*Message, error) {
 	raw = repairHeader(dropEnvelope(raw))
 	e, err := message.Read(bytes.NewReader(raw))
@@ -64,7 +68,7 @@ func ParseMessage(raw []byte) (*Message, error) {
 	m.Subject = ParseSubject(decodeHeader(h.Get("Subject")))
 	body, attached, err := readBody(e)
 	if err != nil {
-		return nil, err
+		return nil, err // stored raw and marked failed with the reason
 	}
 	m.Body = body
 	classify(m, attached)
@@ -357,7 +361,9 @@ func addresses(h mail.Header, key string) []Address {
 
 // readBody walks the MIME tree: text/plain parts make the body; parts that
 // are patches by type or file name are returned separately; HTML is used
-// only when there is no text at all (as text, tags left in).
+// only when there is no text at all (as text, tags left in). A text or
+// patch part whose base64 cannot be decoded is an ErrInvalid error: what
+// could be read of it would be classified as something it is not.
 func readBody(e *message.Entity) (body string, attached []string, err error) {
 	return readBodyDepth(e, 0)
 }
@@ -365,7 +371,7 @@ func readBody(e *message.Entity) (body string, attached []string, err error) {
 // maxEmbed bounds how deep message/rfc822 parts inside each other are read.
 const maxEmbed = 4
 
-func readBodyDepth(e *message.Entity, depth int) (body string, attached []string, err error) {
+func readBodyDepth(e *message.Entity, depth int) (body string, attached []string, bad error) {
 	var text, html []string
 	tooLarge := false
 	_ = e.Walk(func(path []int, part *message.Entity, err error) error {
@@ -378,10 +384,13 @@ func readBodyDepth(e *message.Entity, depth int) (body string, attached []string
 		if name == "" {
 			name = params["name"]
 		}
-		b, _ := io.ReadAll(io.LimitReader(part.Body, int64(maxBody)+1))
+		b, rerr := io.ReadAll(io.LimitReader(part.Body, int64(maxBody)+1))
 		if len(b) > maxBody {
 			tooLarge = true
 			return ErrTooLarge
+		}
+		if rerr != nil && bad == nil && undecodable(part, ct, rerr) {
+			bad = fmt.Errorf("%w: the %s part %v cannot be decoded: base64: %v", ErrInvalid, ct, path, rerr)
 		}
 		s := normalizeNewlines(toUTF8(b))
 		if strings.EqualFold(params["format"], "flowed") {
@@ -401,10 +410,13 @@ func readBodyDepth(e *message.Entity, depth int) (body string, attached []string
 		case (ct == "message/rfc822" || ct == "message/global") && depth < maxEmbed:
 			// an attached mail is shown where it is, headers first
 			if inner, err := message.Read(bytes.NewReader(b)); inner != nil && (err == nil || !message.IsUnknownEncoding(err)) {
-				ib, ia, err := readBodyDepth(inner, depth+1)
-				if err != nil {
+				ib, ia, ierr := readBodyDepth(inner, depth+1)
+				if errors.Is(ierr, ErrTooLarge) {
 					tooLarge = true
-					return err
+					return ierr
+				}
+				if bad == nil {
+					bad = ierr
 				}
 				h := mail.Header{Header: inner.Header}
 				var hb strings.Builder
@@ -426,7 +438,20 @@ func readBodyDepth(e *message.Entity, depth int) (body string, attached []string
 	if len(text) == 0 {
 		text = html
 	}
-	return strings.Join(text, "\n"), attached, nil
+	return strings.Join(text, "\n"), attached, bad
+}
+
+// undecodable reports whether err is a base64 decoding error of a part
+// that makes the body or a patch (text, or an unnamed type).
+func undecodable(part *message.Entity, ct string, err error) bool {
+	if !strings.EqualFold(strings.TrimSpace(part.Header.Get("Content-Transfer-Encoding")), "base64") {
+		return false
+	}
+	if ct != "" && !strings.HasPrefix(ct, "text/") {
+		return false
+	}
+	var corrupt base64.CorruptInputError
+	return errors.As(err, &corrupt) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // decodeFlowed undoes RFC 3676 format=flowed the way git mailinfo does
@@ -500,9 +525,10 @@ func classify(m *Message, attached []string) {
 		m.Kind = KindCode
 	case m.Subject.IsReply || m.InReplyTo != "":
 		m.Kind = KindReply
-	case m.Subject.HasTag("PATCH") || m.Subject.RFC:
-		m.Kind = KindCover // a naked cover letter: a patch-tagged mail without a diff
 	default:
+		// "[RFC] Sending NILFS2 patches into upstream" or a bracketed mail
+		// without a diff and without n/N is a discussion until numbered
+		// patches answer it: storage then makes it their naked cover letter.
 		m.Kind = KindOther
 	}
 }

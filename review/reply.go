@@ -101,16 +101,29 @@ func replyBody(in ReplyInput) string {
 	var b strings.Builder
 	var lines []AnchorLine
 	var headers []string // the quoted file header of each line's file
+	var hunks []int      // each line's hunk, counted over the files: a change is a gap in the numbers
 	if o.Patch != nil {
 		for _, f := range o.Patch.Files {
 			for _, l := range DiffTargets([]*File{f}) {
 				lines = append(lines, l)
 				headers = append(headers, fileHeader(f))
 			}
+			for _, h := range f.Hunks {
+				if h == nil {
+					continue
+				}
+				n := len(hunks)
+				for range h.Lines {
+					hunks = append(hunks, n)
+				}
+			}
 		}
 	} else {
 		lines = CodeTargets(BodyPath, o.Body)
 		headers = make([]string, len(lines))
+	}
+	if len(hunks) != len(lines) { // one numbering, no gaps
+		hunks = make([]int, len(lines))
 	}
 	quoted := quoteSource(o)
 	remarks, general := placeRemarks(in, lines)
@@ -120,14 +133,19 @@ func replyBody(in ReplyInput) string {
 	last, lastHeader := -1, ""
 	for _, r := range remarks {
 		from := max(r.at-contextLines, last+1)
+		for from < r.at && headers[from] != headers[r.at] {
+			from++ // the context stays under the remark's file header
+		}
 		if headers[r.at] != lastHeader && headers[r.at] != "" {
 			b.WriteString("> " + headers[r.at] + "\n")
 			lastHeader = headers[r.at]
 		}
-		if from > last+1 || last == -1 && from > 0 {
-			b.WriteString("> [...]\n")
-		}
 		for i := from; i <= r.at; i++ {
+			// every jump in the line numbers is marked, as on the list
+			jump := i > 0 && hunks[i] != hunks[i-1] || i == from && (from > last+1 || last == -1 && from > 0)
+			if jump {
+				b.WriteString("> [...]\n")
+			}
 			b.WriteString(strings.TrimRight("> "+quoted[i], " ") + "\n")
 		}
 		if from <= r.at {

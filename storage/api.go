@@ -65,6 +65,8 @@ type SeriesSummary struct {
 	Errors   int            `json:"errors"`
 	Warnings int            `json:"warnings"`
 	Lists    []string       `json:"lists"` // lists its patches and cover came through
+	// ResendOf is, for a "[PATCH RESEND vN]", the original vN series.
+	ResendOf int64 `json:"resend_of,omitempty"`
 }
 
 // StoredMessage is a message as stored, with its row id.

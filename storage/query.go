@@ -15,7 +15,7 @@ const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.
 	(SELECT count(*) FROM patches p WHERE p.series_id = s.id),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'error'),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'warning'),
-	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = s.id),
+	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = coalesce(s.resend_of, s.id)), coalesce(s.resend_of, 0),
 	coalesce((SELECT kind FROM messages c WHERE c.id = s.cover_id), '') = 'pull',
 	coalesce((SELECT group_concat(l.list, ' ') FROM series_lists l WHERE l.series_id = s.id), '')`
 
@@ -25,7 +25,7 @@ func scanSummary(sc interface{ Scan(...any) error }) (SeriesSummary, error) {
 	var superseded, pull bool
 	var lists string
 	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.Total, &created,
-		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &pull, &lists)
+		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &ss.ResendOf, &pull, &lists)
 	ss.Lists = strings.Fields(lists)
 	if ss.Lists == nil {
 		ss.Lists = []string{}
@@ -55,9 +55,7 @@ func seriesState(ss SeriesSummary, superseded bool) string {
 // (see ftsQuery): series with a message that matches. A list keeps the
 // series whose patches or cover letter came through that list.
 func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
+	f.Limit = clampLimit(f.Limit)
 	var conds []string
 	args := []any{}
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -97,6 +95,23 @@ func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary
 	return out, rows.Err()
 }
 
+// MaxListLimit is the most series or search hits one request returns;
+// callers say the limit they applied and the next offset (the API does).
+const MaxListLimit = 500
+
+// clampLimit is a list's row limit: 100 when none is given, and at most
+// one more than MaxListLimit, so that a caller asking for a full page and
+// one row can tell whether there is a next page.
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 100
+	case n > MaxListLimit+1:
+		return MaxListLimit + 1
+	}
+	return n
+}
+
 // SeriesByID returns one series with its cover letter, patches, replies to
 // the cover and version links. It returns ErrNotFound if there is none.
 func (s *Store) SeriesByID(ctx context.Context, id int64) (*Series, error) {
@@ -109,7 +124,9 @@ func (s *Store) SeriesByID(ctx context.Context, id int64) (*Series, error) {
 	}
 	se := &Series{SeriesSummary: ss, PatchList: []PatchSummary{}, Replies: []StoredMessage{}}
 	var cover, prev, next sql.NullInt64
-	err = s.r.QueryRowContext(ctx, `SELECT cover_id, prev_id, (SELECT max(id) FROM series n WHERE n.prev_id = s.id) FROM series s WHERE id = ?`, id).
+	// a resend navigates as its original: back to the version before, on to the next
+	err = s.r.QueryRowContext(ctx, `SELECT cover_id, coalesce(prev_id, (SELECT o.prev_id FROM series o WHERE o.id = s.resend_of)),
+		(SELECT max(id) FROM series n WHERE n.prev_id = coalesce(s.resend_of, s.id) AND n.resend_of IS NULL) FROM series s WHERE id = ?`, id).
 		Scan(&cover, &prev, &next)
 	if err != nil {
 		return nil, err

@@ -366,14 +366,17 @@ type SearchHit struct {
 // Search finds messages with a lore-style query (see ftsQuery), best
 // matches first, in the given list when list is not "".
 func (s *Store) Search(ctx context.Context, query, list string, limit int) ([]SearchHit, error) {
+	return s.SearchFrom(ctx, query, list, limit, 0)
+}
+
+// SearchFrom is Search from the offset-th hit on (for pages of hits).
+func (s *Store) SearchFrom(ctx context.Context, query, list string, limit, offset int) ([]SearchHit, error) {
 	cq, err := compileQuery(query)
 	out := []SearchHit{}
 	if err != nil || cq.empty() {
 		return out, err
 	}
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
+	limit = clampLimit(limit)
 	from, conds, args := cq.from(list)
 	q := `SELECT m.id, coalesce(m.series_id, 0), m.subject, m.from_name, m.from_email, m.kind ` + from +
 		` WHERE ` + strings.Join(conds, " AND ")
@@ -381,7 +384,7 @@ func (s *Store) Search(ctx context.Context, query, list string, limit int) ([]Se
 	if cq.fts != "" {
 		order = " ORDER BY rank"
 	}
-	rows, err := s.r.QueryContext(ctx, q+order+fmt.Sprintf(` LIMIT %d`, limit), args...)
+	rows, err := s.r.QueryContext(ctx, q+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: search %q: %w", query, err)
 	}

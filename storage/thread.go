@@ -70,7 +70,7 @@ func (x txIndex) RecentSeries(author string, since time.Time) ([]review.SeriesIn
 func (x txIndex) PreviousVersion(author string, titles []string, version int) (int64, error) {
 	var id int64
 	for _, t := range titles {
-		err := qRow(x.ctx, x.tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ?
+		err := qRow(x.ctx, x.tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ? AND s.resend_of IS NULL
 			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))
 			ORDER BY s.version DESC, s.id DESC LIMIT 1`, author, version, t, t).Scan(&id)
 		if err == nil {
@@ -113,7 +113,12 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	if seriesID == 0 {
 		var prev any
 		if pl.PrevVersion != 0 {
-			prev = pl.PrevVersion
+			// a later version answering a resend revises the original
+			var orig int64
+			if err := qRow(ctx, tx, `SELECT coalesce(resend_of, id) FROM series WHERE id = ?`, pl.PrevVersion).Scan(&orig); err != nil {
+				return 0, err
+			}
+			prev = orig
 		}
 		err = qRow(ctx, tx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags, list)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
@@ -121,7 +126,12 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		if err != nil {
 			return 0, err
 		}
+		if err = linkResend(ctx, tx, seriesID, m); err != nil {
+			return 0, err
+		}
 	} else if _, err = qExec(ctx, tx, `UPDATE series SET updated_at = ? WHERE id = ?`, now, seriesID); err != nil {
+		return 0, err
+	} else if err = linkResend(ctx, tx, seriesID, m); err != nil {
 		return 0, err
 	} else if err = linkPreviousVersion(ctx, tx, seriesID, m); err != nil {
 		return 0, err
@@ -262,11 +272,15 @@ func linkByChangeID(ctx context.Context, tx *sql.Tx, seriesID int64, changeID st
 		return nil
 	}
 	var version int
-	if err := qRow(ctx, tx, `UPDATE series SET change_id = ? WHERE id = ? RETURNING version`, changeID, seriesID).Scan(&version); err != nil {
+	var resend bool
+	if err := qRow(ctx, tx, `UPDATE series SET change_id = ? WHERE id = ? RETURNING version, resend_of IS NOT NULL`, changeID, seriesID).Scan(&version, &resend); err != nil {
 		return err
 	}
+	if resend {
+		return nil // beside its original, not in the chain
+	}
 	var prev int64
-	err := qRow(ctx, tx, `SELECT id FROM series WHERE change_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
+	err := qRow(ctx, tx, `SELECT id FROM series WHERE change_id = ? AND id != ? AND version < ? AND resend_of IS NULL ORDER BY version DESC, id DESC LIMIT 1`,
 		changeID, seriesID, version).Scan(&prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -275,7 +289,7 @@ func linkByChangeID(ctx context.Context, tx *sql.Tx, seriesID int64, changeID st
 		// versions in between that carry no change-id follow the chain
 		for i := 0; i < maxChain; i++ {
 			var next int64
-			err := qRow(ctx, tx, `SELECT id FROM series WHERE prev_id = ? AND id != ? AND version < ? ORDER BY version DESC, id DESC LIMIT 1`,
+			err := qRow(ctx, tx, `SELECT id FROM series WHERE prev_id = ? AND id != ? AND version < ? AND resend_of IS NULL ORDER BY version DESC, id DESC LIMIT 1`,
 				prev, seriesID, version).Scan(&next)
 			if errors.Is(err, sql.ErrNoRows) {
 				break
@@ -290,7 +304,7 @@ func linkByChangeID(ctx context.Context, tx *sql.Tx, seriesID int64, changeID st
 		}
 	}
 	_, err = qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE id = (SELECT id FROM series WHERE change_id = ? AND id != ?
-		AND version > ? AND prev_id IS NULL ORDER BY version, id LIMIT 1)`, seriesID, changeID, seriesID, version)
+		AND version > ? AND prev_id IS NULL AND resend_of IS NULL ORDER BY version, id LIMIT 1)`, seriesID, changeID, seriesID, version)
 	return err
 }
 
@@ -300,6 +314,8 @@ type SeriesVersion struct {
 	Version int
 	Title   string
 	Current bool // the series the chain was asked for
+	// Resends are the "[PATCH RESEND]" series of this version, oldest first.
+	Resends []SeriesVersion
 }
 
 // VersionChain returns the versions of a series, oldest first: back
@@ -312,11 +328,16 @@ func (s *Store) VersionChain(ctx context.Context, seriesID int64) ([]SeriesVersi
 		err := s.r.QueryRowContext(ctx, q, arg).Scan(&v.ID, &v.Version, &v.Title, &prev)
 		return v, prev, err
 	}
-	cur, prev, err := get(`SELECT id, version, title, prev_id FROM series WHERE id = ?`, seriesID)
+	// a resend's chain is its original's, with the resend beside it
+	var start int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(resend_of, id) FROM series WHERE id = ?`, seriesID).Scan(&start); err != nil {
+		return nil, notFound(err, "series %d", seriesID)
+	}
+	cur, prev, err := get(`SELECT id, version, title, prev_id FROM series WHERE id = ?`, start)
 	if err != nil {
 		return nil, notFound(err, "series %d", seriesID)
 	}
-	cur.Current = true
+	cur.Current = start == seriesID
 	chain := []SeriesVersion{cur}
 	seen := map[int64]bool{cur.ID: true}
 	for i := 0; i < maxChain && prev.Valid && !seen[prev.Int64]; i++ {
@@ -328,7 +349,7 @@ func (s *Store) VersionChain(ctx context.Context, seriesID int64) ([]SeriesVersi
 		chain = append([]SeriesVersion{v}, chain...)
 	}
 	for i, at := 0, cur.ID; i < maxChain; i++ {
-		v, _, err := get(`SELECT id, version, title, prev_id FROM series WHERE prev_id = ? ORDER BY version DESC, id DESC LIMIT 1`, at)
+		v, _, err := get(`SELECT id, version, title, prev_id FROM series WHERE prev_id = ? AND resend_of IS NULL ORDER BY version DESC, id DESC LIMIT 1`, at)
 		if errors.Is(err, sql.ErrNoRows) || seen[v.ID] {
 			break
 		}
@@ -339,6 +360,25 @@ func (s *Store) VersionChain(ctx context.Context, seriesID int64) ([]SeriesVersi
 		chain = append(chain, v)
 		at = v.ID
 	}
+	for i := range chain {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, version, title FROM series WHERE resend_of = ? ORDER BY id`, chain[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var r SeriesVersion
+			if err := rows.Scan(&r.ID, &r.Version, &r.Title); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			r.Current = r.ID == seriesID
+			chain[i].Resends = append(chain[i].Resends, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
 	return chain, nil
 }
 
@@ -346,12 +386,12 @@ func (s *Store) VersionChain(ctx context.Context, seriesID int64) ([]SeriesVersi
 // one that a later member's title matches (a v2 cover letter's title often
 // differs from v1's patch titles).
 func linkPreviousVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
-	var prev sql.NullInt64
+	var prev, resendOf sql.NullInt64
 	var version int
-	if err := qRow(ctx, tx, `SELECT prev_id, version FROM series WHERE id = ?`, seriesID).Scan(&prev, &version); err != nil {
+	if err := qRow(ctx, tx, `SELECT prev_id, resend_of, version FROM series WHERE id = ?`, seriesID).Scan(&prev, &resendOf, &version); err != nil {
 		return err
 	}
-	if prev.Valid || version < 2 {
+	if prev.Valid || resendOf.Valid || version < 2 {
 		return nil
 	}
 	id, err := txIndex{ctx, tx}.PreviousVersion(m.From.Email, []string{m.Subject.Title}, version)
@@ -359,6 +399,48 @@ func linkPreviousVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *rev
 		return err
 	}
 	_, err = qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE id = ?`, id, seriesID)
+	return err
+}
+
+// linkResend marks a "[PATCH RESEND vN]" series as a resend of the same
+// author's vN series with a title in common (the earliest that is not a
+// resend itself): the resend leaves the chain of versions, so that vN+1
+// still revises the original. A resend without its original stays a
+// version of its own.
+func linkResend(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
+	if !m.Subject.HasTag("RESEND") {
+		return nil
+	}
+	var resendOf sql.NullInt64
+	var version int
+	var author, title string
+	if err := qRow(ctx, tx, `SELECT resend_of, version, author_email, title FROM series WHERE id = ?`, seriesID).Scan(&resendOf, &version, &author, &title); err != nil {
+		return err
+	}
+	if resendOf.Valid {
+		return nil
+	}
+	var orig int64
+	for _, t := range []string{title, m.Subject.Title} {
+		err := qRow(ctx, tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version = ? AND s.id != ? AND s.resend_of IS NULL
+			AND (' ' || s.tags || ' ') NOT LIKE '% resend %'
+			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))
+			ORDER BY s.id LIMIT 1`, author, version, seriesID, t, t).Scan(&orig)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if orig == 0 {
+		return nil
+	}
+	if _, err := qExec(ctx, tx, `UPDATE series SET resend_of = ?, prev_id = NULL WHERE id = ?`, orig, seriesID); err != nil {
+		return err
+	}
+	// a later version already linked to the resend revises the original
+	_, err := qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE prev_id = ?`, orig, seriesID)
 	return err
 }
 

@@ -38,8 +38,18 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	id, err := s.store.AddComment(r.Context(), review.Comment{PatchID: patchID, Author: u.Address(), UserID: u.ID, Path: r.PostFormValue("path"),
-		Line: int(line), Side: r.PostFormValue("side"), Code: r.PostFormValue("code"), Body: normalizeBody(r.PostFormValue("body"))})
+	c := review.Comment{PatchID: patchID, Author: u.Address(), UserID: u.ID, Path: r.PostFormValue("path"),
+		Line: int(line), Side: r.PostFormValue("side"), Code: r.PostFormValue("code"), Body: normalizeBody(r.PostFormValue("body"))}
+	p, err := s.store.PatchByID(r.Context(), patchID)
+	if err != nil {
+		return err
+	}
+	// only places the patch page shows: else the remark would be stored
+	// as a general one and quoted nowhere
+	if err := review.CheckCommentPlace(patchFiles(p), c.Path, c.Line, c.Side); err != nil {
+		return err
+	}
+	id, err := s.store.AddComment(r.Context(), c)
 	if err != nil {
 		return err
 	}

@@ -125,11 +125,12 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if f.Query == "" {
 		return errorf(http.StatusBadRequest, "missing q: a search such as s:writepage, dfn:fs/nilfs2/segment.c or m:<message-id>")
 	}
-	hits, err := s.store.Search(r.Context(), f.Query, f.List, f.Limit)
+	hits, err := s.store.SearchFrom(r.Context(), f.Query, f.List, f.Limit+1, f.Offset)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": hits})
+	hits, pg := pageOf(hits, f)
+	writeJSON(w, http.StatusOK, pg.json("messages", hits))
 	return nil
 }
 
@@ -138,15 +139,18 @@ func (s *Server) handleAPISeriesList(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	list, err := s.store.ListSeries(r.Context(), f)
+	ask := f
+	ask.Limit++ // one more: is there a next page?
+	list, err := s.store.ListSeries(r.Context(), ask)
 	if err != nil {
 		return err
 	}
+	list, pg := pageOf(list, f)
 	out := make([]seriesSummaryJSON, 0, len(list))
 	for _, se := range list {
 		out = append(out, seriesSummaryJSON{SeriesSummary: se, Author: se.Author.String()})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"series": out})
+	writeJSON(w, http.StatusOK, pg.json("series", out))
 	return nil
 }
 

@@ -34,7 +34,41 @@ func listFilter(r *http.Request) (storage.SeriesFilter, error) {
 			*dst = n
 		}
 	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	f.Limit = min(f.Limit, storage.MaxListLimit)
 	return f, nil
+}
+
+// page is what a list answer says besides its rows: the limit applied
+// (at most max_limit, whatever was asked), the offset, and the offset of
+// the next page when there are more rows.
+type page struct {
+	Limit    int  `json:"limit"`
+	MaxLimit int  `json:"max_limit"`
+	Offset   int  `json:"offset"`
+	Next     *int `json:"next,omitempty"`
+}
+
+// json is the page's fields for a list answer, next only when there is one.
+func (p page) json(rows string, v any) map[string]any {
+	out := map[string]any{rows: v, "limit": p.Limit, "max_limit": p.MaxLimit, "offset": p.Offset}
+	if p.Next != nil {
+		out["next"] = *p.Next
+	}
+	return out
+}
+
+// pageOf trims rows fetched with limit+1 to the limit and describes the page.
+func pageOf[T any](rows []T, f storage.SeriesFilter) ([]T, page) {
+	p := page{Limit: f.Limit, MaxLimit: storage.MaxListLimit, Offset: f.Offset}
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		next := f.Offset + f.Limit
+		p.Next = &next
+	}
+	return rows, p
 }
 
 type listPage struct {

@@ -57,10 +57,9 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView
 			v.Author += " (sent by " + m.From.String() + ")"
 		}
 		if m.Patch != nil {
-			v.CommitMessage, v.Notes, files = m.Patch.CommitMessage, m.Patch.Notes, m.Patch.Files
-		} else {
-			files = []*review.File{codeFile(m.Body)}
+			v.CommitMessage, v.Notes = m.Patch.CommitMessage, m.Patch.Notes
 		}
+		files = patchFiles(p)
 	}
 	defer func() { v.NotesHTML = diffstatLinks(v.Notes, v.View.Files) }()
 	v.View = diffview.Build(files, p.Findings, pageComments(p), diffview.Options{
@@ -82,6 +81,19 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView
 func splitFrom(r *http.Request) bool {
 	split, _ := diffview.SplitFromRequest(r)
 	return split
+}
+
+// patchFiles are the files the patch page shows: the diff's, or the
+// pasted code as one file (nil when the message could not be parsed).
+func patchFiles(p *storage.Patch) []*review.File {
+	m := p.Message.Message
+	switch {
+	case m == nil:
+		return nil
+	case m.Patch != nil:
+		return m.Patch.Files
+	}
+	return []*review.File{codeFile(m.Body)}
 }
 
 // codeFile presents a mail body with pasted code as a file of context

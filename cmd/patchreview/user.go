@@ -37,7 +37,7 @@ func runUser(ctx context.Context, e env, args []string) int {
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	db := fs.String("db", envOr(e.getenv, "PATCHREVIEW_DB", "patchreview.db"), "SQLite database file (env PATCHREVIEW_DB)")
-	base := fs.String("url", envOr(e.getenv, "PATCHREVIEW_URL", "http://127.0.0.1:8080"), "the server's public URL, for invite links (env PATCHREVIEW_URL)")
+	base := fs.String("url", envOr(e.getenv, "PATCHREVIEW_URL", defaultUserURL), "the server's public URL, for invite links (env PATCHREVIEW_URL)")
 	admin := fs.Bool("admin", false, "the account may invite others and change anyone's comments")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin instead of printing an invite link")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -59,8 +59,17 @@ func runUser(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "patchreview user %s: %v\n", sub, err)
 		return 1
 	}
+	urlGiven := e.getenv("PATCHREVIEW_URL") != ""
+	fs.Visit(func(f *flag.Flag) { urlGiven = urlGiven || f.Name == "url" })
+	if !urlGiven && (sub == "add" || sub == "invite") {
+		fmt.Fprintf(e.stderr, "note: the link uses the default address %s; if the server runs elsewhere, give its public URL with --url BASE or PATCHREVIEW_URL\n", defaultUserURL)
+	}
 	return 0
 }
+
+// defaultUserURL is the base of printed links when neither --url nor
+// PATCHREVIEW_URL gives one: serve's default listen address.
+const defaultUserURL = "http://127.0.0.1:8080"
 
 func userCmd(ctx context.Context, e env, store *storage.Store, sub string, args []string, admin, pwStdin bool, base string) error {
 	var u *storage.User
@@ -95,7 +104,7 @@ func userCmd(ctx context.Context, e env, store *storage.Store, sub string, args 
 			if err := store.SetPassword(ctx, u.ID, strings.TrimRight(line, "\r\n")); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "made %s <%s>%s; sign in at %s/signin\n", u.Name, u.Email, adminNote(u), base)
+			fmt.Fprintf(e.stdout, "added the account %s <%s>%s; sign in at %s/signin\n", u.Name, u.Email, adminNote(u), base)
 			return nil
 		}
 	case "invite":
@@ -121,8 +130,12 @@ func userCmd(ctx context.Context, e env, store *storage.Store, sub string, args 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "made %s <%s>%s; the reviewer sets a password, once, within %d days, at:\n%s/invite/%s\n",
-		u.Name, u.Email, adminNote(u), int(storage.InviteTTL.Hours()/24), base, tok)
+	what := "added the account"
+	if sub == "invite" {
+		what = "new invite link for the existing account"
+	}
+	fmt.Fprintf(e.stdout, "%s %s <%s>%s; the reviewer sets a password, once, within %d days, at:\n%s/invite/%s\n",
+		what, u.Name, u.Email, adminNote(u), int(storage.InviteTTL.Hours()/24), base, tok)
 	return nil
 }
 

@@ -283,7 +283,7 @@ func commentNote(c review.Comment, i int, reviewer string) *Note {
 		Mine: c.Source == "web" && reviewer != "" && strings.EqualFold(c.Author.Email, reviewer),
 	}
 	if !c.Created.IsZero() {
-		n.Date = c.Created.UTC().Format("2006-01-02 15:04")
+		n.Date = c.Created.UTC().Format("2006-01-02 15:04 UTC")
 	}
 	return n
 }
