@@ -42,6 +42,23 @@ type checkedPatch struct {
 	Author    string           `json:"author"`
 	MessageID string           `json:"message_id"`
 	Findings  []checks.Finding `json:"findings"`
+	input     string           // the file it came from ("file#n" in an mbox)
+}
+
+// header names the patch in text output: its subject and Message-ID, or
+// the input for a bare diff or a source file.
+func (p checkedPatch) header() string {
+	var parts []string
+	if s := oneLine(p.Subject); s != "" {
+		parts = append(parts, s)
+	}
+	if p.MessageID != "" {
+		parts = append(parts, p.MessageID)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, p.input)
+	}
+	return "--- " + strings.Join(parts, " ")
 }
 
 // runCheck implements 'patchreview check'.
@@ -301,7 +318,7 @@ func checkInput(name string, data []byte, opts checks.Options, asFile bool) (ps 
 	}()
 	kind := sourceKind(name, data, detectInput(data), asFile)
 	if kind == kindSource {
-		return []checkedPatch{{Findings: nonNil(checks.CheckFile(name, string(data), opts))}}, nil
+		return []checkedPatch{{Findings: nonNil(checks.CheckFile(name, string(data), opts)), input: name}}, nil
 	}
 	data = skipBlankLines(data)
 	switch kind {
@@ -339,7 +356,7 @@ func checkInput(name string, data []byte, opts checks.Options, asFile bool) (ps 
 		if _, err := review.ParseDiff(text); err != nil {
 			return nil, fmt.Errorf("not a readable diff: %v", err)
 		}
-		return []checkedPatch{{Findings: nonNil(checks.CheckDiff(text, opts))}}, nil
+		return []checkedPatch{{Findings: nonNil(checks.CheckDiff(text, opts)), input: name}}, nil
 	default:
 		if len(bytes.TrimSpace(data)) == 0 {
 			return nil, errors.New("empty input")
@@ -360,6 +377,7 @@ func checkMail(codePath string, raw []byte, opts checks.Options) (p checkedPatch
 	p = checkedPatch{
 		Subject: m.Subject.Raw,
 		Author:  m.Author().String(),
+		input:   codePath,
 	}
 	if m.MessageID != "" {
 		p.MessageID = "<" + m.MessageID + ">"
@@ -383,10 +401,15 @@ func nonNil(fs []checks.Finding) []checks.Finding {
 	return fs
 }
 
-// writeText prints one checkpatch-like line per finding.
+// writeText prints one checkpatch-like line per finding. With more than one
+// patch, the findings of each are preceded by a header line naming it
+// ("--- [PATCH 2/3] subject <message-id>"), as checkpatch names files.
 func writeText(w io.Writer, patches []checkedPatch) error {
 	var b bytes.Buffer
 	for _, p := range patches {
+		if len(patches) > 1 && len(p.Findings) > 0 {
+			b.WriteString(p.header() + "\n")
+		}
 		for _, f := range p.Findings {
 			fmt.Fprintf(&b, "%s:%d: %s: %s: %s\n", f.Path, f.Line, strings.ToUpper(string(f.Severity)), f.Rule, oneLine(f.Message))
 		}

@@ -639,3 +639,60 @@ func TestCheckSourceFile(t *testing.T) {
 		t.Errorf("-f on prose: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestCheckTextHeadersPerPatch: with more than one patch, the text format
+// says which patch the findings below belong to, as checkpatch names its
+// files; the finding lines keep their format.
+func TestCheckTextHeadersPerPatch(t *testing.T) {
+	author := "Ravi Iyer <ravi@example.org>"
+	series := mbox(
+		patchMail(author, "[PATCH 0/3] xfoo: writepage", "s0@example.org", ""),
+		patchMail(author, "[PATCH 1/3] xfoo: buggy", "s1@example.org", buggyDiff),
+		patchMail(author, "[PATCH 2/3] xfoo: clean", "s2@example.org", cleanDiff),
+		patchMail(author, "[PATCH 3/3] xfoo: buggy again", "s3@example.org", buggyDiff))
+	r := runCheckCmd(t, series, "-")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	finding := regexp.MustCompile(`^[^:]+:\d+: (ERROR|WARNING|INFO): [a-z0-9-]+: .+$`)
+	var headers []string
+	under := map[string]int{}
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "--- "):
+			headers = append(headers, l)
+		case finding.MatchString(l):
+			if len(headers) == 0 {
+				t.Fatalf("finding line %d before any header:\n%s", i+1, r.stdout)
+			}
+			under[headers[len(headers)-1]]++
+		default:
+			t.Errorf("line %d is neither a header nor a finding: %q", i+1, l)
+		}
+	}
+	want := []string{"--- [PATCH 1/3] xfoo: buggy <s1@example.org>", "--- [PATCH 3/3] xfoo: buggy again <s3@example.org>"}
+	if strings.Join(headers, "\n") != strings.Join(want, "\n") {
+		t.Errorf("headers %q, want %q (patches without findings get none)", headers, want)
+	}
+	for _, h := range want {
+		if under[h] == 0 {
+			t.Errorf("no findings under %q", h)
+		}
+	}
+	if under[want[0]] != under[want[1]] {
+		t.Errorf("the same diff drew %d and %d findings under its two headers", under[want[0]], under[want[1]])
+	}
+
+	// Several bare inputs: the header names the file.
+	dir := t.TempDir()
+	a, b := writeFile(t, dir, "a.diff", buggyDiff), writeFile(t, dir, "b.diff", buggyDiff)
+	r = runCheckCmd(t, "", a, b)
+	if !strings.Contains(r.stdout, "--- "+a+"\n") || !strings.Contains(r.stdout, "--- "+b+"\n") {
+		t.Errorf("no per-file headers in:\n%s", r.stdout)
+	}
+	// One patch: no header, exactly as before.
+	if r := runCheckCmd(t, patchMail(author, "[PATCH] xfoo: buggy", "one@example.org", buggyDiff), "-"); strings.Contains(r.stdout, "--- ") {
+		t.Errorf("header for a single patch:\n%s", r.stdout)
+	}
+}
