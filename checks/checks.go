@@ -82,6 +82,22 @@ func CheckDiffContext(ctx context.Context, diff string, opts Options) ([]Finding
 	return finish(out), ctx.Err()
 }
 
+// CheckFile checks a whole C source file as new code (checkpatch.pl -f):
+// every line is added, line numbers are the file's own and path, which
+// names a source file, is the path in findings and the one rules read.
+func CheckFile(path, src string, opts Options) []Finding {
+	fs, _ := CheckFileContext(context.Background(), path, src, opts)
+	return fs
+}
+
+// CheckFileContext is CheckFile under a context, like CheckDiffContext.
+func CheckFileContext(ctx context.Context, path, src string, opts Options) ([]Finding, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return finish(checkUnit(ctx, fileUnit(path, src), opts)), ctx.Err()
+}
+
 // CheckCode checks C code pasted into a mail body, as added code: line numbers
 // are lines of body (1-based); path names the code in findings.
 func CheckCode(path, body string, opts Options) []Finding {

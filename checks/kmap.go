@@ -104,6 +104,21 @@ func rawCalls(fi *fnInfo, fn func(c call)) {
 	})
 }
 
+// rawCallsAndGaps is rawCalls that also calls gap, in line order, for
+// each stretch of code the input does not show. A rule that replays
+// state in line order (what is mapped, locked, disabled) must forget it
+// there: the unseen code may have undone it.
+func rawCallsAndGaps(fi *fnInfo, fn func(c call), gap func()) {
+	gaps := gapLines(fi)
+	rawCalls(fi, func(c call) {
+		for len(gaps) > 0 && gaps[0] < c.line {
+			gaps = gaps[1:]
+			gap()
+		}
+		fn(c)
+	})
+}
+
 // rawMappings is mappings over rawStmts.
 func rawMappings(fi *fnInfo) []mapping {
 	var out []mapping

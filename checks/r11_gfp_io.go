@@ -31,13 +31,55 @@ func runR11(p *pass) {
 			}
 			hit := t.text == "GFP_NOIO" || t.text == "memalloc_noio_save" ||
 				t.text == "__GFP_IO" && i > 0 && (b[i-1].is("~") || b[i-1].is("(") && i > 1 && b[i-2].is("~") || b[i-1].is("|") && negatedGroup(b, i))
-			if !hit {
+			if !hit || t.text == "GFP_NOIO" && bioAllocArg(b, i) {
 				continue
 			}
 			done[t.line] = true
 			p.report(fi, t.line, Info, true, "a filesystem only needs to mask __GFP_FS to avoid recursing into the fs; also clearing __GFP_IO (GFP_NOIO) is for block drivers such as loop and lowers the chance of success: "+nofsAdvice(p.u.era))
 		}
 	}
+}
+
+// bioAllocArg reports whether token i is an argument of a bio allocation:
+// bio_alloc*, bio_kmalloc, bio_clone*, a helper whose name says bio
+// (bio_new, nilfs_alloc_seg_bio) or a call given a bio_set. GFP_NOIO for
+// a bio in a submission path is the block layer's convention, not an fs
+// over-masking: the bio is what carries the writeback.
+func bioAllocArg(b []token, i int) bool {
+	depth := 0
+	for k := i - 1; k >= 0; k-- {
+		switch {
+		case b[k].kind == tGap || depth == 0 && (b[k].is(";") || b[k].is("{") || b[k].is("}")):
+			return false
+		case b[k].is(")"):
+			depth++
+		case b[k].is("(") && depth > 0:
+			depth--
+		case b[k].is("("):
+			if k == 0 || b[k-1].kind != tIdent {
+				continue // a parenthesised group, not a call
+			}
+			if contains(b[k-1].text, "bio") {
+				return true
+			}
+			// A call given a bio_set (f2fs_bioset, &fs_bio_set) allocates from it.
+			d := 0
+			for j := k + 1; j < len(b) && d >= 0; j++ {
+				switch {
+				case b[j].is("("):
+					d++
+				case b[j].is(")"):
+					d--
+				case b[j].kind == tIdent && (contains(b[j].text, "bioset") || contains(b[j].text, "bio_set")):
+					return true
+				case b[j].kind == tGap || b[j].is(";"):
+					d = -1
+				}
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // negatedGroup reports whether token i sits inside a "~( ... )" group.

@@ -18,19 +18,19 @@ var sleepCalls = map[string]bool{"lock_page": true, "folio_lock": true, "msleep"
 // userCopies return short copies instead of sleeping with faults disabled.
 var userCopies = map[string]bool{"copy_from_user": true, "copy_to_user": true, "get_user": true, "put_user": true}
 
-// runR18 scans each function in textual order for sleeping calls inside an
+// runR18 scans each function's visible code in line order for sleeping calls inside an
 // atomic kmap or a pagefault/preempt-disabled region.
 func runR18(p *pass) {
 	for _, fi := range p.u.funcs {
 		live := map[string]bool{}
-		for _, m := range mappings(fi) {
+		for _, m := range rawMappings(fi) {
 			if m.fn == "kmap_atomic" || m.fn == "kmap_atomic_prot" {
 				live[m.addr] = false
 			}
 		}
 		disabled := 0
 		atomic := map[string]bool{}
-		forCalls(fi, func(c call) {
+		rawCallsAndGaps(fi, func(c call) {
 			switch {
 			case c.name == "kmap_atomic" || c.name == "kmap_atomic_prot":
 				for a := range live {
@@ -62,6 +62,10 @@ func runR18(p *pass) {
 				allocCalls[c.name] && !anyArgIdentPrefix(c.args, "GFP_ATOMIC", "GFP_NOWAIT"):
 				p.report(fi, c.line, Error, true, c.name+"() may sleep inside an atomic kmap/pagefault-disabled section: move it before the mapping"+localAdvice(p.u.era))
 			}
+		}, func() {
+			// Unseen code may have unmapped or re-enabled faults.
+			clear(atomic)
+			disabled = 0
 		})
 	}
 }

@@ -30,12 +30,12 @@ func runR30(p *pass) {
 			continue // handed over locked by a caller that waited
 		}
 		type ev struct {
-			kind byte // 'l' lock, 'w' wait, 's' start
+			kind byte // 'l' lock, 'w' wait, 's' start, 'g' gap
 			v    string
 			c    call
 		}
 		var evs []ev
-		rawCalls(fi, func(c call) {
+		rawCallsAndGaps(fi, func(c call) {
 			if len(c.args) == 0 {
 				return
 			}
@@ -48,10 +48,12 @@ func runR30(p *pass) {
 			case wbStartCalls[c.name]:
 				evs = append(evs, ev{'s', v, c})
 			}
-		})
+		}, func() { evs = append(evs, ev{kind: 'g'}) })
 		locked := map[string]bool{}
 		for _, e := range evs {
 			switch e.kind {
+			case 'g': // unseen code may have waited
+				clear(locked)
 			case 'l':
 				locked[e.v] = true
 			case 'w':

@@ -157,6 +157,17 @@ func parseRange(s string) (start, n int, ok bool) {
 	return start, n, true
 }
 
+// fileUnit builds the unit for a whole source file: every line added, as
+// it is, numbered from 1.
+func fileUnit(path, src string) *unit {
+	raw := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
+	u := &unit{path: path, lines: make([]srcLine, len(raw))}
+	for i, l := range raw {
+		u.lines[i] = srcLine{num: i + 1, text: l, added: true}
+	}
+	return u
+}
+
 // codeUnit builds the unit for C code pasted into a mail body. Every line
 // is added. When the body quotes code with "> " (a reply), the quoted lines
 // are the code and the rest is blanked; otherwise prose lines are blanked.

@@ -16,11 +16,14 @@ import (
 	"patchreview/review"
 )
 
-const checkUsage = `usage: patchreview check [--format text|json|sarif] [--kernel-version V] [--tree DIR] [FILE...|-]
+const checkUsage = `usage: patchreview check [--format text|json|sarif] [--kernel-version V] [--tree DIR] [-f] [FILE...|-]
 
 Checks patches for writepage and page-cache bugs. A FILE may be an mbox, a
-single mail, a bare unified or git diff, or a mail whose body carries C code
-without a diff. With no FILE, or FILE "-", standard input is read.
+single mail, a bare unified or git diff, a mail whose body carries C code
+without a diff, or a C source file (checkpatch.pl -f): a .c or .h file, or
+other input that is C code, is checked as a whole new file under the path
+given, with its own line numbers; -f (--file) reads every FILE that way.
+With no FILE, or FILE "-", standard input is read.
 
 With --tree (or $PATCHREVIEW_TREE), a kernel source tree the patches apply
 to: each patched file is read from it and the patch applied in memory, so
@@ -39,6 +42,23 @@ type checkedPatch struct {
 	Author    string           `json:"author"`
 	MessageID string           `json:"message_id"`
 	Findings  []checks.Finding `json:"findings"`
+	input     string           // the file it came from ("file#n" in an mbox)
+}
+
+// header names the patch in text output: its subject and Message-ID, or
+// the input for a bare diff or a source file.
+func (p checkedPatch) header() string {
+	var parts []string
+	if s := oneLine(p.Subject); s != "" {
+		parts = append(parts, s)
+	}
+	if p.MessageID != "" {
+		parts = append(parts, p.MessageID)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, p.input)
+	}
+	return "--- " + strings.Join(parts, " ")
 }
 
 // runCheck implements 'patchreview check'.
@@ -52,6 +72,9 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	kernel := fs.String("kernel-version", "", "kernel version the code is for, such as 2.6.23 or 6.12 (default: inferred from the code)")
 	tree := fs.String("tree", e.getenv("PATCHREVIEW_TREE"), "kernel source tree the patches apply to (default $PATCHREVIEW_TREE)")
+	var asFile bool
+	fs.BoolVar(&asFile, "f", false, "check every FILE as a C source file, whatever it holds (as checkpatch.pl -f)")
+	fs.BoolVar(&asFile, "file", false, "same as -f")
 	// Flags may follow the files, as with checkpatch.pl; "--" ends them.
 	var names []string
 	for rest := args; ; {
@@ -107,7 +130,7 @@ func runCheck(ctx context.Context, e env, args []string) int {
 			status = 2
 			continue
 		}
-		ps, err := checkInput(displayName(name), data, opts)
+		ps, err := checkInput(displayName(name), data, opts, asFile)
 		patches = append(patches, ps...)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "patchreview check: %s: %v\n", displayName(name), err)
@@ -189,6 +212,7 @@ const (
 	kindMbox
 	kindMail
 	kindDiff
+	kindSource // a C source file, checked whole
 )
 
 var (
@@ -262,15 +286,40 @@ func looksLikeHeaderBlock(text string) bool {
 	return known
 }
 
+// sourceKind refines detectInput's kind with the file's name: a .c or .h
+// file is C source unless it opens as an mbox, a mail or a diff (a source
+// file may well hold a line like "--- a" further down), and input that is
+// no mail or diff but C code is source too. asFile (-f) makes any input
+// source.
+func sourceKind(name string, data []byte, kind inputKind, asFile bool) inputKind {
+	switch {
+	case asFile:
+		return kindSource
+	case strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".h"):
+		first, _, _ := strings.Cut(string(skipBlankLines(data)), "\n")
+		if kind == kindMbox || kind == kindMail || kind == kindDiff && diffStartRE.MatchString(strings.TrimRight(first, "\r")) {
+			return kind
+		}
+		return kindSource
+	case kind == kindUnknown && review.LooksLikeCode(string(data)):
+		return kindSource
+	}
+	return kind
+}
+
 // checkInput checks one file's data. It returns the patches checked so far
-// and an error for input that could not be read as mail, mbox or diff.
-func checkInput(name string, data []byte, opts checks.Options) (ps []checkedPatch, err error) {
+// and an error for input that could not be read as mail, mbox, diff or C
+// source.
+func checkInput(name string, data []byte, opts checks.Options, asFile bool) (ps []checkedPatch, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error in the checks: %v", r)
 		}
 	}()
-	kind := detectInput(data)
+	kind := sourceKind(name, data, detectInput(data), asFile)
+	if kind == kindSource {
+		return []checkedPatch{{Findings: nonNil(checks.CheckFile(name, string(data), opts)), input: name}}, nil
+	}
 	data = skipBlankLines(data)
 	switch kind {
 	case kindMbox:
@@ -307,12 +356,12 @@ func checkInput(name string, data []byte, opts checks.Options) (ps []checkedPatc
 		if _, err := review.ParseDiff(text); err != nil {
 			return nil, fmt.Errorf("not a readable diff: %v", err)
 		}
-		return []checkedPatch{{Findings: nonNil(checks.CheckDiff(text, opts))}}, nil
+		return []checkedPatch{{Findings: nonNil(checks.CheckDiff(text, opts)), input: name}}, nil
 	default:
 		if len(bytes.TrimSpace(data)) == 0 {
 			return nil, errors.New("empty input")
 		}
-		return nil, errors.New("not an mbox, a mail or a diff")
+		return nil, errors.New("not an mbox, a mail, a diff or C source (-f checks it as a C file)")
 	}
 }
 
@@ -328,6 +377,7 @@ func checkMail(codePath string, raw []byte, opts checks.Options) (p checkedPatch
 	p = checkedPatch{
 		Subject: m.Subject.Raw,
 		Author:  m.Author().String(),
+		input:   codePath,
 	}
 	if m.MessageID != "" {
 		p.MessageID = "<" + m.MessageID + ">"
@@ -351,10 +401,15 @@ func nonNil(fs []checks.Finding) []checks.Finding {
 	return fs
 }
 
-// writeText prints one checkpatch-like line per finding.
+// writeText prints one checkpatch-like line per finding. With more than one
+// patch, the findings of each are preceded by a header line naming it
+// ("--- [PATCH 2/3] subject <message-id>"), as checkpatch names files.
 func writeText(w io.Writer, patches []checkedPatch) error {
 	var b bytes.Buffer
 	for _, p := range patches {
+		if len(patches) > 1 && len(p.Findings) > 0 {
+			b.WriteString(p.header() + "\n")
+		}
 		for _, f := range p.Findings {
 			fmt.Fprintf(&b, "%s:%d: %s: %s: %s\n", f.Path, f.Line, strings.ToUpper(string(f.Severity)), f.Rule, oneLine(f.Message))
 		}

@@ -466,7 +466,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"bad kernel version", []string{"--kernel-version", "banana", "-"}, cleanDiff, "bad --kernel-version"},
 		{"missing file", []string{filepath.Join(dir, "nope.patch")}, "", "nope.patch"},
 		{"directory", []string{dir}, "", "is a directory"},
-		{"not a patch", []string{garbage}, "", "not an mbox, a mail or a diff"},
+		{"not a patch", []string{garbage}, "", "not an mbox, a mail, a diff or C source"},
 		{"empty file", []string{empty}, "", "empty input"},
 		{"empty stdin", []string{"-"}, "", "empty input"},
 	}
@@ -567,5 +567,132 @@ func TestCheckRealMail(t *testing.T) {
 	r = runCheckCmd(t, string(mbox))
 	if r.code != 1 || !strings.Contains(r.stdout, "lower-writepage-double-unlock") {
 		t.Errorf("series mbox on stdin: exit %d, output:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// sourceOf returns the new file a diff of one added file creates.
+func sourceOf(diff string) string {
+	var b strings.Builder
+	_, hunk, _ := strings.Cut(diff, "@@ -0,0 ")
+	_, hunk, _ = strings.Cut(hunk, "\n")
+	for _, l := range strings.Split(strings.TrimSuffix(hunk, "\n"), "\n") {
+		b.WriteString(strings.TrimPrefix(l, "+") + "\n")
+	}
+	return b.String()
+}
+
+// TestCheckSourceFile: a C file (checkpatch.pl -f) is checked as a whole
+// new file, under the path given, with its own line numbers.
+func TestCheckSourceFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "fs", "xfoo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	buggy := writeFile(t, dir, "fs/xfoo/aops.c", sourceOf(buggyDiff))
+	clean := writeFile(t, dir, "fs/xfoo/clean.c", sourceOf(cleanDiff))
+	header := writeFile(t, dir, "fs/xfoo/xfoo.h", "#ifndef XFOO_H\n#define XFOO_H\nstruct xfoo_sb;\nint xfoo_fill_super(struct super_block *sb);\n#endif\n")
+	notes := writeFile(t, dir, "notes.txt", "Some notes about xfoo.\nNothing to check here.\n")
+	forced := writeFile(t, dir, "aops.txt", sourceOf(buggyDiff))
+
+	r := runCheckCmd(t, "", buggy)
+	if r.code != 1 {
+		t.Fatalf("buggy file: exit %d, want 1; stderr: %s", r.code, r.stderr)
+	}
+	if want := buggy + ":7: ERROR: writepage-redirty-must-unlock: "; !strings.Contains(r.stdout, want) {
+		t.Errorf("want a line starting %q in:\n%s", want, r.stdout)
+	}
+
+	// Relative paths stay as given.
+	t.Chdir(dir)
+	r = runCheckCmd(t, "", "fs/xfoo/aops.c")
+	if r.code != 1 || !strings.HasPrefix(r.stdout, "fs/xfoo/aops.c:7: ERROR: writepage-redirty-must-unlock: ") {
+		t.Errorf("relative path: exit %d, output %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	for _, f := range []string{clean, header} {
+		if r := runCheckCmd(t, "", f); r.code != 0 || strings.Contains(r.stdout, "ERROR") {
+			t.Errorf("%s: exit %d, output %q, stderr %q", f, r.code, r.stdout, r.stderr)
+		}
+	}
+
+	// JSON: one unit, no subject, the path as given.
+	r = runCheckCmd(t, "", "--format", "json", buggy)
+	out, fs := decodeJSON(t, r.stdout)
+	if len(out.Patches) != 1 || out.Patches[0].Subject != "" || !hasFinding(fs, "writepage-redirty-must-unlock", 7) || fs[0].Path != buggy {
+		t.Errorf("json: %s", r.stdout)
+	}
+
+	// C code on standard input is checked too; prose is still refused.
+	if r := runCheckCmd(t, sourceOf(buggyDiff), "-"); r.code != 1 || !strings.Contains(r.stdout, "<stdin>:7: ERROR: writepage-redirty-must-unlock") {
+		t.Errorf("stdin code: exit %d, output %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := runCheckCmd(t, "", notes); r.code != 2 || !strings.Contains(r.stderr, "not an mbox, a mail, a diff or C source") {
+		t.Errorf("prose: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// -f (--file) takes any input as a source file.
+	for _, flag := range []string{"-f", "--file"} {
+		if r := runCheckCmd(t, "", flag, forced); r.code != 1 || !strings.Contains(r.stdout, forced+":7: ERROR: writepage-redirty-must-unlock") {
+			t.Errorf("%s: exit %d, output %q, stderr %q", flag, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := runCheckCmd(t, "", "-f", notes); r.code != 0 {
+		t.Errorf("-f on prose: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestCheckTextHeadersPerPatch: with more than one patch, the text format
+// says which patch the findings below belong to, as checkpatch names its
+// files; the finding lines keep their format.
+func TestCheckTextHeadersPerPatch(t *testing.T) {
+	author := "Ravi Iyer <ravi@example.org>"
+	series := mbox(
+		patchMail(author, "[PATCH 0/3] xfoo: writepage", "s0@example.org", ""),
+		patchMail(author, "[PATCH 1/3] xfoo: buggy", "s1@example.org", buggyDiff),
+		patchMail(author, "[PATCH 2/3] xfoo: clean", "s2@example.org", cleanDiff),
+		patchMail(author, "[PATCH 3/3] xfoo: buggy again", "s3@example.org", buggyDiff))
+	r := runCheckCmd(t, series, "-")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	finding := regexp.MustCompile(`^[^:]+:\d+: (ERROR|WARNING|INFO): [a-z0-9-]+: .+$`)
+	var headers []string
+	under := map[string]int{}
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "--- "):
+			headers = append(headers, l)
+		case finding.MatchString(l):
+			if len(headers) == 0 {
+				t.Fatalf("finding line %d before any header:\n%s", i+1, r.stdout)
+			}
+			under[headers[len(headers)-1]]++
+		default:
+			t.Errorf("line %d is neither a header nor a finding: %q", i+1, l)
+		}
+	}
+	want := []string{"--- [PATCH 1/3] xfoo: buggy <s1@example.org>", "--- [PATCH 3/3] xfoo: buggy again <s3@example.org>"}
+	if strings.Join(headers, "\n") != strings.Join(want, "\n") {
+		t.Errorf("headers %q, want %q (patches without findings get none)", headers, want)
+	}
+	for _, h := range want {
+		if under[h] == 0 {
+			t.Errorf("no findings under %q", h)
+		}
+	}
+	if under[want[0]] != under[want[1]] {
+		t.Errorf("the same diff drew %d and %d findings under its two headers", under[want[0]], under[want[1]])
+	}
+
+	// Several bare inputs: the header names the file.
+	dir := t.TempDir()
+	a, b := writeFile(t, dir, "a.diff", buggyDiff), writeFile(t, dir, "b.diff", buggyDiff)
+	r = runCheckCmd(t, "", a, b)
+	if !strings.Contains(r.stdout, "--- "+a+"\n") || !strings.Contains(r.stdout, "--- "+b+"\n") {
+		t.Errorf("no per-file headers in:\n%s", r.stdout)
+	}
+	// One patch: no header, exactly as before.
+	if r := runCheckCmd(t, patchMail(author, "[PATCH] xfoo: buggy", "one@example.org", buggyDiff), "-"); strings.Contains(r.stdout, "--- ") {
+		t.Errorf("header for a single patch:\n%s", r.stdout)
 	}
 }
