@@ -3,38 +3,21 @@ package review
 import (
 	"bytes"
 	"errors"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
-)
 
-// nilfsArchive is the real linux-nilfs list archive (../shared/corpora/lists).
-const nilfsArchive = "../../shared/corpora/lists/linux-nilfs.mbox.xz"
+	"patchreview/internal/nilfs"
+)
 
 // nilfsMessage returns the message with that Message-ID from the real
 // archive, or skips the test when the archive (or xz) is absent.
 func nilfsMessage(t *testing.T, id string) *Message {
 	t.Helper()
-	if _, err := os.Stat(nilfsArchive); err != nil {
-		t.Skipf("the real nilfs archive is not at %s: %v", nilfsArchive, err)
-	}
-	if _, err := exec.LookPath("xz"); err != nil {
-		t.Skip("xz is not installed (apt-get install xz-utils)")
-	}
-	cmd := exec.Command("xz", "-dc", nilfsArchive)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	out := nilfs.Open(t)
 	found := errors.New("found")
 	var m *Message
-	err = SplitMbox(out, func(raw []byte) error {
+	err := SplitMbox(out, func(raw []byte) error {
 		if !bytes.Contains(raw, []byte(id)) {
 			return nil
 		}

@@ -71,19 +71,7 @@ func (s *Store) MessageByMessageID(ctx context.Context, msgID string) (FaceMessa
 // order.
 func (s *Store) Duplicates(ctx context.Context, id int64) ([]int64, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id FROM messages WHERE dup_of = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return scanIDs(rows, err)
 }
 
 // RecentMessages lists the newest messages, of one list when list is not

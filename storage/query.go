@@ -370,6 +370,19 @@ func (s *Store) SeriesMessages(ctx context.Context, seriesID int64) ([]int64, er
 	rows, err := s.r.QueryContext(ctx, `SELECT id FROM (
 		SELECT cover_id AS id, -1 AS n FROM series WHERE id = ?1 AND cover_id IS NOT NULL
 		UNION ALL SELECT message_id, number FROM patches WHERE series_id = ?1) ORDER BY n, id`, seriesID)
+	return scanIDs(rows, err)
+}
+
+// PatchIDByMessage returns the patch row of a message, or ErrNotFound.
+func (s *Store) PatchIDByMessage(ctx context.Context, msgID int64) (int64, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, `SELECT id FROM patches WHERE message_id = ?`, msgID).Scan(&id)
+	return id, notFound(err, "message %d", msgID)
+}
+
+// scanIDs reads a query's rows of one integer column (row ids), closing
+// them; err is the query's own error.
+func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -383,11 +396,4 @@ func (s *Store) SeriesMessages(ctx context.Context, seriesID int64) ([]int64, er
 		out = append(out, id)
 	}
 	return out, rows.Err()
-}
-
-// PatchIDByMessage returns the patch row of a message, or ErrNotFound.
-func (s *Store) PatchIDByMessage(ctx context.Context, msgID int64) (int64, error) {
-	var id int64
-	err := s.r.QueryRowContext(ctx, `SELECT id FROM patches WHERE message_id = ?`, msgID).Scan(&id)
-	return id, notFound(err, "message %d", msgID)
 }

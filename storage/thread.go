@@ -636,19 +636,7 @@ func (s *Store) SeriesMboxMessages(ctx context.Context, seriesID int64, cover bo
 			AND EXISTS (SELECT 1 FROM patches q JOIN messages qm ON qm.id = q.message_id JOIN messages pm ON pm.series_id = s.prev_id
 				WHERE q.series_id = ?1 AND qm.in_reply_to = pm.message_id)
 		) ORDER BY n, id`, seriesID, cover)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return scanIDs(rows, err)
 }
 
 // sameOrDerived handles a mail whose Message-ID is stored already: the

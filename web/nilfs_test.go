@@ -6,37 +6,19 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 
+	"patchreview/internal/nilfs"
 	"patchreview/review"
 )
-
-// nilfsArchive is the real linux-nilfs archive, beside the repository.
-const nilfsArchive = "../../shared/corpora/lists/linux-nilfs.mbox.xz"
 
 // nilfsThread returns the raw messages of the archive that contain marker
 // (a Message-ID stem), or skips when the archive or xz is absent.
 func nilfsThread(t *testing.T, marker string) [][]byte {
 	t.Helper()
-	if _, err := os.Stat(nilfsArchive); err != nil {
-		t.Skipf("the real nilfs archive is not at %s: %v", nilfsArchive, err)
-	}
-	if _, err := exec.LookPath("xz"); err != nil {
-		t.Skip("xz is not installed (apt-get install xz-utils)")
-	}
-	cmd := exec.Command("xz", "-dc", nilfsArchive)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	out := nilfs.Open(t)
 	var raws [][]byte
 	stop := errors.New("past the thread")
 	review.SplitMbox(out, func(raw []byte) error {

@@ -18,6 +18,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"patchreview/internal/nilfs"
 	"patchreview/storage"
 	"patchreview/web"
 )
@@ -39,26 +40,7 @@ func archiveB(b *testing.B) []byte {
 
 func readArchive(t testing.TB) []byte {
 	t.Helper()
-	wd, _ := os.Getwd()
-	root := wd
-	for root != "/" {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		root = filepath.Dir(root)
-	}
-	path := filepath.Join(root, "..", "shared", "corpora", "lists", "linux-nilfs.mbox.xz")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("the nilfs archive is absent (%s): the real-list measurement needs ../shared/corpora/lists/ next to the repository", path)
-	}
-	if _, err := exec.LookPath("xz"); err != nil {
-		t.Skip("xz is not installed: cannot read linux-nilfs.mbox.xz")
-	}
-	data, err := exec.Command("xz", "-dc", path).Output()
-	if err != nil {
-		t.Fatalf("xz -dc %s: %v", path, err)
-	}
-	return data
+	return nilfs.ReadAll(t)
 }
 
 // figure is one line of the printed table.
