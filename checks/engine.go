@@ -63,6 +63,9 @@ func lower(s Severity) Severity {
 	return Info
 }
 
+// maxUnitLines bounds the lines of one file the engine analyses.
+const maxUnitLines = 300000
+
 // checkUnit runs every rule over one unit. A bug in a rule must not take
 // the service down, nor hide silently: a panic in the front end or in one
 // rule becomes an internal-error finding and a log line, and the findings
@@ -77,6 +80,17 @@ func checkUnit(ctx context.Context, u *unit, opts Options) (out []Finding) {
 			out = append(out, internalError(u, opts, stage, r))
 		}
 	}()
+	if len(u.lines) > maxUnitLines {
+		// A file diff this long is generated or hostile (the longest
+		// kernel source files are a few tens of thousands of lines):
+		// its tokens alone would cost hundreds of megabytes.
+		line := 1
+		if len(u.lines) > 0 {
+			line = u.lines[0].num
+		}
+		return []Finding{{Rule: InternalErrorID, Severity: Info, Path: u.path, Line: line,
+			Message: fmt.Sprintf("the diff of %s has more than %d lines: it was not analysed", u.path, maxUnitLines)}}
+	}
 	ui = newUnitInfo(u, opts)
 	ui.ctx = ctx
 	stage = "the dataflow"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -153,5 +154,19 @@ func TestHugeFunction(t *testing.T) {
 	fs := CheckCode("fs/xfoo/aops.c", code, Options{})
 	if len(fs) != 1 || fs[0].Rule != InternalErrorID || fs[0].Severity != Info || !strings.Contains(fs[0].Message, "not analysed") {
 		t.Errorf("want one note that the body was not analysed, got %v", fs)
+	}
+}
+
+// A file diff over maxUnitLines is not tokenized at all (its tokens alone
+// would cost hundreds of megabytes), and a note says so.
+func TestHugeFile(t *testing.T) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "diff --git a/fs/x.c b/fs/x.c\n--- a/fs/x.c\n+++ b/fs/x.c\n@@ -0,0 +1,%d @@\n", maxUnitLines+1)
+	for i := 0; i <= maxUnitLines; i++ {
+		b.WriteString("+\tunlock_page(page);\n")
+	}
+	fs := CheckDiff(b.String(), Options{})
+	if len(fs) != 1 || fs[0].Severity != Info || fs[0].Line != 1 || !strings.Contains(fs[0].Message, "was not analysed") {
+		t.Errorf("want one note that the file was not analysed, got %v", fs)
 	}
 }

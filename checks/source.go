@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -111,7 +112,11 @@ func parseDiff(diff string) []*unit {
 			}
 			oldLeft, newLeft, newNum = o, n, start
 			pendingTouch = false
-			cur.hunks = append(cur.hunks, hunk{oldStart: oldStartOf(l)})
+			// Room for the hunk's lines, as its header counts them (but
+			// never more than the diff has left).
+			rest := len(lines) - i
+			cur.hunks = append(cur.hunks, hunk{oldStart: oldStartOf(l), lines: make([]string, 0, min(o+n, rest))})
+			cur.lines = slices.Grow(cur.lines, min(n, rest)+1)
 			if len(cur.lines) > 0 || start > 1 {
 				cur.lines = append(cur.lines, srcLine{num: start, gap: true, header: header})
 			}

@@ -94,6 +94,7 @@ func convertFragment(frag *gitdiff.TextFragment) *Hunk {
 		Section: strings.TrimSpace(frag.Comment),
 	}
 	oldN, newN := h.OldStart, h.NewStart
+	h.Lines = make([]Line, 0, len(frag.Lines))
 	for _, l := range frag.Lines {
 		text := strings.TrimRight(l.Line, "\n")
 		switch l.Op {

@@ -54,7 +54,7 @@ func SplitPatch(body string) *Patch {
 	p := &Patch{
 		CommitMessage: strings.Trim(strings.Join(lines[:msgEnd], "\n"), "\n") + "\n",
 		Notes:         strings.Trim(strings.Join(lines[notesStart:start], "\n"), "\n"),
-		Diff:          strings.Join(lines[start:end], "\n") + "\n",
+		Diff:          joinedLines(body, lines, start, end),
 	}
 	if strings.TrimSpace(p.CommitMessage) == "" {
 		p.CommitMessage = ""
@@ -63,6 +63,27 @@ func SplitPatch(body string) *Patch {
 	p.Trailers = ParseTrailers(p.CommitMessage)
 	p.Files, _ = ParseDiff(p.Diff)
 	return p
+}
+
+// joinedLines returns lines[start:end] of body (lines is body split at
+// "\n") joined by "\n" and ending in one: a substring of body, so that a
+// large diff is not copied.
+func joinedLines(body string, lines []string, start, end int) string {
+	if start >= end {
+		return "\n"
+	}
+	off := 0
+	for _, l := range lines[:start] {
+		off += len(l) + 1
+	}
+	n := 0
+	for _, l := range lines[start:end] {
+		n += len(l) + 1
+	}
+	if off+n <= len(body) {
+		return body[off : off+n] // the last line's newline is in body
+	}
+	return body[off:] + "\n" // the body's last line has no newline
 }
 
 var (
