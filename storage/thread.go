@@ -20,7 +20,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	var ids, covers []int64
 	var out []review.SeriesInfo
 	for rows.Next() {
 		var si review.SeriesInfo
@@ -34,6 +34,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 		si.Created = time.Unix(0, created)
 		out = append(out, si)
 		ids = append(ids, si.ID)
+		covers = append(covers, cover.Int64)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -41,16 +42,32 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	}
 	for i := range out {
 		out[i].Numbers = map[int]bool{}
-		nrows, err := qQuery(x.ctx, x.tx, `SELECT number FROM patches WHERE series_id = ?`, ids[i])
+		out[i].Answers = map[string]bool{}
+		nrows, err := qQuery(x.ctx, x.tx, `SELECT p.number, m.in_reply_to FROM patches p JOIN messages m ON m.id = p.message_id WHERE p.series_id = ?`, ids[i])
 		if err != nil {
 			return nil, err
 		}
 		for nrows.Next() {
 			var n int
-			nrows.Scan(&n)
+			var irt string
+			if err := nrows.Scan(&n, &irt); err != nil {
+				nrows.Close()
+				return nil, err
+			}
 			out[i].Numbers[n] = true
+			if irt != "" {
+				out[i].Answers[irt] = true
+			}
 		}
 		nrows.Close()
+		if err := nrows.Err(); err != nil {
+			return nil, err
+		}
+		if out[i].HasCover {
+			if err := qRow(x.ctx, x.tx, `SELECT message_id FROM messages WHERE id = ?`, covers[i]).Scan(&out[i].Cover); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
@@ -131,6 +148,8 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		}
 	} else if _, err = qExec(ctx, tx, `UPDATE series SET updated_at = ? WHERE id = ?`, now, seriesID); err != nil {
 		return 0, err
+	} else if err = coverVersion(ctx, tx, seriesID, m); err != nil {
+		return 0, err
 	} else if err = linkResend(ctx, tx, seriesID, m); err != nil {
 		return 0, err
 	} else if err = linkPreviousVersion(ctx, tx, seriesID, m); err != nil {
@@ -153,6 +172,11 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		}
 	} else {
 		err = insertPatch(ctx, tx, seriesID, id, m, findings)
+		if err == nil && m.Subject.Number == 1 {
+			// without a cover letter a series is named after its patch 1,
+			// not after whichever patch arrived first
+			_, err = qExec(ctx, tx, `UPDATE series SET title = ? WHERE id = ? AND cover_id IS NULL`, seriesTitle(m), seriesID)
+		}
 	}
 	if err != nil {
 		return 0, err
@@ -172,6 +196,18 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		}
 	}
 	return seriesID, adoptOrphans(ctx, tx, id, m.MessageID, 0)
+}
+
+// coverVersion gives a series that a versioned cover letter joins the
+// cover's version: its patches, sent before it in reply to it, may carry
+// no version ("[PATCH RFC v5 00/29]" answered by "[PATCH 01/29]").
+func coverVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
+	if m.Kind != review.KindCover || !m.Subject.Versioned {
+		return nil
+	}
+	_, err := qExec(ctx, tx, `UPDATE series SET version = ?, total = CASE WHEN total = 0 THEN ? ELSE total END WHERE id = ? AND version != ?`,
+		m.Subject.Version, m.Subject.Total, seriesID, m.Subject.Version)
+	return err
 }
 
 // claimNakedCover makes the mail a numbered patch answers its series'
