@@ -90,3 +90,75 @@ func TestSeriesTitleFromPatchOne(t *testing.T) {
 		t.Errorf("series title %q, want patch 1's", title)
 	}
 }
+
+// An identical unversioned repost (same author, subjects and count, twelve
+// days later) is linked to the earlier posting as a resend, and the
+// earlier one is superseded; two such series sent together are not.
+func TestUnversionedRepostLinked(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	from := "Neil <neil@example.org>"
+	post := func(tag, day string) {
+		ingestRaw(t, s, threadMail("c"+tag+"@x", from, "[PATCH 00/02] Remove remaining parts of congestion tracking code.", day+" 10:00:00 +0000", "", nil, "Congestion.\n"))
+		ingestRaw(t, s, threadMail("p2"+tag+"@x", from, "[PATCH 02/02] f: add c", day+" 10:00:02 +0000", "c"+tag+"@x", []string{"c" + tag + "@x"}, patchBody))
+		ingestRaw(t, s, threadMail("p1"+tag+"@x", from, "[PATCH 01/02] f: add b", day+" 10:00:01 +0000", "c"+tag+"@x", []string{"c" + tag + "@x"}, patchBody))
+	}
+	post("a", "Thu, 10 Feb 2022")
+	post("b", "Tue, 22 Feb 2022")
+	first, later := seriesOf(t, s, "ca@x"), seriesOf(t, s, "cb@x")
+	if first == later {
+		t.Fatal("the repost joined the first posting")
+	}
+	list, err := s.ListSeries(ctx, SeriesFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ss := range list {
+		switch ss.ID {
+		case first:
+			if ss.State != "superseded" || ss.ResendOf != 0 {
+				t.Errorf("first posting: state %s, resend_of %d; want superseded, no resend_of", ss.State, ss.ResendOf)
+			}
+		case later:
+			if ss.State != "complete" || ss.ResendOf != first {
+				t.Errorf("repost: state %s, resend_of %d; want complete, resend_of %d", ss.State, ss.ResendOf, first)
+			}
+		}
+	}
+	chain, err := s.VersionChain(ctx, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chain) != 1 || chain[0].ID != first || len(chain[0].Resends) != 1 || chain[0].Resends[0].ID != later {
+		t.Errorf("chain %+v, want the first posting with the repost beside it", chain)
+	}
+
+	// the same subjects on the same day are two series of one sending, not a repost
+	s2, _ := openTest(t, Options{})
+	ingestRaw(t, s2, threadMail("x1@x", from, "[PATCH] f: add b", "Thu, 10 Feb 2022 10:00:00 +0000", "", nil, patchBody))
+	ingestRaw(t, s2, threadMail("x2@x", from, "[PATCH] f: add b", "Thu, 10 Feb 2022 11:00:00 +0000", "", nil, patchBody))
+	if n := count(t, s2, `SELECT count(*) FROM series WHERE resend_of IS NOT NULL`); n != 0 {
+		t.Errorf("%d series linked as reposts within a day", n)
+	}
+}
+
+// "[PATCH -v2 0/2]" (Ryusuke Konishi's style) is v2 and revises the
+// "[PATCH 0/2]" with the same title; "[PATCH v6a 0/2]" is v6.
+func TestDashVersionLinked(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	from := "Ryusuke <ryusuke@example.org>"
+	ingestRaw(t, s, threadMail("a0@x", from, "[PATCH 0/1] nilfs2: fix kernel-doc comments", "Mon, 5 Jan 2026 10:00:00 +0000", "", nil, "Docs.\n"))
+	ingestRaw(t, s, threadMail("a1@x", from, "[PATCH 1/1] nilfs2: fix doc of a", "Mon, 5 Jan 2026 10:00:01 +0000", "a0@x", []string{"a0@x"}, patchBody))
+	ingestRaw(t, s, threadMail("b0@x", from, "[PATCH -v2 0/1] nilfs2: fix kernel-doc comments", "Tue, 6 Jan 2026 10:00:00 +0000", "", nil, "Docs.\n"))
+	ingestRaw(t, s, threadMail("b1@x", from, "[PATCH -v2 1/1] nilfs2: fix doc of a", "Tue, 6 Jan 2026 10:00:01 +0000", "b0@x", []string{"b0@x"}, patchBody))
+	ingestRaw(t, s, threadMail("c0@x", from, "[PATCH v6a 0/1] nilfs2: fix kernel-doc comments", "Wed, 7 Jan 2026 10:00:00 +0000", "", nil, "Docs.\n"))
+	v1, v2, v6 := seriesOf(t, s, "a1@x"), seriesOf(t, s, "b1@x"), seriesOf(t, s, "c0@x")
+	_, ver2, _, n2, prev2, _ := seriesRow(t, s, v2)
+	_, ver6, _, _, prev6, _ := seriesRow(t, s, v6)
+	if ver2 != 2 || n2 != 1 || prev2 != v1 {
+		t.Errorf("-v2 series: v%d, %d patches, prev %d; want v2, 1 patch, prev %d", ver2, n2, prev2, v1)
+	}
+	if ver6 != 6 || prev6 != v2 {
+		t.Errorf("v6a series: v%d, prev %d; want v6, prev %d", ver6, prev6, v2)
+	}
+}

@@ -443,25 +443,38 @@ func linkPreviousVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *rev
 // resend itself): the resend leaves the chain of versions, so that vN+1
 // still revises the original. A resend without its original stays a
 // version of its own.
+//
+// A repost without RESEND (the same unversioned series posted again days
+// later, same author, version, count and title) is linked the same way,
+// when the original was sent more than a day before (not the same
+// sending) and the repost is not its original's later version already.
 func linkResend(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
-	if !m.Subject.HasTag("RESEND") {
-		return nil
+	resend := m.Subject.HasTag("RESEND")
+	if !resend && (m.Subject.Versioned || m.Kind != review.KindCover && m.Subject.Number > 1) {
+		return nil // a repost is recognised by its cover, or its patch 1
 	}
-	var resendOf sql.NullInt64
-	var version int
+	var resendOf, prev sql.NullInt64
+	var version, total int
 	var author, title string
-	if err := qRow(ctx, tx, `SELECT resend_of, version, author_email, title FROM series WHERE id = ?`, seriesID).Scan(&resendOf, &version, &author, &title); err != nil {
+	var created int64
+	if err := qRow(ctx, tx, `SELECT resend_of, prev_id, version, total, author_email, title, created_at FROM series WHERE id = ?`, seriesID).
+		Scan(&resendOf, &prev, &version, &total, &author, &title, &created); err != nil {
 		return err
 	}
-	if resendOf.Valid {
+	if resendOf.Valid || !resend && (prev.Valid || version != 1) {
 		return nil
+	}
+	// a repost: same count, sent more than a day after the original
+	cond, args := ``, []any{}
+	if !resend {
+		cond, args = ` AND s.total = ? AND s.created_at < ?`, []any{total, created - int64(unthreadedGap)}
 	}
 	var orig int64
 	for _, t := range []string{title, m.Subject.Title} {
 		err := qRow(ctx, tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version = ? AND s.id != ? AND s.resend_of IS NULL
 			AND (' ' || s.tags || ' ') NOT LIKE '% resend %'
-			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))
-			ORDER BY s.id LIMIT 1`, author, version, seriesID, t, t).Scan(&orig)
+			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))`+cond+`
+			ORDER BY s.id LIMIT 1`, append([]any{author, version, seriesID, t, t}, args...)...).Scan(&orig)
 		if err == nil {
 			break
 		}
@@ -479,6 +492,10 @@ func linkResend(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Messa
 	_, err := qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE prev_id = ?`, orig, seriesID)
 	return err
 }
+
+// unthreadedGap is how much later than its original a repost without
+// RESEND must come to be one (not a part of the same sending).
+const unthreadedGap = 24 * time.Hour
 
 // seriesTitle is a series' name: the cover letter's title, else the patch's.
 func seriesTitle(m *review.Message) string {
