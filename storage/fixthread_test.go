@@ -162,3 +162,39 @@ func TestDashVersionLinked(t *testing.T) {
 		t.Errorf("v6a series: v%d, prev %d; want v6, prev %d", ver6, prev6, v2)
 	}
 }
+
+// Replies to a v4 cover sent with the v3's Message-ID (kept under a
+// derived id) go to the copy whose subject version they name, whether
+// they arrive after the v4 copy or before it; replies naming v3, or no
+// version, stay on v3.
+func TestReplyToReusedIDFollowsVersion(t *testing.T) {
+	from := "Jan <jan@example.org>"
+	v3 := threadMail("c@x", from, "[PATCH v3 0/2] block: handles", "Fri, 18 Aug 2023 14:00:00 +0200", "", nil, "v3 cover\n")
+	v4 := threadMail("c@x", from, "[PATCH v4 0/2] block: handles", "Wed, 27 Sep 2023 11:00:00 +0200", "", nil, "v4 cover\n")
+	r3 := threadMail("r3@x", "Bob <bob@example.org>", "Re: [PATCH v3 0/2] block: handles", "Mon, 21 Aug 2023 10:00:00 +0200", "c@x", []string{"c@x"}, "Looks fine.\n")
+	r4 := threadMail("r4@x", "Jens <jens@example.org>", "Re: [PATCH v4 0/2] block: handles", "Wed, 27 Sep 2023 12:00:00 +0200", "c@x", []string{"c@x"}, "Applied.\n")
+	r4b := threadMail("r4b@x", from, "Re: [PATCH v4 0/2] block: handles", "Wed, 27 Sep 2023 13:00:00 +0200", "r4@x", []string{"c@x", "r4@x"}, "Thanks.\n")
+	for name, order := range map[string][][]byte{"v4 before its replies": {v3, r3, v4, r4, r4b}, "v4 after its replies": {v3, r4, r3, r4b, v4}} {
+		t.Run(name, func(t *testing.T) {
+			s, _ := openTest(t, Options{})
+			for _, raw := range order {
+				ingestRaw(t, s, raw)
+			}
+			var derived string
+			if err := s.r.QueryRow(`SELECT message_id FROM messages WHERE dup_of IS NOT NULL`).Scan(&derived); err != nil {
+				t.Fatal(err)
+			}
+			if p := parentOf(t, s, "r3@x"); p != "c@x" {
+				t.Errorf("the v3 reply is attached to %q, want the v3 cover", p)
+			}
+			for _, r := range []string{"r4@x", "r4b@x"} {
+				if p := parentOf(t, s, r); p != derived {
+					t.Errorf("v4 reply %s is attached to %q, want the v4 copy %q", r, p, derived)
+				}
+				if seriesOf(t, s, r) != seriesOf(t, s, derived) {
+					t.Errorf("v4 reply %s is in series %d, want v4's %d", r, seriesOf(t, s, r), seriesOf(t, s, derived))
+				}
+			}
+		})
+	}
+}

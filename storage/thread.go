@@ -195,6 +195,9 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 			return 0, err
 		}
 	}
+	if err := claimVersionReplies(ctx, tx, id, m); err != nil {
+		return 0, err
+	}
 	return seriesID, adoptOrphans(ctx, tx, id, m.MessageID, 0)
 }
 
@@ -569,7 +572,7 @@ func answeredMember(ctx context.Context, tx *sql.Tx, m *review.Message) (int64, 
 			break
 		}
 		if member {
-			return id, nil
+			return copyForVersion(ctx, tx, id, m.Subject)
 		}
 		if parent.Valid {
 			return parent.Int64, nil
@@ -585,13 +588,111 @@ func answeredMember(ctx context.Context, tx *sql.Tx, m *review.Message) (int64, 
 			return 0, err
 		}
 		if member {
-			return id, nil
+			return copyForVersion(ctx, tx, id, m.Subject)
 		}
 		if parent.Valid {
 			return parent.Int64, nil
 		}
 	}
 	return 0, nil
+}
+
+// copyForVersion returns, for a reply naming a version, the stored mail
+// that reuses member's Message-ID (dup_of) and whose subject has that
+// version, when member's own has another ("Re: [PATCH v4 0/29]" answering
+// a v4 cover sent with the v3's id); else member.
+func copyForVersion(ctx context.Context, tx *sql.Tx, member int64, subj review.Subject) (int64, error) {
+	if !subj.Versioned {
+		return member, nil
+	}
+	rows, err := qQuery(ctx, tx, `SELECT id, subject FROM messages WHERE dup_of = ? AND series_id IS NOT NULL
+		AND kind IN ('patch', 'cover', 'code', 'pull') ORDER BY id`, member)
+	if err != nil {
+		return 0, err
+	}
+	var match int64
+	for rows.Next() {
+		var id int64
+		var subject string
+		if err := rows.Scan(&id, &subject); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if match == 0 && review.ParseSubject(subject).Version == subj.Version {
+			match = id
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || match == 0 {
+		return member, err
+	}
+	var own string
+	if err := qRow(ctx, tx, `SELECT subject FROM messages WHERE id = ?`, member).Scan(&own); err != nil {
+		return 0, err
+	}
+	if review.ParseSubject(own).Version == subj.Version {
+		return member, nil
+	}
+	return match, nil
+}
+
+// claimVersionReplies gives a mail that reuses another's Message-ID
+// (stored as copy, dup_of first) the replies stored before it that answer
+// that id and name its version, not the first's.
+func claimVersionReplies(ctx context.Context, tx *sql.Tx, copyID int64, m *review.Message) error {
+	if !m.Subject.Versioned {
+		return nil
+	}
+	var first sql.NullInt64
+	var firstID, firstSubject string
+	err := qRow(ctx, tx, `SELECT c.dup_of, f.message_id, f.subject FROM messages c JOIN messages f ON f.id = c.dup_of WHERE c.id = ?`, copyID).
+		Scan(&first, &firstID, &firstSubject)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil || review.ParseSubject(firstSubject).Version == m.Subject.Version {
+		return err
+	}
+	rows, err := qQuery(ctx, tx, `SELECT id, message_id, subject, raw FROM messages WHERE in_reply_to = ? AND kind IN ('reply', 'other')`, firstID)
+	if err != nil {
+		return err
+	}
+	type reply struct {
+		id    int64
+		msgID string
+		raw   []byte
+	}
+	var claim []reply
+	for rows.Next() {
+		var r reply
+		var subject string
+		if err := rows.Scan(&r.id, &r.msgID, &subject, &r.raw); err != nil {
+			rows.Close()
+			return err
+		}
+		if sub := review.ParseSubject(subject); sub.Versioned && sub.Version == m.Subject.Version {
+			claim = append(claim, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range claim {
+		if _, err := qExec(ctx, tx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1) WHERE id = ?2`, copyID, r.id); err != nil {
+			return err
+		}
+		if rm, err := review.ParseMessage(r.raw); err == nil {
+			if err := anchorReply(ctx, tx, r.id, rm); err != nil {
+				return err
+			}
+		}
+		// the replies to the reply follow it
+		if err := adoptOrphans(ctx, tx, copyID, r.msgID, 1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lookupRef finds a stored message by Message-ID: its row, its parent,
