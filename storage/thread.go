@@ -467,13 +467,21 @@ func linkResend(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Messa
 	if resendOf.Valid || !resend && (prev.Valid || version != 1) {
 		return nil
 	}
-	// a repost: same count, sent more than a day after the original
+	titles := []string{title, m.Subject.Title}
+	// a repost: same count and series title, sent more than a day after
+	// the original (a patch title in common is not enough: naked cover
+	// letters "things v2", "things v3" carry the version in the title)
 	cond, args := ``, []any{}
 	if !resend {
-		cond, args = ` AND s.total = ? AND s.created_at < ?`, []any{total, created - int64(unthreadedGap)}
+		if m.Kind == review.KindCover {
+			titles = []string{m.Subject.Title}
+		} else {
+			titles = []string{title}
+		}
+		cond, args = ` AND s.total = ? AND s.created_at < ? AND lower(s.title) = lower(?)`, []any{total, created - int64(unthreadedGap), titles[0]}
 	}
 	var orig int64
-	for _, t := range []string{title, m.Subject.Title} {
+	for _, t := range titles {
 		err := qRow(ctx, tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version = ? AND s.id != ? AND s.resend_of IS NULL
 			AND (' ' || s.tags || ' ') NOT LIKE '% resend %'
 			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))`+cond+`
