@@ -161,6 +161,13 @@ func TestDashVersionLinked(t *testing.T) {
 	if ver6 != 6 || prev6 != v2 {
 		t.Errorf("v6a series: v%d, prev %d; want v6, prev %d", ver6, prev6, v2)
 	}
+	se, err := s.SeriesByID(context.Background(), v6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if se.Version != 6 || se.VersionSuffix != "a" {
+		t.Errorf("v6a series shown as v%d%s", se.Version, se.VersionSuffix)
+	}
 }
 
 // Replies to a v4 cover sent with the v3's Message-ID (kept under a

@@ -11,7 +11,7 @@ import (
 	"patchreview/review"
 )
 
-const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.total, s.created_at,
+const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.version_suffix, s.total, s.created_at,
 	(SELECT count(*) FROM patches p WHERE p.series_id = s.id),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'error'),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'warning'),
@@ -26,7 +26,7 @@ func scanSummary(sc interface{ Scan(...any) error }) (SeriesSummary, error) {
 	var created int64
 	var superseded, pull bool
 	var lists string
-	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.Total, &created,
+	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.VersionSuffix, &ss.Total, &created,
 		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &ss.ResendOf, &pull, &lists)
 	ss.Lists = strings.Fields(lists)
 	if ss.Lists == nil {

@@ -137,9 +137,9 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 			}
 			prev = orig
 		}
-		err = qRow(ctx, tx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags, list)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
-			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject), m.ListID).Scan(&seriesID)
+		err = qRow(ctx, tx, `INSERT INTO series (title, author_name, author_email, version, version_suffix, total, prev_id, created_at, updated_at, tags, list)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
+			m.Subject.Version, m.Subject.VersionSuffix, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject), m.ListID).Scan(&seriesID)
 		if err != nil {
 			return 0, err
 		}
@@ -208,8 +208,9 @@ func coverVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Mes
 	if m.Kind != review.KindCover || !m.Subject.Versioned {
 		return nil
 	}
-	_, err := qExec(ctx, tx, `UPDATE series SET version = ?, total = CASE WHEN total = 0 THEN ? ELSE total END WHERE id = ? AND version != ?`,
-		m.Subject.Version, m.Subject.Total, seriesID, m.Subject.Version)
+	_, err := qExec(ctx, tx, `UPDATE series SET version = ?, version_suffix = ?, total = CASE WHEN total = 0 THEN ? ELSE total END
+		WHERE id = ? AND (version != ? OR version_suffix != ?)`,
+		m.Subject.Version, m.Subject.VersionSuffix, m.Subject.Total, seriesID, m.Subject.Version, m.Subject.VersionSuffix)
 	return err
 }
 
