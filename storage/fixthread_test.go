@@ -125,6 +125,17 @@ func TestUnversionedRepostLinked(t *testing.T) {
 			}
 		}
 	}
+	for sid, want := range map[int64]string{first: "superseded", later: "new"} {
+		states, err := s.PatchStatesOfSeries(ctx, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for pid, st := range states {
+			if st != want {
+				t.Errorf("patch %d of series %d is %s, want %s", pid, sid, st, want)
+			}
+		}
+	}
 	chain, err := s.VersionChain(ctx, later)
 	if err != nil {
 		t.Fatal(err)
