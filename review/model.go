@@ -32,11 +32,14 @@ type Subject struct {
 	Title     string   // without "Re:" and bracketed prefixes: "mm: fix foo"
 	Tags      []string // bracket words other than version and n/N: "PATCH", "RFC", "net-next"
 	Version   int      // 1 when unversioned
-	Versioned bool     // the version was given ("v2", "(v2)"), not assumed
-	Number    int      // n of n/N; 0 when unnumbered
-	Total     int      // N of n/N; 0 when unnumbered
-	IsReply   bool     // starts with Re:/RE:/Aw: etc.
-	RFC       bool
+	Versioned bool     // the version was given ("v2", "-v2", "(v2)"), not assumed
+	// VersionSuffix is what follows the number in "v6a" ("a"), kept for
+	// display; the version is 6.
+	VersionSuffix string
+	Number        int  // n of n/N; 0 when unnumbered
+	Total         int  // N of n/N; 0 when unnumbered
+	IsReply       bool // starts with Re:/RE:/Aw: etc.
+	RFC           bool
 }
 
 // Address is one decoded mailbox.

@@ -9,7 +9,7 @@ import (
 var (
 	replyPrefix  = regexp.MustCompile(`(?i)^\s*((re|aw|sv|fwd?)\s*(\[\d+\])?\s*:\s*)+`)
 	bracketGroup = regexp.MustCompile(`^\s*\[([^\]]*)\]`)
-	versionTag   = regexp.MustCompile(`(?i)^v(\d+)$`)
+	versionTag   = regexp.MustCompile(`(?i)^-?v(\d+)([a-z]?)$`) // v2, -v2, v6a
 	numberTag    = regexp.MustCompile(`^(\d+)/(\d+)$`)
 	gluedPatch   = regexp.MustCompile(`(?i)^(?:v[\d.]+)?patch(?:v(\d+))?(\d+)/(\d+)$`)
 	versionParen = regexp.MustCompile(`(?i)\(v(\d+)\)\s*$`)
@@ -65,6 +65,7 @@ func (s *Subject) addTags(group string) {
 		switch m := (struct{ v, n, g []string }{versionTag.FindStringSubmatch(w), numberTag.FindStringSubmatch(w), gluedPatch.FindStringSubmatch(w)}); {
 		case m.v != nil:
 			s.Version, _ = strconv.Atoi(m.v[1])
+			s.VersionSuffix = strings.ToLower(m.v[2])
 			s.Versioned = true
 		case m.n != nil:
 			s.Number, _ = strconv.Atoi(m.n[1])

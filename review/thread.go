@@ -17,6 +17,10 @@ type SeriesInfo struct {
 	Created  time.Time
 	Tags     string // TagKey of the series' first mail: "autosel 5.10 patch"
 	List     string // List-Id of the series' first mail, or ""
+	Cover    string // the cover letter's Message-ID, or ""
+	// Answers holds the In-Reply-To of the series' patches: the mail
+	// they were sent in reply to (their cover letter, when it comes late).
+	Answers map[string]bool
 }
 
 // TagKey names a subject's bracket tags, in order and lower case, so that
@@ -69,7 +73,7 @@ func PlaceInSeries(m *Message, idx ThreadIndex) (Placement, error) {
 		}
 		for _, c := range cands {
 			threaded = true
-			if fits(m, c, true) || nakedFits(m, c, ref) {
+			if fits(m, c, true) || nakedFits(m, c, ref) || coverFits(m, c, ref) {
 				pl.SeriesID = c.ID
 				return pl, nil
 			}
@@ -119,6 +123,26 @@ func fits(m *Message, c SeriesInfo, viaRef bool) bool {
 		return !c.HasCover
 	}
 	return !c.Numbers[m.Subject.Number]
+}
+
+// coverFits reports whether m joins c because it is c's cover letter or
+// answers it directly, as b4 threads: patches sent in reply to a cover
+// letter belong to its series, whichever arrives first, even when their
+// subjects carry no version ("[PATCH RFC v5 00/29]" answered by
+// "[PATCH 01/29]") or another total ("[PATCH v2 00/89]" answered by
+// "[PATCH v2 01/92]"). An explicit version other than the series' is a
+// reroll sent in reply to the old cover, not a member.
+func coverFits(m *Message, c SeriesInfo, ref string) bool {
+	switch m.Kind {
+	case KindCover:
+		// the patches came first and answer this cover
+		return ref == m.MessageID && !c.HasCover && c.Answers[m.MessageID] &&
+			(c.Version == m.Subject.Version || c.Version == 1)
+	case KindPatch:
+		return ref == m.InReplyTo && c.Cover != "" && c.Cover == ref && m.Subject.Number > 0 && !c.Numbers[m.Subject.Number] &&
+			(!m.Subject.Versioned || m.Subject.Version == c.Version)
+	}
+	return false
 }
 
 // nakedFits reports whether m joins c through a naked cover letter (one

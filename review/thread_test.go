@@ -73,8 +73,16 @@ func (x *memIndex) add(t *testing.T, m *Message) {
 	s := x.series[id-1]
 	if m.Kind == KindCover {
 		s.HasCover = true
+		s.Cover = m.MessageID
+		if m.Subject.Versioned {
+			s.Version = m.Subject.Version
+		}
 		x.covers[id]++
 	} else {
+		if s.Answers == nil {
+			s.Answers = map[string]bool{}
+		}
+		s.Answers[m.InReplyTo] = true
 		s.Numbers[m.Subject.Number] = true
 		x.counts[id]++
 	}

@@ -54,17 +54,19 @@ type SeriesFilter struct {
 
 // SeriesSummary is one row of the series list.
 type SeriesSummary struct {
-	ID       int64          `json:"id"`
-	Title    string         `json:"title"`
-	Author   review.Address `json:"author"`
-	Version  int            `json:"version"`
-	Total    int            `json:"total"`   // N of n/N as announced
-	Patches  int            `json:"patches"` // patches received
-	Received time.Time      `json:"received"`
-	State    string         `json:"state"` // "complete", "incomplete", ...
-	Errors   int            `json:"errors"`
-	Warnings int            `json:"warnings"`
-	Lists    []string       `json:"lists"` // lists its patches and cover came through
+	ID      int64          `json:"id"`
+	Title   string         `json:"title"`
+	Author  review.Address `json:"author"`
+	Version int            `json:"version"`
+	// VersionSuffix follows the version number in "v6a": "a".
+	VersionSuffix string    `json:"version_suffix,omitempty"`
+	Total         int       `json:"total"`   // N of n/N as announced
+	Patches       int       `json:"patches"` // patches received
+	Received      time.Time `json:"received"`
+	State         string    `json:"state"` // "complete", "incomplete", ...
+	Errors        int       `json:"errors"`
+	Warnings      int       `json:"warnings"`
+	Lists         []string  `json:"lists"` // lists its patches and cover came through
 	// ResendOf is, for a "[PATCH RESEND vN]", the original vN series.
 	ResendOf int64 `json:"resend_of,omitempty"`
 }

@@ -241,13 +241,15 @@ type PWPatch struct {
 }
 
 // pwPatchCols selects a patch with its derived state: a state set by a
-// maintainer wins; else superseded when the series has a later version,
-// changes-requested after such a verdict, under-review once reviewers gave
-// verdicts or trailers or comments, and new otherwise.
+// maintainer wins; else superseded when the series has a later version
+// (or a later resend or repost), changes-requested after such a verdict,
+// under-review once reviewers gave verdicts or trailers or comments, and
+// new otherwise.
 const pwPatchCols = `p.id AS id, m.message_id AS msgid, m.id AS msg_row, m.subject AS subject, m.from_name AS from_name,
 	m.from_email AS from_email, m.sent_at AS sent_at, p.series_id AS series_id, p.number AS number, p.diff AS diff,
 	coalesce(st.state, CASE
-		WHEN EXISTS (SELECT 1 FROM series n WHERE n.prev_id = p.series_id) THEN 'superseded'
+		WHEN EXISTS (SELECT 1 FROM series n WHERE n.prev_id = p.series_id)
+			OR EXISTS (SELECT 1 FROM series r JOIN series o ON o.id = p.series_id WHERE r.resend_of = coalesce(o.resend_of, o.id) AND r.id != o.id AND r.created_at > o.created_at) THEN 'superseded'
 		WHEN EXISTS (SELECT 1 FROM verdicts v WHERE v.series_id = p.series_id AND (v.patch_id IS NULL OR v.patch_id = p.id) AND v.kind IN ('changes-requested', 'Nacked-by')) THEN 'changes-requested'
 		WHEN EXISTS (SELECT 1 FROM verdicts v WHERE v.series_id = p.series_id AND (v.patch_id IS NULL OR v.patch_id = p.id))
 			OR EXISTS (SELECT 1 FROM collected_trailers t WHERE t.patch_id = p.id)

@@ -11,11 +11,13 @@ import (
 	"patchreview/review"
 )
 
-const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.total, s.created_at,
+const summaryCols = `s.id, s.title, s.author_name, s.author_email, s.version, s.version_suffix, s.total, s.created_at,
 	(SELECT count(*) FROM patches p WHERE p.series_id = s.id),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'error'),
 	(SELECT count(*) FROM findings f JOIN patches p ON p.id = f.patch_id WHERE p.series_id = s.id AND f.severity = 'warning'),
-	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = coalesce(s.resend_of, s.id)), coalesce(s.resend_of, 0),
+	EXISTS (SELECT 1 FROM series n WHERE n.prev_id = coalesce(s.resend_of, s.id))
+		OR EXISTS (SELECT 1 FROM series r WHERE r.resend_of = coalesce(s.resend_of, s.id) AND r.id != s.id AND r.created_at > s.created_at),
+	coalesce(s.resend_of, 0),
 	coalesce((SELECT kind FROM messages c WHERE c.id = s.cover_id), '') = 'pull',
 	coalesce((SELECT group_concat(l.list, ' ') FROM series_lists l WHERE l.series_id = s.id), '')`
 
@@ -24,7 +26,7 @@ func scanSummary(sc interface{ Scan(...any) error }) (SeriesSummary, error) {
 	var created int64
 	var superseded, pull bool
 	var lists string
-	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.Total, &created,
+	err := sc.Scan(&ss.ID, &ss.Title, &ss.Author.Name, &ss.Author.Email, &ss.Version, &ss.VersionSuffix, &ss.Total, &created,
 		&ss.Patches, &ss.Errors, &ss.Warnings, &superseded, &ss.ResendOf, &pull, &lists)
 	ss.Lists = strings.Fields(lists)
 	if ss.Lists == nil {

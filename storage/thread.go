@@ -20,7 +20,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	var ids, covers []int64
 	var out []review.SeriesInfo
 	for rows.Next() {
 		var si review.SeriesInfo
@@ -34,6 +34,7 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 		si.Created = time.Unix(0, created)
 		out = append(out, si)
 		ids = append(ids, si.ID)
+		covers = append(covers, cover.Int64)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -41,16 +42,32 @@ func (x txIndex) seriesInfo(rows *sql.Rows, err error) ([]review.SeriesInfo, err
 	}
 	for i := range out {
 		out[i].Numbers = map[int]bool{}
-		nrows, err := qQuery(x.ctx, x.tx, `SELECT number FROM patches WHERE series_id = ?`, ids[i])
+		out[i].Answers = map[string]bool{}
+		nrows, err := qQuery(x.ctx, x.tx, `SELECT p.number, m.in_reply_to FROM patches p JOIN messages m ON m.id = p.message_id WHERE p.series_id = ?`, ids[i])
 		if err != nil {
 			return nil, err
 		}
 		for nrows.Next() {
 			var n int
-			nrows.Scan(&n)
+			var irt string
+			if err := nrows.Scan(&n, &irt); err != nil {
+				nrows.Close()
+				return nil, err
+			}
 			out[i].Numbers[n] = true
+			if irt != "" {
+				out[i].Answers[irt] = true
+			}
 		}
 		nrows.Close()
+		if err := nrows.Err(); err != nil {
+			return nil, err
+		}
+		if out[i].HasCover {
+			if err := qRow(x.ctx, x.tx, `SELECT message_id FROM messages WHERE id = ?`, covers[i]).Scan(&out[i].Cover); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
@@ -120,9 +137,9 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 			}
 			prev = orig
 		}
-		err = qRow(ctx, tx, `INSERT INTO series (title, author_name, author_email, version, total, prev_id, created_at, updated_at, tags, list)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
-			m.Subject.Version, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject), m.ListID).Scan(&seriesID)
+		err = qRow(ctx, tx, `INSERT INTO series (title, author_name, author_email, version, version_suffix, total, prev_id, created_at, updated_at, tags, list)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, seriesTitle(m), m.From.Name, m.From.Email,
+			m.Subject.Version, m.Subject.VersionSuffix, m.Subject.Total, prev, m.Date.UnixNano(), now, review.TagKey(m.Subject), m.ListID).Scan(&seriesID)
 		if err != nil {
 			return 0, err
 		}
@@ -130,6 +147,8 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 			return 0, err
 		}
 	} else if _, err = qExec(ctx, tx, `UPDATE series SET updated_at = ? WHERE id = ?`, now, seriesID); err != nil {
+		return 0, err
+	} else if err = coverVersion(ctx, tx, seriesID, m); err != nil {
 		return 0, err
 	} else if err = linkResend(ctx, tx, seriesID, m); err != nil {
 		return 0, err
@@ -153,6 +172,11 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 		}
 	} else {
 		err = insertPatch(ctx, tx, seriesID, id, m, findings)
+		if err == nil && m.Subject.Number == 1 {
+			// without a cover letter a series is named after its patch 1,
+			// not after whichever patch arrived first
+			_, err = qExec(ctx, tx, `UPDATE series SET title = ? WHERE id = ? AND cover_id IS NULL`, seriesTitle(m), seriesID)
+		}
 	}
 	if err != nil {
 		return 0, err
@@ -171,7 +195,23 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 			return 0, err
 		}
 	}
+	if err := claimVersionReplies(ctx, tx, id, m); err != nil {
+		return 0, err
+	}
 	return seriesID, adoptOrphans(ctx, tx, id, m.MessageID, 0)
+}
+
+// coverVersion gives a series that a versioned cover letter joins the
+// cover's version: its patches, sent before it in reply to it, may carry
+// no version ("[PATCH RFC v5 00/29]" answered by "[PATCH 01/29]").
+func coverVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
+	if m.Kind != review.KindCover || !m.Subject.Versioned {
+		return nil
+	}
+	_, err := qExec(ctx, tx, `UPDATE series SET version = ?, version_suffix = ?, total = CASE WHEN total = 0 THEN ? ELSE total END
+		WHERE id = ? AND (version != ? OR version_suffix != ?)`,
+		m.Subject.Version, m.Subject.VersionSuffix, m.Subject.Total, seriesID, m.Subject.Version, m.Subject.VersionSuffix)
+	return err
 }
 
 // claimNakedCover makes the mail a numbered patch answers its series'
@@ -407,25 +447,46 @@ func linkPreviousVersion(ctx context.Context, tx *sql.Tx, seriesID int64, m *rev
 // resend itself): the resend leaves the chain of versions, so that vN+1
 // still revises the original. A resend without its original stays a
 // version of its own.
+//
+// A repost without RESEND (the same unversioned series posted again days
+// later, same author, version, count and title) is linked the same way,
+// when the original was sent more than a day before (not the same
+// sending) and the repost is not its original's later version already.
 func linkResend(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Message) error {
-	if !m.Subject.HasTag("RESEND") {
-		return nil
+	resend := m.Subject.HasTag("RESEND")
+	if !resend && (m.Subject.Versioned || m.Kind != review.KindCover && m.Subject.Number > 1) {
+		return nil // a repost is recognised by its cover, or its patch 1
 	}
-	var resendOf sql.NullInt64
-	var version int
+	var resendOf, prev sql.NullInt64
+	var version, total int
 	var author, title string
-	if err := qRow(ctx, tx, `SELECT resend_of, version, author_email, title FROM series WHERE id = ?`, seriesID).Scan(&resendOf, &version, &author, &title); err != nil {
+	var created int64
+	if err := qRow(ctx, tx, `SELECT resend_of, prev_id, version, total, author_email, title, created_at FROM series WHERE id = ?`, seriesID).
+		Scan(&resendOf, &prev, &version, &total, &author, &title, &created); err != nil {
 		return err
 	}
-	if resendOf.Valid {
+	if resendOf.Valid || !resend && (prev.Valid || version != 1) {
 		return nil
 	}
+	titles := []string{title, m.Subject.Title}
+	// a repost: same count and series title, sent more than a day after
+	// the original (a patch title in common is not enough: naked cover
+	// letters "things v2", "things v3" carry the version in the title)
+	cond, args := ``, []any{}
+	if !resend {
+		if m.Kind == review.KindCover {
+			titles = []string{m.Subject.Title}
+		} else {
+			titles = []string{title}
+		}
+		cond, args = ` AND s.total = ? AND s.created_at < ? AND lower(s.title) = lower(?)`, []any{total, created - int64(unthreadedGap), titles[0]}
+	}
 	var orig int64
-	for _, t := range []string{title, m.Subject.Title} {
+	for _, t := range titles {
 		err := qRow(ctx, tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version = ? AND s.id != ? AND s.resend_of IS NULL
 			AND (' ' || s.tags || ' ') NOT LIKE '% resend %'
-			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))
-			ORDER BY s.id LIMIT 1`, author, version, seriesID, t, t).Scan(&orig)
+			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))`+cond+`
+			ORDER BY s.id LIMIT 1`, append([]any{author, version, seriesID, t, t}, args...)...).Scan(&orig)
 		if err == nil {
 			break
 		}
@@ -443,6 +504,10 @@ func linkResend(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Messa
 	_, err := qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE prev_id = ?`, orig, seriesID)
 	return err
 }
+
+// unthreadedGap is how much later than its original a repost without
+// RESEND must come to be one (not a part of the same sending).
+const unthreadedGap = 24 * time.Hour
 
 // seriesTitle is a series' name: the cover letter's title, else the patch's.
 func seriesTitle(m *review.Message) string {
@@ -516,7 +581,7 @@ func answeredMember(ctx context.Context, tx *sql.Tx, m *review.Message) (int64, 
 			break
 		}
 		if member {
-			return id, nil
+			return copyForVersion(ctx, tx, id, m.Subject)
 		}
 		if parent.Valid {
 			return parent.Int64, nil
@@ -532,13 +597,111 @@ func answeredMember(ctx context.Context, tx *sql.Tx, m *review.Message) (int64, 
 			return 0, err
 		}
 		if member {
-			return id, nil
+			return copyForVersion(ctx, tx, id, m.Subject)
 		}
 		if parent.Valid {
 			return parent.Int64, nil
 		}
 	}
 	return 0, nil
+}
+
+// copyForVersion returns, for a reply naming a version, the stored mail
+// that reuses member's Message-ID (dup_of) and whose subject has that
+// version, when member's own has another ("Re: [PATCH v4 0/29]" answering
+// a v4 cover sent with the v3's id); else member.
+func copyForVersion(ctx context.Context, tx *sql.Tx, member int64, subj review.Subject) (int64, error) {
+	if !subj.Versioned {
+		return member, nil
+	}
+	rows, err := qQuery(ctx, tx, `SELECT id, subject FROM messages WHERE dup_of = ? AND series_id IS NOT NULL
+		AND kind IN ('patch', 'cover', 'code', 'pull') ORDER BY id`, member)
+	if err != nil {
+		return 0, err
+	}
+	var match int64
+	for rows.Next() {
+		var id int64
+		var subject string
+		if err := rows.Scan(&id, &subject); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if match == 0 && review.ParseSubject(subject).Version == subj.Version {
+			match = id
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || match == 0 {
+		return member, err
+	}
+	var own string
+	if err := qRow(ctx, tx, `SELECT subject FROM messages WHERE id = ?`, member).Scan(&own); err != nil {
+		return 0, err
+	}
+	if review.ParseSubject(own).Version == subj.Version {
+		return member, nil
+	}
+	return match, nil
+}
+
+// claimVersionReplies gives a mail that reuses another's Message-ID
+// (stored as copy, dup_of first) the replies stored before it that answer
+// that id and name its version, not the first's.
+func claimVersionReplies(ctx context.Context, tx *sql.Tx, copyID int64, m *review.Message) error {
+	if !m.Subject.Versioned {
+		return nil
+	}
+	var first sql.NullInt64
+	var firstID, firstSubject string
+	err := qRow(ctx, tx, `SELECT c.dup_of, f.message_id, f.subject FROM messages c JOIN messages f ON f.id = c.dup_of WHERE c.id = ?`, copyID).
+		Scan(&first, &firstID, &firstSubject)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil || review.ParseSubject(firstSubject).Version == m.Subject.Version {
+		return err
+	}
+	rows, err := qQuery(ctx, tx, `SELECT id, message_id, subject, raw FROM messages WHERE in_reply_to = ? AND kind IN ('reply', 'other')`, firstID)
+	if err != nil {
+		return err
+	}
+	type reply struct {
+		id    int64
+		msgID string
+		raw   []byte
+	}
+	var claim []reply
+	for rows.Next() {
+		var r reply
+		var subject string
+		if err := rows.Scan(&r.id, &r.msgID, &subject, &r.raw); err != nil {
+			rows.Close()
+			return err
+		}
+		if sub := review.ParseSubject(subject); sub.Versioned && sub.Version == m.Subject.Version {
+			claim = append(claim, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range claim {
+		if _, err := qExec(ctx, tx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1) WHERE id = ?2`, copyID, r.id); err != nil {
+			return err
+		}
+		if rm, err := review.ParseMessage(r.raw); err == nil {
+			if err := anchorReply(ctx, tx, r.id, rm); err != nil {
+				return err
+			}
+		}
+		// the replies to the reply follow it
+		if err := adoptOrphans(ctx, tx, copyID, r.msgID, 1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lookupRef finds a stored message by Message-ID: its row, its parent,

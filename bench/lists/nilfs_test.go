@@ -175,6 +175,28 @@ func TestNilfsArchive(t *testing.T) {
 	}
 	add("cover letters without 0/N that numbered patches answer, stored as their series' cover", pct(nakedOK, len(naked)), "100%", nakedOK == len(naked))
 
+	// Numbered patches sent in reply to their author's "0/N" cover letter
+	// belong to its series, whatever their total or version tag (b4's
+	// rule), unless they name another version (a reroll sent in reply to
+	// the old cover).
+	underCover, underCoverOK := 0, 0
+	for _, g := range order {
+		p := gt[g.InReplyTo]
+		if n, total := g.number(); p == nil || !g.isPosting() || n == 0 || total == 0 || p.From != g.From || !p.isPosting() {
+			continue
+		}
+		if n, total := p.number(); n != 0 || total == 0 || g.version() != 0 && g.version() != p.version() {
+			continue
+		}
+		underCover++
+		if c, k := rows[p.ID], rows[g.ID]; c.isCover && c.seriesID.Valid && c.seriesID == k.seriesID {
+			underCoverOK++
+		} else {
+			t.Logf("  patch outside its cover's series: %s %q (cover %q)", g.ID, g.Subject, p.Subject)
+		}
+	}
+	add("numbered patches answering their 0/N cover letter, in its series", pct(underCoverOK, underCover), "100%", underCoverOK == underCover)
+
 	// Mails (not postings) whose In-Reply-To/References chain reaches a
 	// posting in the archive, left unattached.
 	reaches := map[string]bool{}

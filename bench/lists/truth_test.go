@@ -129,6 +129,23 @@ func (g *gtMsg) isReply() bool { return gtReplyRe.MatchString(g.Subject) }
 // isPosting: a [PATCH ...]/[RFC ...] mail that is not a reply.
 func (g *gtMsg) isPosting() bool { return !g.isReply() && gtPatchRe.MatchString(g.Subject) }
 
+var gtVersionRe = regexp.MustCompile(`(?i)[\s\[,]-?v(\d+)[a-z]?[\s\],]`)
+
+// version returns the N of a "vN" (or "-vN", "vNa") in the subject's
+// first bracket group, or 0 when there is none.
+func (g *gtMsg) version() int {
+	i := strings.Index(g.Subject, "]")
+	if i < 0 {
+		return 0
+	}
+	m := gtVersionRe.FindStringSubmatch(g.Subject[:i+1])
+	if m == nil {
+		return 0
+	}
+	v, _ := strconv.Atoi(m[1])
+	return v
+}
+
 // number returns n and N of "[PATCH n/N]", or 0, 0.
 func (g *gtMsg) number() (int, int) {
 	i := strings.Index(g.Subject, "]")
