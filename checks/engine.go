@@ -88,7 +88,7 @@ func checkUnit(ctx context.Context, u *unit, opts Options) (out []Finding) {
 	}
 	for _, fi := range ui.funcs {
 		if fi.tooLong {
-			out = append(out, Finding{Rule: InternalErrorID, Severity: Info, Path: u.path, Line: ui.lines[fi.f.sigLine].num,
+			out = append(out, Finding{Rule: CheckLimitID, Severity: Info, Path: u.path, Line: ui.lines[fi.f.sigLine].num,
 				Function: fi.f.name, Message: fmt.Sprintf("%s has more than %d tokens: its body was not analysed", fi.f.name, maxFuncTokens)})
 		}
 	}
