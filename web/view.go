@@ -89,9 +89,23 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) (*patchVie
 		Part:       part,
 		Reviewer:   reviewer.Email,
 		CanEdit:    func(c review.Comment) bool { return u.May(c.UserID) },
+		CanAct:     func(f review.Finding) bool { return mayActOnFinding(u, f) },
 		FormData:   reviewer,
 	})
 	return v, nil
+}
+
+// mayActOnFinding is whether u may dismiss f (any account, when nobody
+// dismissed it) or restore it (the account that dismissed it or an admin),
+// as storage.DismissFinding and RestoreFinding allow.
+func mayActOnFinding(u *storage.User, f review.Finding) bool {
+	if u == nil {
+		return false
+	}
+	if f.Dismissal == nil {
+		return true
+	}
+	return u.May(f.Dismissal.UserID)
 }
 
 func splitFrom(r *http.Request) bool {

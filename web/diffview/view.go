@@ -60,6 +60,10 @@ type Options struct {
 	// CanEdit, when set, decides which comments the reader may edit and
 	// delete (Note.Mine) instead of Reviewer.
 	CanEdit func(review.Comment) bool
+	// CanAct, when set, decides on which findings the reader may act
+	// (Note.CanAct): dismiss one nobody dismissed, restore a dismissed
+	// one. Unset: on none, and the page offers no such form.
+	CanAct func(review.Finding) bool
 	// FormData is handed to the forms as CommentForm.Data, for a
 	// "diffview-comment-extra" template the web layer defines (author
 	// fields, CSRF token).
