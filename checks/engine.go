@@ -88,7 +88,7 @@ func checkUnit(ctx context.Context, u *unit, opts Options) (out []Finding) {
 		if len(u.lines) > 0 {
 			line = u.lines[0].num
 		}
-		return []Finding{{Rule: InternalErrorID, Severity: Info, Path: u.path, Line: line,
+		return []Finding{{Rule: CheckLimitID, Severity: Info, Path: u.path, Line: line,
 			Message: fmt.Sprintf("the diff of %s has more than %d lines: it was not analysed", u.path, maxUnitLines)}}
 	}
 	ui = newUnitInfo(u, opts)
@@ -102,7 +102,7 @@ func checkUnit(ctx context.Context, u *unit, opts Options) (out []Finding) {
 	}
 	for _, fi := range ui.funcs {
 		if fi.tooLong {
-			out = append(out, Finding{Rule: InternalErrorID, Severity: Info, Path: u.path, Line: ui.lines[fi.f.sigLine].num,
+			out = append(out, Finding{Rule: CheckLimitID, Severity: Info, Path: u.path, Line: ui.lines[fi.f.sigLine].num,
 				Function: fi.f.name, Message: fmt.Sprintf("%s has more than %d tokens: its body was not analysed", fi.f.name, maxFuncTokens)})
 		}
 	}

@@ -152,7 +152,7 @@ func TestHugeFunction(t *testing.T) {
 	code := "static int xfoo_writepage(struct page *page, struct writeback_control *wbc)\n{\n" + body +
 		"\tif (xfoo_busy(page))\n\t\treturn -EBUSY;\n\tunlock_page(page);\n\treturn 0;\n}\n"
 	fs := CheckCode("fs/xfoo/aops.c", code, Options{})
-	if len(fs) != 1 || fs[0].Rule != InternalErrorID || fs[0].Severity != Info || !strings.Contains(fs[0].Message, "not analysed") {
+	if len(fs) != 1 || fs[0].Rule != CheckLimitID || fs[0].Severity != Info || !strings.Contains(fs[0].Message, "not analysed") {
 		t.Errorf("want one note that the body was not analysed, got %v", fs)
 	}
 }
@@ -166,7 +166,35 @@ func TestHugeFile(t *testing.T) {
 		b.WriteString("+\tunlock_page(page);\n")
 	}
 	fs := CheckDiff(b.String(), Options{})
-	if len(fs) != 1 || fs[0].Severity != Info || fs[0].Line != 1 || !strings.Contains(fs[0].Message, "was not analysed") {
+	if len(fs) != 1 || fs[0].Rule != CheckLimitID || fs[0].Severity != Info || fs[0].Line != 1 || !strings.Contains(fs[0].Message, "was not analysed") {
 		t.Errorf("want one note that the file was not analysed, got %v", fs)
+	}
+}
+
+// TestNotesDocumented: every id a finding can carry that is not a rule of
+// the catalogue (internal-error, tree-context, check-limit) is a note with
+// a title and a page of its own, and none clashes with a rule.
+func TestNotesDocumented(t *testing.T) {
+	for _, id := range []string{InternalErrorID, TreeNoteID, CheckLimitID} {
+		n := NoteByID(id)
+		if n == nil || n.Title == "" || n.Doc == "" {
+			t.Errorf("note %q: %+v", id, n)
+			continue
+		}
+		if RuleByID(id) != nil {
+			t.Errorf("note %q is also a rule", id)
+		}
+	}
+	if n := NoteByID(ruleR22.ID); n != nil {
+		t.Errorf("a rule is a note: %+v", n)
+	}
+	if r := RuleByNumber("R30"); r == nil || r.Number != "R30" {
+		t.Errorf("RuleByNumber(R30) = %+v", r)
+	}
+	if r := RuleByNumber("r30"); r == nil || r.Number != "R30" {
+		t.Errorf("RuleByNumber(r30) = %+v", r)
+	}
+	if r := RuleByNumber("R99"); r != nil {
+		t.Errorf("RuleByNumber(R99) = %+v", r)
 	}
 }

@@ -155,10 +155,15 @@ var searchPrefixes = map[string]string{
 type searchQuery struct {
 	fts           string
 	after, before int64
+	// notFTS is an FTS5 expression of what a query of only exclusions
+	// (NOT x, -x) leaves out of all messages; fts is then "".
+	notFTS string
 }
 
 // empty reports a query that selects nothing (no terms at all).
-func (q searchQuery) empty() bool { return q.fts == "" && q.after == 0 && q.before == 0 }
+func (q searchQuery) empty() bool {
+	return q.fts == "" && q.notFTS == "" && q.after == 0 && q.before == 0
+}
 
 // conds returns SQL conditions on the messages row m (and the search
 // table when there is an FTS expression) with their arguments.
@@ -167,6 +172,9 @@ func (q searchQuery) conds() ([]string, []any) {
 	var args []any
 	if q.fts != "" {
 		conds, args = append(conds, "search MATCH ?"), append(args, q.fts)
+	}
+	if q.notFTS != "" {
+		conds, args = append(conds, "m.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)"), append(args, q.notFTS)
 	}
 	if q.after != 0 {
 		conds, args = append(conds, "m.sent_at >= ?"), append(args, q.after)
@@ -189,95 +197,272 @@ func ftsQuery(q string) string {
 // To and Cc, t:/c:/tc: To and Cc, b: and nq: body, bs: subject and body,
 // dfn: a file name of the diff, dfhh: a function named in a hunk header,
 // m: Message-ID); a plain term searches all of them; "quoted words" are a
-// phrase; a trailing * makes a term a prefix; OR and NOT (upper case)
+// phrase; a trailing * makes a term a prefix; AND, OR and NOT (upper case)
 // combine terms, and parentheses group them, as b4 sends them
-// ((s:"…" AND f:"…") OR nq:"change-id: …"). Each term is quoted for FTS5
-// and stray operators and parentheses are dropped, so no input is an FTS5
-// syntax error. d:FROM..TO (dates as YYYYMMDD, YYYY-MM-DD or
-// YYYYMMDDhhmmss, either side may be empty) bounds the Date header,
-// applied to the whole query wherever it stands; a date that does not
-// parse is review.ErrInvalid.
+// ((s:"…" AND f:"…") OR nq:"change-id: …"). NOT x, AND NOT x and -x
+// (lore's minus, also -prefix:term and -(group)) exclude what x matches,
+// wherever they stand: at the start of the query, inside a group, after
+// AND. A query with nothing but exclusions means every message except
+// those (a SQL NOT IN, since FTS5 has no unary NOT); an exclusion that is
+// one side of an OR cannot be expressed and is review.ErrInvalid with the
+// reason, never a silently different query. Each term is quoted for FTS5;
+// stray AND/OR, a NOT with nothing after it, empty groups and unbalanced
+// parentheses are dropped, so no input is an FTS5 syntax error.
+// d:FROM..TO (dates as YYYYMMDD, YYYY-MM-DD or YYYYMMDDhhmmss, either side
+// may be empty) bounds the Date header, applied to the whole query
+// wherever it stands; a date that does not parse is review.ErrInvalid.
 func compileQuery(q string) (searchQuery, error) {
 	var c searchQuery
-	var out []string
-	depth := 0
-	last := func() string {
-		if len(out) == 0 {
-			return ""
-		}
-		return out[len(out)-1]
-	}
-	trimOps := func() {
-		for len(out) > 0 && isOp(last()) {
-			out = out[:len(out)-1]
-		}
-	}
-	closeGroup := func() {
-		trimOps()
-		if last() == "(" {
-			out = out[:len(out)-1] // an empty group
-		} else {
-			out = append(out, ")")
-		}
-		depth--
-	}
-	for _, tok := range splitQuery(q) {
-		switch tok {
-		case "(":
-			if l := last(); l != "" && !isOp(l) && l != "(" {
-				out = append(out, "AND") // FTS5 has no implicit AND before a group
-			}
-			out = append(out, "(")
-			depth++
-			continue
-		case ")":
-			if depth > 0 {
-				closeGroup()
-			}
-			continue
-		case "OR", "NOT", "AND":
-			if l := last(); l != "" && !isOp(l) && l != "(" {
-				out = append(out, tok)
-			}
+	p := queryParser{toks: splitQuery(q), c: &c}
+	var top *qnode
+	for p.i < len(p.toks) {
+		if p.peek() == ")" { // an unbalanced one
+			p.i++
 			continue
 		}
-		col := ""
-		if i := strings.IndexByte(tok, ':'); i > 0 {
-			prefix := strings.ToLower(tok[:i])
-			if prefix == "d" {
-				if err := c.dateRange(strings.Trim(tok[i+1:], `"`)); err != nil {
-					return c, err
-				}
-				continue
-			}
-			if cl, ok := searchPrefixes[prefix]; ok {
-				col, tok = cl, tok[i+1:]
-			}
+		n := p.parseOr()
+		if p.err != nil {
+			return c, p.err
 		}
-		star := strings.HasSuffix(tok, "*") && !strings.HasSuffix(tok, `"`)
-		tok = strings.TrimSuffix(tok, "*")
-		tok = strings.Trim(tok, `"`)
-		if strings.TrimSpace(tok) == "" {
-			continue
-		}
-		term := `"` + strings.ReplaceAll(tok, `"`, `""`) + `"`
-		if star {
-			term += "*"
-		}
-		if col != "" {
-			term = col + " : " + term
-		}
-		if last() == ")" {
-			out = append(out, "AND") // nor after one
-		}
-		out = append(out, term)
+		top = andNode(top, n)
 	}
-	for depth > 0 {
-		closeGroup()
+	if top == nil {
+		return c, nil
 	}
-	trimOps()
-	c.fts = strings.Join(out, " ")
+	pos, negs, err := top.compile()
+	if err != nil {
+		return c, err
+	}
+	if pos.s != "" {
+		c.fts = pos.s
+		for _, n := range negs {
+			c.fts += " NOT " + n.wrapped()
+		}
+		return c, nil
+	}
+	c.notFTS = orString(negs).s
 	return c, nil
+}
+
+// qnode is a parsed query: a term (an FTS5 term or phrase with its column
+// filter), or AND, OR or NOT of nodes.
+type qnode struct {
+	op   string // "term", "AND", "OR", "NOT"
+	term string
+	kids []*qnode
+}
+
+func andNode(a, b *qnode) *qnode {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	case a.op == "AND":
+		a.kids = append(a.kids, b)
+		return a
+	}
+	return &qnode{op: "AND", kids: []*qnode{a, b}}
+}
+
+// queryParser parses the tokens of splitQuery: OR binds loosest, then AND
+// (or juxtaposition; NOT between two terms is AND NOT), then unary NOT
+// and -.
+type queryParser struct {
+	toks []string
+	i    int
+	c    *searchQuery
+	err  error
+}
+
+func (p *queryParser) peek() string {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return ""
+}
+
+func (p *queryParser) parseOr() *qnode {
+	var kids []*qnode
+	for {
+		if n := p.parseAnd(); n != nil {
+			kids = append(kids, n)
+		}
+		if p.err != nil || p.peek() != "OR" {
+			break
+		}
+		p.i++
+	}
+	switch len(kids) {
+	case 0:
+		return nil
+	case 1:
+		return kids[0]
+	}
+	return &qnode{op: "OR", kids: kids}
+}
+
+func (p *queryParser) parseAnd() *qnode {
+	var n *qnode
+	for p.err == nil {
+		switch p.peek() {
+		case "", ")", "OR":
+			return n
+		case "AND":
+			p.i++
+			continue
+		}
+		n = andNode(n, p.parseUnary())
+	}
+	return n
+}
+
+// parseUnary parses NOT x, -x, a group or a term; nil for nothing (a d:
+// term, an empty phrase or group, a NOT with nothing after it).
+func (p *queryParser) parseUnary() *qnode {
+	tok := p.peek()
+	switch {
+	case tok == "", tok == ")", tok == "OR", tok == "AND":
+		return nil
+	case tok == "NOT", tok == "-":
+		p.i++
+		if tok == "-" && p.peek() != "(" {
+			return nil // a lone minus
+		}
+		if k := p.parseUnary(); k != nil {
+			return &qnode{op: "NOT", kids: []*qnode{k}}
+		}
+		return nil
+	case tok == "(":
+		p.i++
+		n := p.parseOr()
+		if p.peek() == ")" {
+			p.i++
+		}
+		return n
+	case strings.HasPrefix(tok, "-") && len(tok) > 1:
+		p.i++
+		if k := p.term(tok[1:]); k != nil {
+			return &qnode{op: "NOT", kids: []*qnode{k}}
+		}
+		return nil
+	}
+	p.i++
+	return p.term(tok)
+}
+
+// term compiles one term: nil for a d: term (applied to the query's
+// bounds) and for one with nothing to search.
+func (p *queryParser) term(tok string) *qnode {
+	col := ""
+	if i := strings.IndexByte(tok, ':'); i > 0 {
+		prefix := strings.ToLower(tok[:i])
+		if prefix == "d" {
+			if err := p.c.dateRange(strings.Trim(tok[i+1:], `"`)); err != nil {
+				p.err = err
+			}
+			return nil
+		}
+		if cl, ok := searchPrefixes[prefix]; ok {
+			col, tok = cl, tok[i+1:]
+		}
+	}
+	star := strings.HasSuffix(tok, "*") && !strings.HasSuffix(tok, `"`)
+	tok = strings.TrimSuffix(tok, "*")
+	tok = strings.Trim(tok, `"`)
+	if strings.TrimSpace(tok) == "" {
+		return nil
+	}
+	term := `"` + strings.ReplaceAll(tok, `"`, `""`) + `"`
+	if star {
+		term += "*"
+	}
+	if col != "" {
+		term = col + " : " + term
+	}
+	return &qnode{op: "term", term: term}
+}
+
+// ftsExpr is a compiled FTS5 expression; simple when it needs no
+// parentheses as an operand.
+type ftsExpr struct {
+	s      string
+	simple bool
+}
+
+func (e ftsExpr) wrapped() string {
+	if e.simple {
+		return e.s
+	}
+	return "( " + e.s + " )"
+}
+
+func orString(es []ftsExpr) ftsExpr {
+	if len(es) == 1 {
+		return es[0]
+	}
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.wrapped()
+	}
+	return ftsExpr{s: strings.Join(parts, " OR ")}
+}
+
+// compile returns what a node matches as pos AND NOT negs[0] AND NOT
+// negs[1]...; pos is empty when the node is only exclusions.
+func (n *qnode) compile() (pos ftsExpr, negs []ftsExpr, err error) {
+	switch n.op {
+	case "term":
+		return ftsExpr{s: n.term, simple: true}, nil, nil
+	case "AND":
+		var parts []string
+		for _, k := range n.kids {
+			p, ng, err := k.compile()
+			if err != nil {
+				return pos, nil, err
+			}
+			if p.s != "" {
+				parts = append(parts, p.wrapped())
+			}
+			negs = append(negs, ng...)
+		}
+		return ftsExpr{s: strings.Join(parts, " AND "), simple: len(parts) == 1}, negs, nil
+	case "OR":
+		var alts []ftsExpr
+		for _, k := range n.kids {
+			p, ng, err := k.compile()
+			if err != nil {
+				return pos, nil, err
+			}
+			if p.s == "" {
+				return pos, nil, fmt.Errorf("%w: %s: an exclusion (NOT or -) cannot be one side of an OR; exclude from a positive term instead, e.g. (a NOT b) OR c", review.ErrInvalid, orString(ng).s)
+			}
+			alts = append(alts, subtract(p, ng))
+		}
+		return orString(alts), nil, nil
+	case "NOT":
+		p, ng, err := n.kids[0].compile()
+		if err != nil {
+			return pos, nil, err
+		}
+		if p.s == "" { // NOT (NOT a AND NOT b) is a OR b
+			return orString(ng), nil, nil
+		}
+		return pos, []ftsExpr{subtract(p, ng)}, nil
+	}
+	return pos, nil, fmt.Errorf("storage: query node %q", n.op)
+}
+
+// subtract is p NOT negs[0] NOT negs[1]...
+func subtract(p ftsExpr, negs []ftsExpr) ftsExpr {
+	if len(negs) == 0 {
+		return p
+	}
+	s := p.wrapped()
+	for _, n := range negs {
+		s += " NOT " + n.wrapped()
+	}
+	return ftsExpr{s: s}
 }
 
 // dateRange applies a d: term's value.
@@ -321,8 +506,6 @@ func parseQueryDate(v string) (t time.Time, day bool, err error) {
 	}
 	return t, false, fmt.Errorf("%w: d:%s: a date is YYYYMMDD, YYYY-MM-DD or YYYYMMDDhhmmss (d:FROM..TO, either side may be empty)", review.ErrInvalid, v)
 }
-
-func isOp(s string) bool { return s == "OR" || s == "NOT" || s == "AND" }
 
 // splitQuery splits on spaces outside double quotes; a parenthesis outside
 // quotes is a token of its own.

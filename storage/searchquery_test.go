@@ -13,16 +13,17 @@ import (
 // syntax error.
 func TestCompileQueryGroups(t *testing.T) {
 	for q, want := range map[string]string{
-		`(s:"a b" AND f:"x@y.org")`:                 `( subject : "a b" AND author : "x@y.org" )`,
-		`((s:"a" AND f:"x") OR nq:"change-id: 12")`: `( ( subject : "a" AND author : "x" ) OR body : "change-id: 12" )`,
-		`(a OR b) AND d:20240101..`:                 `( "a" OR "b" )`,
-		`a (b`:                                      `"a" AND ( "b" )`,
-		`(a) b (c)`:                                 `( "a" ) AND "b" AND ( "c" )`,
+		`(s:"a b" AND f:"x@y.org")`:                 `subject : "a b" AND author : "x@y.org"`,
+		`((s:"a" AND f:"x") OR nq:"change-id: 12")`: `( subject : "a" AND author : "x" ) OR body : "change-id: 12"`,
+		`(a OR b) AND d:20240101..`:                 `"a" OR "b"`,
+		`(a OR b) c`:                                `( "a" OR "b" ) AND "c"`,
+		`a (b`:                                      `"a" AND "b"`,
+		`(a) b (c)`:                                 `"a" AND "b" AND "c"`,
 		`a) OR`:                                     `"a"`,
 		`() x`:                                      `"x"`,
-		`( OR x NOT )`:                              `( "x" )`,
+		`( OR x NOT )`:                              `"x"`,
 		`"(s:quoted)"`:                              `"(s:quoted)"`,
-		`bs:writepage tc:linux-mm`:                  `{subject body} : "writepage" addrs : "linux-mm"`,
+		`bs:writepage tc:linux-mm`:                  `{subject body} : "writepage" AND addrs : "linux-mm"`,
 	} {
 		if got := ftsQuery(q); got != want {
 			t.Errorf("ftsQuery(%q) = %q, want %q", q, got, want)

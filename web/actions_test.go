@@ -203,3 +203,34 @@ func webComments(t *testing.T, s *Server, url string) []apiComment {
 	}
 	return out
 }
+
+// The dismiss form and the restore button show only to whom may use them
+// (regression: signed-out readers saw both, and posting gave a 401;
+// another account saw "restore" on a dismissal it may not restore).
+func TestFindingControlsOnlyForWhoMayUse(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	_, me := signIn(t, st, "Jan Kara", "jack@example.org", false)
+	_, other := signIn(t, st, "Linus Torvalds", "torvalds@example.org", false)
+	_, admin := signIn(t, st, "Admin", "admin@example.org", true)
+	const dismiss, restore = `action="/findings/1/dismiss"`, `action="/findings/1/restore"`
+	if page := getWith(t, s, "/patches/4", nil); !strings.Contains(page, `id="finding-1"`) || strings.Contains(page, dismiss) {
+		t.Errorf("signed out: finding-1 shown %v, dismiss form shown %v", strings.Contains(page, `id="finding-1"`), strings.Contains(page, dismiss))
+	}
+	if page := getWith(t, s, "/patches/4", other); !strings.Contains(page, dismiss) {
+		t.Error("signed in: no dismiss form")
+	}
+	if w := postForm(t, s, "/findings/1/dismiss", url.Values{"reason": {"intended"}}, me); w.Code != http.StatusSeeOther {
+		t.Fatalf("dismiss: %d %s", w.Code, w.Body)
+	}
+	for who, c := range map[string]*http.Cookie{"signed out": nil, "another account": other, "the dismisser": me, "an admin": admin} {
+		page := getWith(t, s, "/patches/4", c)
+		if !strings.Contains(page, "Dismissed as intended by Jan Kara") {
+			t.Errorf("%s: dismissal not shown", who)
+		}
+		may := c == me || c == admin
+		if strings.Contains(page, restore) != may || strings.Contains(page, dismiss) {
+			t.Errorf("%s: restore shown %v, want %v; dismiss form shown %v", who, strings.Contains(page, restore), may, strings.Contains(page, dismiss))
+		}
+	}
+}

@@ -68,6 +68,6 @@ func (s *Server) handleInterdiff(w http.ResponseWriter, r *http.Request) error {
 	}
 	page.Notes = res.Notes
 	page.View = diffview.Build(res.Files, nil, nil, diffview.Options{PageURL: r.URL.Path, Split: splitFrom(r),
-		ExpandAll: diffview.ExpandFromRequest(r)})
+		ExpandAll: diffview.ExpandFromRequest(r), Interdiff: true})
 	return s.render(w, r, "interdiff", page)
 }

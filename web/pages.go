@@ -151,7 +151,10 @@ func (s *Server) handlePatchShow(w http.ResponseWriter, r *http.Request) error {
 	if _, cookie := diffview.SplitFromRequest(r); cookie != nil {
 		http.SetCookie(w, cookie) // remember ?view= without JavaScript
 	}
-	v := newPatchView(p, r, viewer(r))
+	v, err := newPatchView(p, r, viewer(r))
+	if err != nil {
+		return err
+	}
 	se, err := s.store.SeriesByID(r.Context(), p.SeriesID)
 	if err != nil {
 		return err

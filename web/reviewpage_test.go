@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"patchreview/storage"
 )
 
 func TestSeriesVerdictsColumn(t *testing.T) {
@@ -172,5 +174,51 @@ func TestVersionLinksFollowTheMatchingPatch(t *testing.T) {
 	}
 	if a1 := get(t, s, fmt.Sprintf("/patches/%d", ids["a1@x"])).Body.String(); strings.Contains(a1, "next-version-patch") {
 		t.Errorf("v1's first thing, dropped in v2, links a next version")
+	}
+}
+
+// versionMail is version v of a one-patch series that changes lines 5 and
+// 50 of fs/xfoo/gen.c, differently in each version.
+func versionMail(v int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: Ann <ann@example.org>\r\nTo: linux-mm@kvack.org\r\nSubject: [PATCH v%d] xfoo: two changes\r\n"+
+		"Date: Mon, %d Jan 2026 10:00:00 +0000\r\nMessage-ID: <gap-v%d@example.org>\r\n\r\nTwo.\r\n\r\n"+
+		"Signed-off-by: Ann <ann@example.org>\r\n---\r\ndiff --git a/fs/xfoo/gen.c b/fs/xfoo/gen.c\r\n--- a/fs/xfoo/gen.c\r\n+++ b/fs/xfoo/gen.c\r\n", v, 5+v, v)
+	for _, at := range []int{5, 50} {
+		fmt.Fprintf(&b, "@@ -%d,7 +%d,7 @@\r\n", at-3, at-3)
+		for i := at - 3; i <= at+3; i++ {
+			if i == at {
+				fmt.Fprintf(&b, "-int l%d;\r\n+int l%d_v%d;\r\n", i, i, v)
+			} else {
+				fmt.Fprintf(&b, " int l%d;\r\n", i)
+			}
+		}
+	}
+	return []byte(b.String())
+}
+
+// Between the hunks of an interdiff the lines did not change between the
+// versions, and the page says so (regression: "N lines not in the patch").
+func TestInterdiffPageGapWording(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	ctx := context.Background()
+	for v := 1; v <= 2; v++ {
+		if _, err := st.IngestMessage(ctx, versionMail(v), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := st.ListSeries(ctx, storage.SeriesFilter{})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("series: %+v %v", list, err)
+	}
+	v2, err := st.SeriesByID(ctx, list[0].ID)
+	if err != nil || v2.PrevVersion == 0 || len(v2.PatchList) != 1 {
+		t.Fatalf("v2: %+v %v", v2, err)
+	}
+	w := get(t, s, fmt.Sprintf("/patches/%d/interdiff", v2.PatchList[0].ID))
+	body := w.Body.String()
+	if w.Code != 200 || !strings.Contains(body, "l50_v2") || !strings.Contains(body, "lines unchanged between the two versions") ||
+		strings.Contains(body, "not in the patch") {
+		t.Errorf("interdiff: %d\n%s", w.Code, body)
 	}
 }

@@ -18,7 +18,7 @@ type ruleRow struct {
 	Fired, Dismissed int
 }
 
-type rulesPage struct{ Rules []ruleRow }
+type rulesPage struct{ Rules, Notes []ruleRow }
 
 func (s *Server) handleRuleList(w http.ResponseWriter, r *http.Request) error {
 	stats, err := s.store.RuleStats(r.Context())
@@ -30,11 +30,16 @@ func (s *Server) handleRuleList(w http.ResponseWriter, r *http.Request) error {
 		st := stats[rule.ID]
 		p.Rules = append(p.Rules, ruleRow{rule, st.Fired, st.Dismissed})
 	}
+	for _, n := range checks.Notes() {
+		st := stats[n.ID]
+		p.Notes = append(p.Notes, ruleRow{n, st.Fired, st.Dismissed})
+	}
 	return s.render(w, r, "rules", p)
 }
 
 type rulePage struct {
 	Rule     *checks.Rule
+	Note     bool // a note (checks.Notes), not a rule of the catalogue
 	Doc      template.HTML
 	Findings []ruleFinding
 }
@@ -49,10 +54,20 @@ type ruleFinding struct {
 // markdown renders rule docs and comments: raw HTML escaped, images as links.
 var markdown = diffview.NewMarkdown()
 
+// handleRuleShow answers /rules/{id}: a rule, a note (checks.Notes), or a
+// rule's R-number, redirected to its id.
 func (s *Server) handleRuleShow(w http.ResponseWriter, r *http.Request) error {
-	rule := checks.RuleByID(chi.URLParam(r, "id"))
+	id := chi.URLParam(r, "id")
+	rule, note := checks.RuleByID(id), false
 	if rule == nil {
-		return errorf(http.StatusNotFound, "no rule %q", chi.URLParam(r, "id"))
+		if byNumber := checks.RuleByNumber(id); byNumber != nil {
+			http.Redirect(w, r, "/rules/"+byNumber.ID, http.StatusMovedPermanently)
+			return nil
+		}
+		rule, note = checks.NoteByID(id), true
+	}
+	if rule == nil {
+		return errorf(http.StatusNotFound, "no rule %q (rules are named by id or R-number: see /rules)", id)
 	}
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(rule.Doc), &buf); err != nil {
@@ -62,7 +77,7 @@ func (s *Server) handleRuleShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := rulePage{Rule: rule, Doc: template.HTML(buf.String())}
+	p := rulePage{Rule: rule, Note: note, Doc: template.HTML(buf.String())}
 	for _, f := range fs {
 		p.Findings = append(p.Findings, ruleFinding{PatchID: f.PatchID, Subject: f.Subject, Path: f.Path, Severity: f.Severity,
 			Line: f.Line, Anchor: fmt.Sprintf("finding-%d", f.ID)})

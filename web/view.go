@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -39,8 +40,9 @@ type patchView struct {
 
 // newPatchView builds the page model: the diff (or the pasted code, as one
 // file of context lines numbered by body line) with findings and comments
-// on their lines, through diffview.
-func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView {
+// on their lines, through diffview. A ?file= or ?part= the patch does not
+// have is an error: a 404 for a file, a 400 with the reason otherwise.
+func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) (*patchView, error) {
 	reviewer := u.Address()
 	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies, Collected: p.Trailers, NotApplied: p.NotApplied,
 		Reviewer: reviewer, Viewer: u, Verdicts: p.Verdicts, VerdictKinds: review.VerdictKinds}
@@ -61,6 +63,20 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView
 		}
 		files = patchFiles(p)
 	}
+	file, err := diffview.FileFromRequest(r)
+	if err != nil {
+		return nil, err
+	}
+	part, err := diffview.PartFromRequest(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := diffview.CheckFilePart(files, file, part, 0); err != nil {
+		if errors.Is(err, diffview.ErrNoFile) {
+			return nil, errorf(http.StatusNotFound, "%v", err)
+		}
+		return nil, err
+	}
 	defer func() { v.NotesHTML = diffstatLinks(v.Notes, v.View.Files) }()
 	v.View = diffview.Build(files, p.Findings, pageComments(p), diffview.Options{
 		PageURL:    r.URL.Path,
@@ -69,13 +85,27 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) *patchView
 		Rules:      diffview.CheckRules,
 		CommentURL: commentURL,
 		CommentAt:  diffview.CommentAtFromRequest(r),
-		File:       diffview.FileFromRequest(r),
-		Part:       diffview.PartFromRequest(r),
+		File:       file,
+		Part:       part,
 		Reviewer:   reviewer.Email,
 		CanEdit:    func(c review.Comment) bool { return u.May(c.UserID) },
+		CanAct:     func(f review.Finding) bool { return mayActOnFinding(u, f) },
 		FormData:   reviewer,
 	})
-	return v
+	return v, nil
+}
+
+// mayActOnFinding is whether u may dismiss f (any account, when nobody
+// dismissed it) or restore it (the account that dismissed it or an admin),
+// as storage.DismissFinding and RestoreFinding allow.
+func mayActOnFinding(u *storage.User, f review.Finding) bool {
+	if u == nil {
+		return false
+	}
+	if f.Dismissal == nil {
+		return true
+	}
+	return u.May(f.Dismissal.UserID)
 }
 
 func splitFrom(r *http.Request) bool {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -91,6 +92,7 @@ func TestNilfsArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("ingest: %+v in %v", stats, time.Since(start).Round(time.Millisecond))
+	t.Run("search NOT", func(t *testing.T) { searchNotOnArchive(t, st) })
 	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
@@ -581,4 +583,49 @@ func mboxTrailers(mbox []byte) [][]string {
 		out = append(out, ts)
 	}
 	return out
+}
+
+// searchNotOnArchive checks exclusions on the real archive: every way of
+// writing "A without B" finds the same messages, and with "A and B" they
+// make up A exactly (regression: all forms but "A NOT B" were A AND B or
+// nothing).
+func searchNotOnArchive(t *testing.T, st *storage.Store) {
+	ctx := context.Background()
+	all := func(q string) map[int64]bool {
+		t.Helper()
+		out := map[int64]bool{}
+		for off := 0; ; off += storage.MaxListLimit {
+			hits, err := st.SearchFrom(ctx, q, "", storage.MaxListLimit, off)
+			if err != nil {
+				t.Fatalf("search %q: %v", q, err)
+			}
+			for _, h := range hits {
+				out[h.MessageID] = true
+			}
+			if len(hits) < storage.MaxListLimit {
+				return out
+			}
+		}
+	}
+	for _, c := range []struct{ a, b string }{{"s:segment", "f:konishi"}, {"s:nilfs2", "f:konishi"}, {"b:folio", "s:PATCH"}} {
+		a, ab := all(c.a), all(c.a+" AND "+c.b)
+		without := []string{c.a + " NOT " + c.b, c.a + " AND NOT " + c.b, "NOT " + c.b + " " + c.a,
+			c.a + " AND (NOT " + c.b + ")", c.a + " -" + c.b}
+		ref := all(without[0])
+		if len(ab) == 0 || len(ref) == 0 || len(ab)+len(ref) != len(a) {
+			t.Errorf("%s: %d, with %s: %d, without: %d; want both non-empty, adding up", c.a, len(a), c.b, len(ab), len(ref))
+		}
+		for id := range ref {
+			if ab[id] || !a[id] {
+				t.Errorf("%q finds message %d, which is in %q or not in %q", without[0], id, c.a+" AND "+c.b, c.a)
+				break
+			}
+		}
+		for _, q := range without[1:] {
+			if got := all(q); !maps.Equal(got, ref) {
+				t.Errorf("%q finds %d messages, %q %d", q, len(got), without[0], len(ref))
+			}
+		}
+		t.Logf("%s: %d = %d with %s + %d without", c.a, len(a), len(ab), c.b, len(ref))
+	}
 }

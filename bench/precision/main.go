@@ -121,7 +121,8 @@ func write(w io.Writer, runs []*run) {
 		}
 		fmt.Fprintln(w)
 	}
-	for _, id := range []string{checks.InternalErrorID, checks.TreeNoteID} {
+	for _, n := range checks.Notes() {
+		id := n.ID
 		any := false
 		for _, r := range runs {
 			if len(r.counts[id]) > 0 {

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"patchreview/checks"
 )
 
 // treeSource is a writepage whose only unlock is far below the hunk that
@@ -70,5 +73,42 @@ func TestCheckTree(t *testing.T) {
 	}
 	if r := runCheckCmd(t, "", "--tree", filepath.Join(dir, "nope"), patch); r.code != 2 || !strings.Contains(r.stderr, "not a directory") {
 		t.Errorf("bad --tree: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// In SARIF a note (tree-context here) points at a rule entry of its own,
+// not at the catalogue's first rule (regression: ruleIndex 0, R01).
+func TestCheckSARIFNote(t *testing.T) {
+	patch := writeFile(t, t.TempDir(), "0001.patch", treeCmdPatch)
+	r := runCheckCmd(t, "", "--format", "sarif", "--tree", t.TempDir(), patch)
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("SARIF: %v\n%s", err, r.stdout)
+	}
+	run := log.Runs[0]
+	found := false
+	for _, res := range run.Results {
+		if res.RuleID != checks.TreeNoteID {
+			continue
+		}
+		found = true
+		if res.RuleIndex >= len(run.Tool.Driver.Rules) || run.Tool.Driver.Rules[res.RuleIndex].ID != checks.TreeNoteID {
+			t.Errorf("tree-context result has ruleIndex %d, not its own rule entry", res.RuleIndex)
+		}
+	}
+	if !found {
+		t.Errorf("no tree-context result:\n%s", r.stdout)
 	}
 }

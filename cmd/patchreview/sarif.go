@@ -91,12 +91,15 @@ func writeSARIF(w io.Writer, patches []checkedPatch) error {
 	}
 	for _, p := range patches {
 		for _, f := range p.Findings {
-			if _, ok := index[f.Rule]; !ok && f.Rule == checks.InternalErrorID {
-				// A rule that failed on a unit reports under an id of its own.
-				index[f.Rule] = len(run.Tool.Driver.Rules)
-				run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: f.Rule, Name: "internal",
-					ShortDescription: sarifText{Text: "A rule failed on this file; its findings may be incomplete"},
-					Default:          map[string]any{"level": "warning"}})
+			if _, ok := index[f.Rule]; !ok {
+				if n := checks.NoteByID(f.Rule); n != nil {
+					// A note (internal-error, tree-context, check-limit)
+					// reports under an entry of its own.
+					index[f.Rule] = len(run.Tool.Driver.Rules)
+					run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: n.ID, Name: "note",
+						ShortDescription: sarifText{Text: n.Title}, Help: &sarifText{Text: n.Doc, Markdown: n.Doc},
+						Default: map[string]any{"level": sarifLevel(n.Severity)}})
+				}
 			}
 			var loc sarifLocation
 			loc.Physical.Artifact.URI = f.Path

@@ -2,10 +2,13 @@ package diffview
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"regexp"
+
+	"patchreview/review"
 )
 
 //go:embed templates/*.html static/*
@@ -65,13 +68,19 @@ func CommentAtFromRequest(r *http.Request) string {
 var lineAnchor = regexp.MustCompile(`^f[0-9]{1,6}-n[0-9]{1,9}$`)
 
 // FileFromRequest returns the file id of ?file= ("f3": show that file
-// whole however long), or "" when it is absent or not a file id.
-func FileFromRequest(r *http.Request) string {
-	f := r.URL.Query().Get("file")
-	if !fileID.MatchString(f) {
-		return ""
+// whole however long), or "" when absent; a value that is not a file id
+// is review.ErrInvalid with the reason. Whether the patch has that file
+// is CheckFilePart's to say.
+func FileFromRequest(r *http.Request) (string, error) {
+	q := r.URL.Query()
+	if !q.Has("file") {
+		return "", nil
 	}
-	return f
+	f := q.Get("file")
+	if !fileID.MatchString(f) {
+		return "", fmt.Errorf("%w: file=%q: a file is named f1, f2... in the order of the diff", review.ErrInvalid, f)
+	}
+	return f, nil
 }
 
 var fileID = regexp.MustCompile(`^f[0-9]{1,6}$`)

@@ -46,3 +46,22 @@ func TestInterdiffRenders(t *testing.T) {
 		t.Errorf("%d deleted rows, want 2 (v1's return and SetPageUptodate)", n)
 	}
 }
+
+// TestInterdiffGapWording: between the hunks of an interdiff the lines
+// are the same in both versions, and the gap row says so; on a patch they
+// are lines the patch does not carry (regression: the interdiff said "not
+// in the patch" too).
+func TestInterdiffGapWording(t *testing.T) {
+	files, err := review.ParseDiff("--- a/f.c\n+++ b/f.c\n@@ -1,1 +1,1 @@\n-a\n+b\n@@ -50,1 +50,1 @@\n-c\n+d\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch := render(t, "diffview-unified", Build(files, nil, nil, Options{}))
+	if !strings.Contains(patch, "48 lines not in the patch") {
+		t.Errorf("patch gap row: %s", patch)
+	}
+	inter := render(t, "diffview-unified", Build(files, nil, nil, Options{Interdiff: true}))
+	if !strings.Contains(inter, "48 lines unchanged between the two versions") || strings.Contains(inter, "not in the patch") {
+		t.Errorf("interdiff gap row: %s", inter)
+	}
+}

@@ -32,6 +32,9 @@ type Note struct {
 	FindingID int64         // storage id, for the dismiss and restore forms
 	Dismissed bool          // a reviewer dismissed it: shown muted
 	Dismissal string        // "intended by Jan Kara <jack@…>: note"
+	// CanAct says the reader may dismiss the finding, or restore it when
+	// dismissed (Options.CanAct): the page offers the form only then.
+	CanAct bool
 	// Duplicates of one finding (same rule and message in the same file)
 	// show in full once: the first card lists the others (AlsoAt), each
 	// other is a one-line pointer to the first (SameAs).
@@ -142,6 +145,7 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 	var unplaced []*Note
 	for _, f := range findings {
 		n := findingNote(f, opts.Rules, docs)
+		n.CanAct = f.ID != 0 && opts.CanAct != nil && opts.CanAct(f)
 		if r := p.place(f.Path, f.Line, f.Code); r != nil {
 			n.Target, n.Where = "#"+r.ID, where(f.Path, p.line[r])
 			placed = append(placed, placedNote{note: n, row: r, file: p.order[f.Path], line: p.line[r]})

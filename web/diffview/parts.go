@@ -1,6 +1,8 @@
 package diffview
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -14,14 +16,60 @@ import (
 // multiple of what it shows, whatever the patch's size. A note on a line
 // of another part links to the page of that part.
 
-// PartFromRequest returns ?part= (1-based), or 0 when absent or not a
-// number.
-func PartFromRequest(r *http.Request) int {
-	n, err := strconv.Atoi(r.URL.Query().Get("part"))
-	if err != nil || n < 1 || n > 1<<30 {
-		return 0
+// PartFromRequest returns ?part= (1-based), or 0 when absent; a value
+// that is not a number from 1 is review.ErrInvalid with the reason.
+// Whether the file has that part is CheckFilePart's to say.
+func PartFromRequest(r *http.Request) (int, error) {
+	q := r.URL.Query()
+	if !q.Has("part") {
+		return 0, nil
 	}
-	return n
+	v := q.Get("part")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1<<30 {
+		return 0, fmt.Errorf("%w: part=%q: a part is a number from 1 (with file=fN, the file shown in parts)", review.ErrInvalid, v)
+	}
+	return n, nil
+}
+
+// ErrNoFile is CheckFilePart's error for a ?file= id the patch does not
+// have (a 404 on the page).
+var ErrNoFile = errors.New("no such file")
+
+// CheckFilePart checks ?file= and ?part= (from FileFromRequest and
+// PartFromRequest) against the files Build will show with the same
+// maxFileLines (Options.MaxFileLines): a file id the patch does not have
+// is ErrNoFile; a part the file does not have, or a part without a file,
+// is review.ErrInvalid, with the reason, instead of another page.
+func CheckFilePart(files []*review.File, file string, part, maxFileLines int) error {
+	if file == "" {
+		if part != 0 {
+			return fmt.Errorf("%w: part=%d without file=fN: which file's part", review.ErrInvalid, part)
+		}
+		return nil
+	}
+	k, _ := strconv.Atoi(file[1:]) // FileFromRequest checked the form
+	if k < 1 || k > len(files) || files[k-1] == nil {
+		return fmt.Errorf("%w: file=%s: the patch has %d file(s), f1 to f%d", ErrNoFile, file, len(files), len(files))
+	}
+	if part == 0 {
+		return nil
+	}
+	max := maxFileLines
+	if max == 0 {
+		max = DefaultMaxFileLines
+	}
+	parts := 1
+	if n := diffLines(files[k-1]); max > 0 && n > max {
+		parts = partsOf(n, max)
+	}
+	if part > parts {
+		if parts == 1 {
+			return fmt.Errorf("%w: part=%d: file %s is shown whole (1 part)", review.ErrInvalid, part, file)
+		}
+		return fmt.Errorf("%w: part=%d: file %s has %d parts", review.ErrInvalid, part, file, parts)
+	}
+	return nil
 }
 
 // partsOf is how many parts of max lines n lines make.

@@ -7,10 +7,10 @@ import (
 	"patchreview/checks"
 )
 
-// TestCheckRulesRender renders every catalogue rule's doc as a finding
+// TestCheckRulesRender renders every catalogue rule's and note's doc as a finding
 // would show it: a title, HTML with no raw tags from the Markdown.
 func TestCheckRulesRender(t *testing.T) {
-	rules := checks.Rules()
+	rules := append(append([]*checks.Rule{}, checks.Rules()...), checks.Notes()...) // notes too: their findings show a title and doc
 	if len(rules) == 0 {
 		t.Fatal("empty catalogue")
 	}

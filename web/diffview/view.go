@@ -60,6 +60,14 @@ type Options struct {
 	// CanEdit, when set, decides which comments the reader may edit and
 	// delete (Note.Mine) instead of Reviewer.
 	CanEdit func(review.Comment) bool
+	// Interdiff says the files are an interdiff (review.Interdiff): the
+	// lines between its hunks did not change between the two versions,
+	// and the gap rows say so instead of "not in the patch".
+	Interdiff bool
+	// CanAct, when set, decides on which findings the reader may act
+	// (Note.CanAct): dismiss one nobody dismissed, restore a dismissed
+	// one. Unset: on none, and the page offers no such form.
+	CanAct func(review.Finding) bool
 	// FormData is handed to the forms as CommentForm.Data, for a
 	// "diffview-comment-extra" template the web layer defines (author
 	// fields, CSRF token).
@@ -276,7 +284,7 @@ func buildFile(f *review.File, index int, opts Options) *FileView {
 			continue
 		}
 		if hi > 0 && h.OldStart > prevOldEnd {
-			fv.Rows = append(fv.Rows, gapRow(h.OldStart-prevOldEnd))
+			fv.Rows = append(fv.Rows, gapRow(h.OldStart-prevOldEnd, opts.Interdiff))
 		}
 		fv.Rows = append(fv.Rows, hunkRow(h))
 		rows, a, d := lineRows(fv, h)
@@ -343,7 +351,12 @@ func fileStatus(f *review.File) string {
 	return "modified"
 }
 
-func gapRow(n int) *Row {
+// gapRow is the row between two hunks, n lines apart: lines the patch
+// does not carry, or in an interdiff lines the two versions share.
+func gapRow(n int, interdiff bool) *Row {
+	if interdiff {
+		return &Row{Kind: KindGap, Label: plural(n, "line", "lines") + " unchanged between the two versions"}
+	}
 	return &Row{Kind: KindGap, Label: plural(n, "line", "lines") + " not in the patch"}
 }
 
