@@ -19,3 +19,24 @@ func TestJoinedLines(t *testing.T) {
 		}
 	}
 }
+
+// wellFormedHeader is the fast path of repairHeader: true only when every
+// header line is a field or a continuation.
+func TestWellFormedHeader(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"From: a@b\nSubject: x\n\nbody":           true,
+		"From: a@b\r\nSubject: x\r\n\r\nbody":     true,
+		"Subject: a\n long\n\nbody":               true,
+		"From: a@b\nbroken line\nSubject: x\n\nb": false,
+		" leading: continuation\n\nb":             false,
+		"\nbody":                                  false,
+		"From: a@b":                               true,
+	} {
+		if got := wellFormedHeader([]byte(raw)); got != want {
+			t.Errorf("%q: %v, want %v", raw, got, want)
+		}
+		if want && string(repairHeader([]byte(raw))) != raw {
+			t.Errorf("%q: a well-formed header was changed", raw)
+		}
+	}
+}

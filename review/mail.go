@@ -159,6 +159,9 @@ var headerField = regexp.MustCompile(`^[!-9;-~]+[ \t]*:`)
 // them). A header that reads well is returned as it is; the stored raw
 // mail is never changed.
 func repairHeader(raw []byte) []byte {
+	if wellFormedHeader(raw) {
+		return raw
+	}
 	if _, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw))); err == nil {
 		return raw
 	}
@@ -181,6 +184,37 @@ func repairHeader(raw []byte) []byte {
 		}
 	}
 	return out.Bytes()
+}
+
+// wellFormedHeader reports, without parsing it, whether every line of the
+// header block is a field ("Name: value") or a continuation: the common
+// case, which needs no repair.
+func wellFormedHeader(raw []byte) bool {
+	first := true
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line = raw[:i]
+			raw = raw[i+1:]
+		} else {
+			raw = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 {
+			return !first // the end of the header block
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if first {
+				return false
+			}
+			continue
+		}
+		first = false
+		if !headerField.Match(line) {
+			return false
+		}
+	}
+	return true
 }
 
 // SameMail reports whether two raw mails with one Message-ID are the same

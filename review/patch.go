@@ -203,6 +203,9 @@ func canonicalKey(k string) string {
 // PullURL returns the repository and branch of a git request-pull mail:
 // "git://host/repo.git branch", joining a URL wrapped over two lines.
 func PullURL(body string) string {
+	if !strings.Contains(body, "epository at") && !strings.Contains(body, "EPOSITORY AT") {
+		return "" // no pull request marker (the common case, without a split and a regexp per line)
+	}
 	lines := strings.Split(body, "\n")
 	for i, l := range lines {
 		if !pullMarker.MatchString(l) {
