@@ -59,10 +59,22 @@ func MatchVersions(old, cur []RangePatch) map[int64]int64 {
 	out := map[int64]int64{}
 	used := map[int64]bool{}
 	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	// The old patches by normalized title, in order: each title is
+	// normalized once, and pairing is linear, not old × cur.
+	byTitle := map[string][]int64{}
+	for _, o := range old {
+		if t := norm(o.Title); t != "" {
+			byTitle[t] = append(byTitle[t], o.ID)
+		}
+	}
 	for _, c := range cur {
-		for _, o := range old {
-			if !used[o.ID] && norm(o.Title) == norm(c.Title) && norm(c.Title) != "" {
-				out[c.ID], used[o.ID] = o.ID, true
+		t := norm(c.Title)
+		if t == "" {
+			continue
+		}
+		for _, id := range byTitle[t] {
+			if !used[id] {
+				out[c.ID], used[id] = id, true
 				break
 			}
 		}

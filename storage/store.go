@@ -24,6 +24,9 @@ type Store struct {
 	opts   Options
 	stmts  map[string]*sql.Stmt // the writer's hot statements (stmts.go)
 	parsed *parseCache          // recent series members, parsed (parsecache.go)
+	// patchIDs memoizes review.PatchID of a patch row: a stored patch's
+	// diff never changes, and the series page pairs versions on every view.
+	patchIDs sync.Map // int64 → string
 
 	// Group commit of Accept (accept.go).
 	accepts    chan *acceptReq

@@ -847,6 +847,20 @@ func linkDuplicate(ctx context.Context, tx *sql.Tx, id, first int64) error {
 	return err
 }
 
+// patchID returns review.PatchID of a stored patch's diff, computed once.
+func (s *Store) patchID(ctx context.Context, id int64) (string, error) {
+	if v, ok := s.patchIDs.Load(id); ok {
+		return v.(string), nil
+	}
+	var diff string
+	if err := s.r.QueryRowContext(ctx, `SELECT diff FROM patches WHERE id = ?`, id).Scan(&diff); err != nil {
+		return "", err
+	}
+	pid := review.PatchID(diff)
+	s.patchIDs.Store(id, pid)
+	return pid, nil
+}
+
 // VersionMatch pairs a series' patches with its previous version's.
 type VersionMatch struct {
 	Prev    map[int64]int64 // patch id → the previous version's patch it revises
@@ -866,25 +880,32 @@ func (s *Store) VersionMatches(ctx context.Context, seriesID int64) (VersionMatc
 		return vm, nil
 	}
 	load := func(id int64) ([]review.RangePatch, map[int64]PatchSummary, error) {
-		rows, err := s.r.QueryContext(ctx, `SELECT id, number, title, diff FROM patches WHERE series_id = ? AND kind = 'patch' ORDER BY number, id`, id)
+		rows, err := s.r.QueryContext(ctx, `SELECT id, number, title FROM patches WHERE series_id = ? AND kind = 'patch' ORDER BY number, id`, id)
 		if err != nil {
 			return nil, nil, err
 		}
-		defer rows.Close()
 		var out []review.RangePatch
 		sums := map[int64]PatchSummary{}
 		for rows.Next() {
 			var p review.RangePatch
 			var n int
-			var diff string
-			if err := rows.Scan(&p.ID, &n, &p.Title, &diff); err != nil {
+			if err := rows.Scan(&p.ID, &n, &p.Title); err != nil {
+				rows.Close()
 				return nil, nil, err
 			}
-			p.PatchID = review.PatchID(diff)
 			out = append(out, p)
 			sums[p.ID] = PatchSummary{ID: p.ID, Number: n, Subject: p.Title}
 		}
-		return out, sums, rows.Err()
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+		for i := range out {
+			if out[i].PatchID, err = s.patchID(ctx, out[i].ID); err != nil {
+				return nil, nil, err
+			}
+		}
+		return out, sums, nil
 	}
 	old, oldSums, err := load(prev.Int64)
 	if err != nil {
