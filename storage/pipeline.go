@@ -359,7 +359,16 @@ func (s *Store) writeJob(ctx context.Context, tx *sql.Tx, j *job) error {
 			kind, subject, fromName, fromEmail, inReplyTo = m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.InReplyTo
 			sent = m.Date.UnixNano()
 		}
-		err := s.txQueryRow(ctx, tx, sqlInsertMessage, j.msgID, j.raw, j.source, s.now().UnixNano(), state, errText, kind, subject, fromName, fromEmail, sent, inReplyTo).Scan(&id)
+		// j.msgID stays the header's id: a batch written again after a
+		// rollback must find the first mail again and link to it.
+		insert := func(msgID string, dupOf any) error {
+			return s.txQueryRow(ctx, tx, sqlInsertMessage, msgID, j.raw, j.source, s.now().UnixNano(), state, errText,
+				kind, subject, fromName, fromEmail, sent, inReplyTo, dupOf).Scan(&id)
+		}
+		if m != nil {
+			m.MessageID = j.msgID
+		}
+		err := insert(j.msgID, nil)
 		if errors.Is(err, sql.ErrNoRows) {
 			first, same, derived, err := sameOrDerived(ctx, tx, j.msgID, j.raw)
 			if err != nil {
@@ -371,15 +380,12 @@ func (s *Store) writeJob(ctx context.Context, tx *sql.Tx, j *job) error {
 				j.res.duplicate = true
 				return s.addLists(ctx, tx, same, 0, j.lists)
 			}
-			// A different mail reusing the Message-ID: kept too.
-			j.msgID = derived
+			// A different mail reusing the Message-ID: kept too, under
+			// a derived id linked to the first.
 			if m != nil {
 				m.MessageID = derived
 			}
-			if err := s.txQueryRow(ctx, tx, sqlInsertMessage, j.msgID, j.raw, j.source, s.now().UnixNano(), state, errText, kind, subject, fromName, fromEmail, sent, inReplyTo).Scan(&id); err != nil {
-				return err
-			}
-			if err := linkDuplicate(ctx, tx, id, first); err != nil {
+			if err := insert(derived, first); err != nil {
 				return err
 			}
 		} else if err != nil {

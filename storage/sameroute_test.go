@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"patchreview/review"
@@ -54,5 +55,35 @@ func TestSameMailByEveryRouteStoredOnce(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM messages`); n != 2 {
 		t.Errorf("%d messages stored, want 2", n)
+	}
+}
+
+// A second mail reusing a Message-ID keeps its link to the first when its
+// batch is written again after a rollback (writeBatch retries a failed
+// batch message by message): the retry must not find the job already
+// renamed to its derived id and skip the link.
+func TestDuplicateLinkSurvivesRetry(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	first := "From: Jan <jack@example.org>\nSubject: [PATCH v3 0/2] x\nMessage-ID: <reused@x>\nDate: Mon, 5 Jan 2026 10:00:00 +0000\n\nThird.\n"
+	if _, err := s.IngestMessage(ctx, []byte(first), "test"); err != nil {
+		t.Fatal(err)
+	}
+	second := strings.Replace(strings.Replace(first, "v3", "v4", 1), "Third.", "Fourth.", 1)
+	j := &job{raw: []byte(second), source: "test"}
+	s.prepare(ctx, j)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.writeJob(ctx, tx, j); err != nil {
+		t.Fatal(err)
+	}
+	tx.Rollback() // as when another message of the batch failed
+	if err := s.writeBatch(ctx, []*job{j}); err != nil || j.res.err != nil {
+		t.Fatal(err, j.res.err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM messages WHERE dup_of = (SELECT id FROM messages WHERE message_id = 'reused@x')`); n != 1 {
+		t.Errorf("%d mails linked to the first after the retry, want 1", n)
 	}
 }

@@ -18,8 +18,8 @@ var hotStatements = []string{
 
 const (
 	sqlInsertMessage = `INSERT INTO messages (message_id, raw, source, received_at, state, attempts, error,
-			kind, subject, from_name, from_email, sent_at, in_reply_to)
-			VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`
+			kind, subject, from_name, from_email, sent_at, in_reply_to, dup_of)
+			VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING id`
 	sqlInsertRef          = `INSERT INTO message_refs (message, ref) VALUES (?, ?) ON CONFLICT DO NOTHING`
 	sqlInsertMessageList  = `INSERT INTO message_lists (list, message) VALUES (?, ?) ON CONFLICT DO NOTHING`
 	sqlInsertSeriesList   = `INSERT INTO series_lists (list, series_id) VALUES (?, ?) ON CONFLICT DO NOTHING`

@@ -805,8 +805,8 @@ func (s *Store) SeriesMboxMessages(ctx context.Context, seriesID int64, cover bo
 // sameOrDerived handles a mail whose Message-ID is stored already: the
 // same mail (another copy, other transport headers) is not stored again,
 // and its row is returned as same; a different one (a v4 cover sent with
-// the v3's id) is to be stored under derived, linked to first by dup_of
-// (linkDuplicate), as public-inbox keeps both.
+// the v3's id) is to be stored under derived, linked to first by dup_of,
+// as public-inbox keeps both.
 func sameOrDerived(ctx context.Context, tx *sql.Tx, msgID string, raw []byte) (first, same int64, derived string, err error) {
 	if err := qRow(ctx, tx, `SELECT id FROM messages WHERE message_id = ?`, msgID).Scan(&first); err != nil {
 		return 0, 0, "", err
@@ -838,13 +838,6 @@ func sameOrDerived(ctx context.Context, tx *sql.Tx, msgID string, raw []byte) (f
 		return first, 0, derived, nil
 	}
 	return first, same, "", err
-}
-
-// linkDuplicate records that row id is a second mail with first's
-// Message-ID.
-func linkDuplicate(ctx context.Context, tx *sql.Tx, id, first int64) error {
-	_, err := qExec(ctx, tx, `UPDATE messages SET dup_of = ? WHERE id = ?`, first, id)
-	return err
 }
 
 // patchID returns review.PatchID of a stored patch's diff, computed once.
