@@ -43,8 +43,8 @@ func (s *Store) Process(ctx context.Context, id int64) error {
 // claim marks a pending message done with its parsed fields; an upload and
 // the queue worker may process the same one at once, and only the first
 // may store it (errProcessed for the other).
-func (s *Store) claim(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, note string) error {
-	res, err := s.txExec(ctx, tx, sqlClaim, note, m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.Date.UnixNano(), m.InReplyTo, id)
+func (s *Store) claim(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) error {
+	res, err := s.txExec(ctx, tx, sqlClaim, m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.Date.UnixNano(), m.InReplyTo, id)
 	if err != nil {
 		return err
 	}

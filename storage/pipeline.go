@@ -350,7 +350,9 @@ func (s *Store) writeJob(ctx context.Context, tx *sql.Tx, j *job) error {
 	if id == 0 {
 		// New mail: one INSERT with the parsed fields, so that the row
 		// (and its raw blob) is written once.
-		state, kind, errText := "done", review.Kind(""), j.note
+		// A check note lives on the patch (patches.check_note), not in
+		// the message's error, which lists failures on /status.
+		state, kind, errText := "done", review.Kind(""), ""
 		var subject, fromName, fromEmail, inReplyTo string
 		var sent int64
 		if j.perr != nil {
@@ -408,7 +410,7 @@ func (s *Store) writeJob(ctx context.Context, tx *sql.Tx, j *job) error {
 			j.res.failed = true
 			return s.addLists(ctx, tx, id, 0, j.lists)
 		}
-		if err := s.claim(ctx, tx, id, m, j.note); err != nil {
+		if err := s.claim(ctx, tx, id, m); err != nil {
 			if errors.Is(err, errProcessed) {
 				j.res.skipped = true
 				return nil

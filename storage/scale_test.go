@@ -67,8 +67,8 @@ func TestCheckBudgetStopsAndMovesOn(t *testing.T) {
 	if err != nil || p.CheckNote != "check stopped after 0.05 s" {
 		t.Errorf("PatchByID: note %q, err %v", p.CheckNote, err)
 	}
-	if q, _ := s.QueueStatus(ctx); q.Pending != 0 || q.Done != 6 {
-		t.Errorf("queue %+v: want nothing pending", q)
+	if q, _ := s.QueueStatus(ctx); q.Pending != 0 || q.Done != 6 || len(q.RecentFailures) != 0 {
+		t.Errorf("queue %+v: want nothing pending, and a stopped check is no failure", q)
 	}
 }
 

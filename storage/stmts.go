@@ -27,7 +27,7 @@ const (
 				SELECT ?, series_id FROM messages WHERE id = ? AND series_id IS NOT NULL AND kind IN ('patch', 'cover', 'code', 'pull')
 				ON CONFLICT DO NOTHING`
 	sqlInsertSearch = `INSERT INTO search (rowid, subject, author, addrs, body, dfn, dfhh, mid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	sqlClaim        = `UPDATE messages SET state = 'done', attempts = attempts + 1, error = ?, kind = ?,
+	sqlClaim        = `UPDATE messages SET state = 'done', attempts = attempts + 1, error = '', kind = ?,
 		subject = ?, from_name = ?, from_email = ?, sent_at = ?, in_reply_to = ? WHERE id = ? AND state = 'pending'`
 	sqlMessageByMID = `SELECT id FROM messages WHERE message_id = ?`
 )

@@ -18,6 +18,7 @@ type patchView struct {
 	ID, SeriesID, MessageRowID int64
 	Subject, Author, Date      string
 	CommitMessage, Notes       string
+	CheckNote                  string           // "check stopped after 10 s": the findings are those made until then
 	Collected                  []review.Trailer // from list replies
 	NotApplied                 []storage.NotApplied
 	Reviewer                   review.Address // the signed-in account
@@ -44,7 +45,7 @@ type patchView struct {
 // have is an error: a 404 for a file, a 400 with the reason otherwise.
 func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) (*patchView, error) {
 	reviewer := u.Address()
-	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies, Collected: p.Trailers, NotApplied: p.NotApplied,
+	v := &patchView{ID: p.ID, SeriesID: p.SeriesID, MessageRowID: p.Message.ID, Replies: p.Replies, Collected: p.Trailers, NotApplied: p.NotApplied, CheckNote: p.CheckNote,
 		Reviewer: reviewer, Viewer: u, Verdicts: p.Verdicts, VerdictKinds: review.VerdictKinds}
 	commentURL := ""
 	if u != nil {
