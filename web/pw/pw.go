@@ -349,7 +349,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, p page, items []T)
 		q := u.Query()
 		q.Set("page", strconv.Itoa(n))
 		u.RawQuery = q.Encode()
-		links = append(links, fmt.Sprintf("<%s%s>; rel=%q", api(r), u.RequestURI(), rel))
+		links = append(links, fmt.Sprintf("<%s%s>; rel=%q", feeds.BaseURL(r), u.RequestURI(), rel)) // r.URL keeps the /api/1.x prefix under Mount
 	}
 	if len(items) > p.per {
 		items = items[:p.per]
