@@ -219,7 +219,13 @@ func TestPatchworkWrites(t *testing.T) {
 	var users []struct {
 		ID int64 `json:"id"`
 	}
-	decode(t, get(t, s, "/api/1.2/users/?q=maint"), &users)
+	if w := get(t, s, "/api/1.2/users/?q=maint"); w.Code != 401 {
+		t.Errorf("the accounts listed without a token: %d", w.Code)
+	}
+	if w := get(t, s, "/api/1.2/users/1/"); w.Code != 401 {
+		t.Errorf("an account shown without a token: %d", w.Code)
+	}
+	decode(t, pwRequest(t, s, "GET", "/api/1.2/users/?q=maint", token, "", ""), &users)
 	if len(users) != 1 {
 		t.Fatalf("users: %+v", users)
 	}

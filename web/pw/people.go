@@ -112,7 +112,13 @@ func (a *API) personShow(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// userList and userShow list the reviewer accounts (patchwork's users,
+// whom git-pw delegates to): only to a caller with an account's token, so
+// that the accounts' addresses are not public.
 func (a *API) userList(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.account(r); err != nil {
+		return err
+	}
 	p, err := readPage(r)
 	if err != nil {
 		return err
@@ -130,6 +136,9 @@ func (a *API) userList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) userShow(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.account(r); err != nil {
+		return err
+	}
 	id, err := pathID(r)
 	if err != nil {
 		return err
