@@ -55,8 +55,9 @@ func ExpandFromRequest(r *http.Request) bool {
 	return r.URL.Query().Get("context") == "all"
 }
 
-// CommentAtFromRequest returns the line anchor of ?comment= ("f1-n58"),
-// or "" when it is absent or not a new-side line anchor.
+// CommentAtFromRequest returns the line anchor of ?comment= ("f1-n58", or
+// "f1-o40" for a removed line), or "" when it is absent or not a line
+// anchor.
 func CommentAtFromRequest(r *http.Request) string {
 	a := r.URL.Query().Get("comment")
 	if !lineAnchor.MatchString(a) {
@@ -65,7 +66,7 @@ func CommentAtFromRequest(r *http.Request) string {
 	return a
 }
 
-var lineAnchor = regexp.MustCompile(`^f[0-9]{1,6}-n[0-9]{1,9}$`)
+var lineAnchor = regexp.MustCompile(`^f[0-9]{1,6}-[no][0-9]{1,9}$`)
 
 // FileFromRequest returns the file id of ?file= ("f3": show that file
 // whole however long), or "" when absent; a value that is not a file id
