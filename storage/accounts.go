@@ -198,10 +198,18 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// SetPassword sets an account's password and signs out its sessions.
-func (s *Store) SetPassword(ctx context.Context, userID int64, pw string) error {
+// CheckPassword says whether pw may be a password (ErrWeakPassword).
+func CheckPassword(pw string) error {
 	if len([]rune(pw)) < MinPasswordLen {
 		return fmt.Errorf("%w: %w", review.ErrInvalid, ErrWeakPassword)
+	}
+	return nil
+}
+
+// SetPassword sets an account's password and signs out its sessions.
+func (s *Store) SetPassword(ctx context.Context, userID int64, pw string) error {
+	if err := CheckPassword(pw); err != nil {
+		return err
 	}
 	hash, err := HashPassword(pw)
 	if err != nil {

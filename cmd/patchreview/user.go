@@ -93,15 +93,24 @@ func userCmd(ctx context.Context, e env, store *storage.Store, sub string, args 
 		}
 		return nil
 	case "add":
-		if u, err = store.AddUser(ctx, args[0], args[1], admin); err != nil {
-			return err
-		}
+		// The password is read and checked first: a refused one must not
+		// leave an account behind without a password or an invite.
+		var pw string
 		if pwStdin {
 			line, err := bufio.NewReader(e.stdin).ReadString('\n')
 			if err != nil && line == "" {
 				return errors.New("no password on stdin")
 			}
-			if err := store.SetPassword(ctx, u.ID, strings.TrimRight(line, "\r\n")); err != nil {
+			pw = strings.TrimRight(line, "\r\n")
+			if err := storage.CheckPassword(pw); err != nil {
+				return err
+			}
+		}
+		if u, err = store.AddUser(ctx, args[0], args[1], admin); err != nil {
+			return err
+		}
+		if pwStdin {
+			if err := store.SetPassword(ctx, u.ID, pw); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "added the account %s <%s>%s; sign in at %s/signin\n", u.Name, u.Email, adminNote(u), base)

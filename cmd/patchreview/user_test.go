@@ -32,6 +32,11 @@ func TestUserCommand(t *testing.T) {
 	if code, _, errs := runUserCmd("short\n", "add", "--password-stdin", "Jane", "jane@example.org"); code != 1 || !strings.Contains(errs, "too short") {
 		t.Errorf("short password: %d %q", code, errs)
 	}
+	// The refused password left no account behind: the same add with a
+	// good one works.
+	if code, _, errs := runUserCmd("jane's good password\n", "add", "--password-stdin", "Jane", "jane@example.org"); code != 0 {
+		t.Errorf("add after a refused password: %d %q", code, errs)
+	}
 	if code, _, errs := runUserCmd("jane's good password\n", "add", "--password-stdin", "Jane", "jane2@example.org"); code != 0 {
 		t.Errorf("add with a password: %d %q", code, errs)
 	}
