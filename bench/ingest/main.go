@@ -37,6 +37,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	ichecker "patchreview/internal/checker"
 	"patchreview/review"
 	"patchreview/storage"
 )
@@ -103,10 +104,13 @@ func main() {
 	}
 }
 
-// checker is cmd/patchreview's adapter, repeated here (package main cannot
-// be imported).
+// checker is the adapter serve and ingest use (nil with -nocheck).
 var checker = func() storage.Checker {
-	return newChecker("")
+	c, err := ichecker.New("", "")
+	if err != nil {
+		panic(err) // no tree given: cannot fail
+	}
+	return c
 }
 
 func freshDB(dir, name string) string {

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"patchreview/internal/checker"
 	"patchreview/storage"
 	"patchreview/web"
 )
@@ -50,7 +51,7 @@ func runIngest(ctx context.Context, e env, args []string) int {
 		}
 		files = []string{"-"}
 	}
-	checker, err := newChecker(*kv, *tree)
+	checker, err := checker.New(*kv, *tree)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "patchreview ingest:", err)
 		return 2

@@ -13,6 +13,7 @@ import (
 
 	"patchreview/publicinbox"
 
+	"patchreview/internal/checker"
 	"patchreview/storage"
 	"patchreview/web"
 )
@@ -75,7 +76,7 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func serve(ctx context.Context, log *slog.Logger, cfg serveConfig) error {
-	checker, err := newChecker(cfg.kernelVersion, cfg.tree)
+	checker, err := checker.New(cfg.kernelVersion, cfg.tree)
 	if err != nil {
 		return err
 	}

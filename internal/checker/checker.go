@@ -1,4 +1,7 @@
-package main
+// Package checker adapts package checks to storage, for the commands that
+// ingest mail (patchreview serve and ingest, and bench/ingest), so that
+// they all run the same checks the same way.
+package checker
 
 import (
 	"context"
@@ -10,7 +13,7 @@ import (
 	"patchreview/storage"
 )
 
-// newChecker adapts package checks to storage: a patch's diff is checked as
+// New adapts package checks to storage: a patch's diff is checked as
 // a diff; a mail with pasted C code is checked as added code, numbered by
 // body line. kernelVersion may be empty (infer the era); tree, when not
 // empty, is a kernel source tree the patches are applied to, so that whole
@@ -19,7 +22,7 @@ import (
 // The checks stop when ctx ends (the message's time budget, or shutdown):
 // the findings made until then come back with ctx's error, and storage
 // stores the message with a "check stopped" note and moves on.
-func newChecker(kernelVersion, tree string) (storage.Checker, error) {
+func New(kernelVersion, tree string) (storage.Checker, error) {
 	opts := checks.Options{KernelVersion: kernelVersion}
 	if tree != "" {
 		if st, err := os.Stat(tree); err != nil || !st.IsDir() {
