@@ -32,8 +32,12 @@ func treeUnit(tree fs.FS, u *unit) (w *unit, why string) {
 	}
 	w = &unit{path: u.path, whole: true}
 	pos := 0 // next old line to copy
+	// Findings are numbered as the patch numbers its new side (the JSON
+	// contract): when the tree's file has moved the hunk's lines by shift
+	// lines, a line's number in the tree's post-image is shift more.
+	shift := 0
 	emit := func(text string, added, touched bool) {
-		w.lines = append(w.lines, srcLine{num: len(w.lines) + 1, text: text, added: added, touched: touched})
+		w.lines = append(w.lines, srcLine{num: max(len(w.lines)+1-shift, 1), text: text, added: added, touched: touched})
 	}
 	for hi, h := range u.hunks {
 		var want []string
@@ -46,6 +50,7 @@ func treeUnit(tree fs.FS, u *unit) (w *unit, why string) {
 		if at < 0 {
 			return nil, fmt.Sprintf("hunk %d (at line %d of %s) does not apply to the tree", hi+1, h.oldStart, u.oldPath)
 		}
+		shift = at - max(h.oldStart-1, 0)
 		for ; pos < at; pos++ {
 			emit(old[pos], false, false)
 		}

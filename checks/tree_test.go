@@ -84,3 +84,20 @@ func TestTreeFuzz(t *testing.T) {
 		t.Errorf("a hunk 3 lines off did not apply: %v", fs)
 	}
 }
+
+// With --tree, findings keep the patch's own line numbers even when the
+// tree's file has moved the hunk (three lines added above it).
+func TestTreeKeepsPatchLineNumbers(t *testing.T) {
+	moved := "/* one */\n/* two */\n/* three */\n" + treeFile
+	tree := fstest.MapFS{"fs/xfoo/aops.c": {Data: []byte(moved)}}
+	var hit *Finding
+	for _, f := range CheckDiff(treePatch, Options{Tree: tree}) {
+		if f.Rule == "writepage-unlock-all-paths" {
+			f := f
+			hit = &f
+		}
+	}
+	if hit == nil || hit.Line != 35 || !strings.Contains(hit.Code, "return -EBUSY") {
+		t.Fatalf("in a tree where the hunk moved by 3 lines, want the early return at the patch's line 35: %+v", hit)
+	}
+}
