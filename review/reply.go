@@ -233,16 +233,18 @@ func quoteSource(o *Message) []string {
 // placeRemarks puts each comment and finding on the quotable line it is
 // about, in order; what has no line becomes general text.
 func placeRemarks(in ReplyInput, lines []AnchorLine) (placed []remark, general []string) {
-	src := quoteSource(in.Original)
-	deleted := func(i int) bool { return lines[i].diff && strings.HasPrefix(src[i], "-") }
+	// New-side numbers, for findings and comments on added and kept
+	// lines; a removed line carries its old-side number (Side "old").
 	index := map[string]int{}
 	for i, l := range lines {
-		key := fmt.Sprintf("%s:%d", l.Path, l.Line)
-		if j, dup := index[key]; !dup || deleted(j) && !deleted(i) {
-			index[key] = i // a deleted line shares its new-side number; prefer the kept line
+		if key := fmt.Sprintf("%s:%d", l.Path, l.Line); l.Side == "" {
+			if _, dup := index[key]; !dup {
+				index[key] = i
+			}
 		}
 	}
-	// Old-side numbers, for comments on removed lines (Side "old").
+	// Old-side numbers of removed and kept lines, for comments on the old
+	// side.
 	oldIndex := map[string]int{}
 	if o := in.Original; o.Patch != nil {
 		i := 0
@@ -265,7 +267,7 @@ func placeRemarks(in ReplyInput, lines []AnchorLine) (placed []remark, general [
 		}
 	}
 	for _, c := range in.Comments {
-		if i, ok := oldIndex[fmt.Sprintf("%s:%d", c.Path, c.Line)]; ok && c.Side == "old" && c.Line > 0 {
+		if i, ok := oldIndex[fmt.Sprintf("%s:%d", c.Path, c.Line)]; ok && c.Side == SideOld && c.Line > 0 {
 			placed = append(placed, remark{at: i, text: c.Body})
 			continue
 		}
@@ -288,8 +290,8 @@ func findingProse(f Finding, lines []AnchorLine) string {
 	prose = lineRef.ReplaceAllStringFunc(prose, func(m string) string {
 		n, _ := strconv.Atoi(lineRef.FindStringSubmatch(m)[1])
 		found := ""
-		for _, l := range lines { // the last of equal numbers: a removed line shares the next kept line's
-			if l.Path == f.Path && l.Line == n && strings.TrimSpace(l.Text) != "" {
+		for _, l := range lines { // a new-side number: removed lines are numbered on the old side
+			if l.Path == f.Path && l.Line == n && l.Side == "" && strings.TrimSpace(l.Text) != "" {
 				found = "\"" + strings.TrimSpace(l.Text) + "\""
 			}
 		}

@@ -62,3 +62,36 @@ func TestReplyQuoteMarksHunkGap(t *testing.T) {
 		t.Errorf("the quote does not mark the hunk gap with [...]:\n%s\nwant it to contain:\n%s", body, want)
 	}
 }
+
+// A finding on a new-side line is quoted on that line, never on a removed
+// line whose old-side number is the same; a "line N" in its message names
+// the kept line's code.
+func TestReplyFindingOnNewSideNumber(t *testing.T) {
+	mail := strings.Replace(gapMail, `@@ -574,3 +574,3 @@ static int one(void)
+ 	a = 1;
+-	b = 2;
++	b = 3;
+ 	c = 4;`, `@@ -574,4 +574,2 @@ static int one(void)
+ 	a = 1;
+-	b = 2;
+-	b2 = 2;
+ 	c = 4;`, 1)
+	m, err := ParseMessage([]byte(mail))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// New side: a = 1 is 574, c = 4 is 575; old side: b = 2 is 575.
+	_, body, err := FormatReply(ReplyInput{Original: m, Reviewer: jan,
+		Date: time.Date(2026, 1, 14, 10, 0, 0, 0, time.UTC), MessageID: "nf@example.org",
+		Findings: []Finding{{Rule: "kmap-deprecated-api", Severity: "info", Path: "mm/alloc.c", Line: 575,
+			Message: "the value set at line 575 is never read"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, ">  \tc = 4;\n\n") || strings.Contains(body, "> -\tb = 2;\n\n") {
+		t.Errorf("the finding is not quoted under its new-side line c = 4:\n%s", body)
+	}
+	if !strings.Contains(body, `"c = 4;"`) {
+		t.Errorf("line 575 in the message does not name c = 4:\n%s", body)
+	}
+}
