@@ -571,18 +571,6 @@ func localOfType(body []token, typ string) string {
 	return ""
 }
 
-// pageOutParamNamed reports whether name is a struct page ** or struct
-// folio ** parameter.
-func (fi *fnInfo) pageOutParamNamed(name string) bool {
-	for _, p := range fi.f.params {
-		if p.name == name && (strings.Contains(p.typ, "page**") || strings.Contains(p.typ, "folio**") ||
-			strings.Contains(p.typ, "page **") || strings.Contains(p.typ, "folio **")) {
-			return true
-		}
-	}
-	return false
-}
-
 // batchElem reports whether an expression is one element of a batch or
 // array of pages: fbatch.folios[i], pvec->pages[i], cc->rpages[i].
 func batchElem(rhs []token) bool {

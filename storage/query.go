@@ -54,7 +54,7 @@ func seriesState(ss SeriesSummary, superseded bool) string {
 }
 
 // ListSeries lists series, newest first. A query is a lore-style search
-// (see ftsQuery): series with a message that matches. A list keeps the
+// (see compileQuery): series with a message that matches. A list keeps the
 // series whose patches or cover letter came through that list.
 func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary, error) {
 	f.Limit = clampLimit(f.Limit)

@@ -546,7 +546,7 @@ type SearchHit struct {
 	Kind      string `json:"kind"`
 }
 
-// Search finds messages with a lore-style query (see ftsQuery), best
+// Search finds messages with a lore-style query (see compileQuery), best
 // matches first, in the given list when list is not "".
 func (s *Store) Search(ctx context.Context, query, list string, limit int) ([]SearchHit, error) {
 	return s.SearchFrom(ctx, query, list, limit, 0)

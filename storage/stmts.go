@@ -8,12 +8,14 @@ import (
 
 // Statements the writer runs for every message, prepared once when the
 // store opens: preparing them per message cost 13% of the ingest's CPU.
-// A statement not listed here is prepared per use, as database/sql does.
+// The threading code's statements are prepared once per batch instead
+// (txstmt.go); any other statement is prepared per use, as database/sql
+// does.
 // They are written in SQL that PostgreSQL also takes (ON CONFLICT, not
 // INSERT OR IGNORE); the search table (FTS5) is SQLite's own.
 var hotStatements = []string{
 	sqlInsertMessage, sqlInsertRef, sqlInsertMessageList, sqlInsertSeriesList, sqlInsertSeriesListOf,
-	sqlInsertSearch, sqlClaim, sqlMessageByMID,
+	sqlInsertSearch, sqlClaim,
 }
 
 const (
@@ -29,7 +31,6 @@ const (
 	sqlInsertSearch = `INSERT INTO search (rowid, subject, author, addrs, body, dfn, dfhh, mid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlClaim        = `UPDATE messages SET state = 'done', attempts = attempts + 1, error = '', kind = ?,
 		subject = ?, from_name = ?, from_email = ?, sent_at = ?, in_reply_to = ? WHERE id = ? AND state = 'pending'`
-	sqlMessageByMID = `SELECT id FROM messages WHERE message_id = ?`
 )
 
 // prepare prepares the hot statements on the writer's one connection.

@@ -157,7 +157,7 @@ func (s *Store) storeSeriesMember(ctx context.Context, tx *sql.Tx, id int64, m *
 	}
 	for _, ref := range append([]string{m.MessageID, m.InReplyTo}, m.References...) {
 		if ref != "" {
-			if _, err := qExec(ctx, tx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, ref, seriesID); err != nil {
+			if _, err := qExec(ctx, tx, `INSERT INTO series_refs (ref, series_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, ref, seriesID); err != nil {
 				return 0, err
 			}
 		}
@@ -248,7 +248,7 @@ func makeCover(ctx context.Context, tx *sql.Tx, seriesID, coverID int64, message
 	if _, err := qExec(ctx, tx, `UPDATE series SET cover_id = ?, title = ? WHERE id = ?`, coverID, title, seriesID); err != nil {
 		return err
 	}
-	if _, err := qExec(ctx, tx, `INSERT OR IGNORE INTO series_refs (ref, series_id) VALUES (?, ?)`, messageID, seriesID); err != nil {
+	if _, err := qExec(ctx, tx, `INSERT INTO series_refs (ref, series_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, messageID, seriesID); err != nil {
 		return err
 	}
 	return adoptOrphans(ctx, tx, coverID, messageID, 0)

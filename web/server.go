@@ -56,8 +56,7 @@ type Server struct {
 	Drain    context.CancelFunc
 }
 
-// NewServer builds a Server. It fails if a template does not parse or the
-// list name is not a usable path segment.
+// NewServer builds a Server. It fails only if a template does not parse.
 func NewServer(store *storage.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 50 << 20
