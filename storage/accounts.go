@@ -215,17 +215,21 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, pw string) error 
 	if err != nil {
 		return err
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("account %d: %w", userID, ErrNotFound)
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+	return s.withTx(ctx, func(tx *sql.Tx) error { return setPasswordHash(ctx, tx, userID, hash) })
+}
+
+// setPasswordHash stores a password hash and signs the account's sessions
+// out.
+func setPasswordHash(ctx context.Context, tx *sql.Tx, userID int64, hash string) error {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+	if err != nil {
 		return err
-	})
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("account %d: %w", userID, ErrNotFound)
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+	return err
 }
 
 // CreateInvite returns a one-time token with which the account sets its
@@ -264,15 +268,27 @@ func (s *Store) UseInvite(ctx context.Context, token, pw string) (*User, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.SetPassword(ctx, u.ID, pw); err != nil {
+	if err := CheckPassword(pw); err != nil {
 		return nil, err
 	}
-	res, err := s.w.ExecContext(ctx, `DELETE FROM invites WHERE token_hash = ?`, tokenHash(token))
+	hash, err := HashPassword(pw)
 	if err != nil {
 		return nil, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, ErrBadToken // spent by a concurrent use
+	// Spending the invite and setting the password are one transaction:
+	// of two concurrent uses, the one that spends it sets the password.
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM invites WHERE token_hash = ? AND expires_at > ?`, tokenHash(token), s.now().UnixNano())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrBadToken // spent by a concurrent use
+		}
+		return setPasswordHash(ctx, tx, u.ID, hash)
+	})
+	if err != nil {
+		return nil, err
 	}
 	u.HasPassword = true
 	return u, nil
@@ -281,21 +297,46 @@ func (s *Store) UseInvite(ctx context.Context, token, pw string) (*User, error) 
 // Authenticate checks an email and password. Wrong passwords are counted
 // per email and per client (e.g. its IP address); past LoginFailLimit in
 // LoginFailWindow, it fails with ErrRateLimited and the time to wait,
-// without checking the password.
+// without checking the password. Every attempt is counted before the
+// password is checked, in one writer transaction, so that a burst of
+// parallel guesses gets no more tries than the limit; a right password
+// takes its own attempt back.
 func (s *Store) Authenticate(ctx context.Context, email, pw, client string) (*User, time.Duration, error) {
 	keys := []string{"email:" + strings.ToLower(strings.TrimSpace(email)), "client:" + client}
 	now := s.now()
 	since := now.Add(-LoginFailWindow).UnixNano()
-	for _, k := range keys {
-		var n int
-		var oldest sql.NullInt64
-		if err := s.r.QueryRowContext(ctx, `SELECT count(*), min(at) FROM login_failures WHERE key = ? AND at > ?`, k, since).Scan(&n, &oldest); err != nil {
-			return nil, 0, err
+	var wait time.Duration
+	var attempts []int64
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		wait, attempts = 0, nil
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= ?`, since); err != nil {
+			return err
 		}
-		if n >= LoginFailLimit {
-			wait := time.Unix(0, oldest.Int64).Add(LoginFailWindow).Sub(now)
-			return nil, max(wait, time.Second), ErrRateLimited
+		for _, k := range keys {
+			var n int
+			var oldest sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT count(*), min(at) FROM login_failures WHERE key = ? AND at > ?`, k, since).Scan(&n, &oldest); err != nil {
+				return err
+			}
+			if n >= LoginFailLimit {
+				wait = max(time.Unix(0, oldest.Int64).Add(LoginFailWindow).Sub(now), time.Second)
+				return nil
+			}
 		}
+		for _, k := range keys {
+			var id int64
+			if err := tx.QueryRowContext(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?) RETURNING rowid`, k, now.UnixNano()).Scan(&id); err != nil {
+				return err
+			}
+			attempts = append(attempts, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if wait > 0 {
+		return nil, wait, ErrRateLimited
 	}
 	var hash string
 	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, strings.TrimSpace(email)))
@@ -309,21 +350,12 @@ func (s *Store) Authenticate(ctx context.Context, email, pw, client string) (*Us
 		checkPassword(dummyHash(), pw) // take as long as a real check
 	}
 	if hash == "" || !checkPassword(hash, pw) {
-		err := s.withTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= ?`, since); err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, k, now.UnixNano()); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		return nil, 0, ErrBadLogin // the attempt stays counted
+	}
+	for _, id := range attempts {
+		if _, err := s.w.ExecContext(ctx, `DELETE FROM login_failures WHERE rowid = ?`, id); err != nil {
 			return nil, 0, err
 		}
-		return nil, 0, ErrBadLogin
 	}
 	return u, 0, nil
 }

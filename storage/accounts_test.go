@@ -153,3 +153,39 @@ func BenchmarkHashPassword(b *testing.B) {
 		}
 	})
 }
+
+// A burst of parallel guesses gets no more password checks than the limit,
+// and a right password does not count as a failure.
+func TestParallelGuessesAreRateLimited(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	u, _ := s.AddUser(ctx, "Jane", "jane@example.org", false)
+	if err := s.SetPassword(ctx, u.ID, "the right password"); err != nil {
+		t.Fatal(err)
+	}
+	for range LoginFailLimit - 1 {
+		if _, _, err := s.Authenticate(ctx, u.Email, "the right password", "friend"); err != nil {
+			t.Fatalf("right password: %v", err)
+		}
+	}
+	const n = 3 * LoginFailLimit
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, _, err := s.Authenticate(ctx, u.Email, "guess", "attacker")
+			errs <- err
+		}()
+	}
+	bad := 0
+	for range n {
+		switch err := <-errs; {
+		case errors.Is(err, ErrBadLogin):
+			bad++
+		case !errors.Is(err, ErrRateLimited):
+			t.Errorf("guess: %v", err)
+		}
+	}
+	if bad != LoginFailLimit {
+		t.Errorf("%d of %d parallel guesses had their password checked, want %d", bad, n, LoginFailLimit)
+	}
+}
