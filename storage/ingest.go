@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sync"
 
 	"patchreview/review"
 )
@@ -166,19 +168,26 @@ type Rejected struct {
 // "hello", a PNG) is not stored but returned among the rejected. A mail
 // that is merely malformed is stored raw and marked, as everywhere.
 func (s *Store) IngestUpload(ctx context.Context, r io.Reader, source string, progress func(IngestStats)) (IngestStats, []Rejected, error) {
+	// The producer may still run when ingest returns on a writer error
+	// (it is not waited for): rejected is shared under a lock.
+	var mu sync.Mutex
 	rejected := []Rejected{}
 	n := 0
 	st, err := s.ingest(ctx, source, func(emit func(*job) error) error {
 		return review.SplitMbox(r, func(raw []byte) error {
 			n++
 			if err := review.CheckMail(raw); err != nil {
+				mu.Lock()
 				rejected = append(rejected, Rejected{Index: n, Reason: err.Error()})
+				mu.Unlock()
 				return nil
 			}
 			return emit(&job{raw: raw, source: source})
 		})
 	}, progress)
-	return st, rejected, err
+	mu.Lock()
+	defer mu.Unlock()
+	return st, slices.Clone(rejected), err
 }
 
 // IngestBytes ingests data that is either an mbox or one message.

@@ -77,7 +77,11 @@ func runIngest(ctx context.Context, e env, args []string) int {
 		var s storage.IngestStats
 		var err error
 		if *inbox {
-			s, err = st.IngestPublicInbox(ctx, name, *list, progressLine(e, name))
+			progress := progressLine(e, name)
+			s, err = st.IngestPublicInbox(ctx, name, *list, progress)
+			if progress != nil {
+				fmt.Fprint(e.stderr, "\r\033[K") // the summary goes on a clean line
+			}
 		} else {
 			s, err = ingestOne(ctx, e, st, name)
 		}
