@@ -399,3 +399,41 @@ func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+// AmReady returns a stored message as git am takes it from an am-ready
+// mbox: a patch with the trailers collected from list replies and the
+// verdicts given here applied as b4 am applies them; any other message (a
+// cover letter), or a mail AmReady cannot rewrite, as it came.
+func (s *Store) AmReady(ctx context.Context, msgRowID int64) ([]byte, error) {
+	raw, err := s.MessageRaw(ctx, msgRowID)
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.PatchIDByMessage(ctx, msgRowID)
+	if errors.Is(err, ErrNotFound) {
+		return raw, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.PatchByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if out, err := review.AmReady(raw, p.AmTrailers()); err == nil {
+		return out, nil
+	}
+	return raw, nil
+}
+
+// AmTrailers are the trailers an am-ready mbox adds to a patch: those
+// collected from list replies, then the verdicts given here.
+func (p *Patch) AmTrailers() []review.Trailer {
+	out := append([]review.Trailer{}, p.Trailers...)
+	for _, v := range p.Verdicts {
+		if v.Trailer() != "" {
+			out = append(out, review.Trailer{Key: v.Kind, Value: v.Author.String()})
+		}
+	}
+	return out
+}

@@ -186,7 +186,7 @@ func (s *Server) handleAPIPatchShow(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	j := patchJSON{messageJSON: toMessageJSON(p.Message, false), ID: p.ID, SeriesID: p.SeriesID,
-		Trailers: []review.Trailer{}, Collected: trailersFor(p), NotApplied: append([]storage.NotApplied{}, p.NotApplied...), Findings: []findingJSON{}, Comments: []commentJSON{}, Replies: []messageJSON{}}
+		Trailers: []review.Trailer{}, Collected: p.AmTrailers(), NotApplied: append([]storage.NotApplied{}, p.NotApplied...), Findings: []findingJSON{}, Comments: []commentJSON{}, Replies: []messageJSON{}}
 	if m := p.Message.Message; m != nil && m.Patch != nil {
 		j.CommitMessage, j.Diff = m.Patch.CommitMessage, m.Patch.Diff
 		if m.Patch.Trailers != nil {

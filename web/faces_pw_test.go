@@ -158,6 +158,9 @@ func TestPatchworkReads(t *testing.T) {
 	if ids := mboxIDs(t, w.Body.String()); strings.Join(ids, " ") != "20260112090000.1-ravi@example.org 20260112090000.2-ravi@example.org" {
 		t.Errorf("series mbox holds %v", ids)
 	}
+	if own := get(t, s, "/series/"+itoa(int(v2))+"/mbox?trailers=1").Body.String(); w.Body.String() != own {
+		t.Errorf("git-pw's series mbox is not the series page's am-ready mbox with trailers")
+	}
 	w = get(t, s, "/api/1.2/patches/"+itoa(int(v2p[1]))+"/mbox/?series=*")
 	if ids := mboxIDs(t, w.Body.String()); len(ids) != 2 {
 		t.Errorf("patch mbox with its dependencies holds %v", ids)

@@ -9,29 +9,6 @@ import (
 	"patchreview/storage"
 )
 
-// amReady is a patch's mail with its collected trailers and the verdicts
-// given here applied, as patchwork's mbox carries them.
-func (a *API) amReady(r *http.Request, patchID int64) ([]byte, error) {
-	p, err := a.Store.PatchByID(r.Context(), patchID)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := a.Store.MessageRaw(r.Context(), p.Message.ID)
-	if err != nil {
-		return nil, err
-	}
-	trailers := append([]review.Trailer{}, p.Trailers...)
-	for _, v := range p.Verdicts {
-		if v.Trailer() != "" {
-			trailers = append(trailers, review.Trailer{Key: v.Kind, Value: v.Author.String()})
-		}
-	}
-	if out, err := review.AmReady(raw, trailers); err == nil {
-		return out, nil
-	}
-	return raw, nil // a mail AmReady cannot rewrite goes out as it came
-}
-
 // seriesMbox is the series' patches (no cover letter: git am would stop
 // on it), in order, am-ready.
 func (a *API) seriesMbox(w http.ResponseWriter, r *http.Request) error {
@@ -39,19 +16,21 @@ func (a *API) seriesMbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, err := a.Store.PWPatches(r.Context(), storage.PWPatchFilter{SeriesID: id, Limit: 10000})
+	// The series' patches as /series/{id}/mbox?trailers=1 gives them (a
+	// partial reroll completed from the previous version).
+	msgs, err := a.Store.SeriesMboxMessages(r.Context(), id, false)
 	if err != nil {
 		return err
 	}
-	if len(ps) == 0 {
+	if len(msgs) == 0 {
 		if _, err := a.Store.SeriesByID(r.Context(), id); err != nil {
 			return err
 		}
 		return errorf(http.StatusNotFound, "Not found: series %d has no patches", id)
 	}
 	var raws [][]byte
-	for _, p := range ps {
-		raw, err := a.amReady(r, p.ID)
+	for _, m := range msgs {
+		raw, err := a.Store.AmReady(r.Context(), m)
 		if err != nil {
 			return err
 		}
@@ -71,7 +50,7 @@ func (a *API) patchMbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ids := []int64{id}
+	ids := []int64{p.MsgRowID}
 	if r.URL.Query().Get("series") != "" {
 		ps, err := a.Store.PWPatches(r.Context(), storage.PWPatchFilter{SeriesID: p.SeriesID, Limit: 10000})
 		if err != nil {
@@ -80,13 +59,13 @@ func (a *API) patchMbox(w http.ResponseWriter, r *http.Request) error {
 		ids = ids[:0]
 		for _, x := range ps {
 			if x.Number < p.Number || x.ID == id {
-				ids = append(ids, x.ID)
+				ids = append(ids, x.MsgRowID)
 			}
 		}
 	}
 	var raws [][]byte
 	for _, x := range ids {
-		raw, err := a.amReady(r, x)
+		raw, err := a.Store.AmReady(r.Context(), x)
 		if err != nil {
 			return err
 		}
