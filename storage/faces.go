@@ -352,15 +352,24 @@ func (s *Store) PWPatchByID(ctx context.Context, id int64) (PWPatch, error) {
 
 // PatchStatesOfSeries maps each patch of a series to its patchwork state.
 func (s *Store) PatchStatesOfSeries(ctx context.Context, seriesID int64) (map[int64]string, error) {
-	ps, err := s.PWPatches(ctx, PWPatchFilter{SeriesID: seriesID, Limit: 10000})
+	// Only the ids and states: PWPatches would read every patch's diff
+	// (the largest series' page spent a sixth of its time there).
+	rows, err := s.r.QueryContext(ctx, `SELECT id, state FROM (SELECT `+pwPatchCols+pwPatchFrom+
+		` WHERE p.kind = 'patch' AND p.series_id = ?)`, seriesID)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	out := map[int64]string{}
-	for _, p := range ps {
-		out[p.ID] = p.State
+	for rows.Next() {
+		var id int64
+		var state string
+		if err := rows.Scan(&id, &state); err != nil {
+			return nil, err
+		}
+		out[id] = state
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // PatchUpdate is a change of a patch's patchwork fields; nil fields stay.

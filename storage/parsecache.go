@@ -69,6 +69,18 @@ func (c *parseCache) parse(raw []byte) (*review.Message, error) {
 	return review.ParseMessage(raw)
 }
 
+// parseKeep is parse that also remembers a parse it had to make: the pages
+// read the same covers and replies again and again (the reply parses were a
+// fifth of the largest series page's time). Callers must not change the
+// message they get: it is shared.
+func (c *parseCache) parseKeep(raw []byte) (*review.Message, error) {
+	m, err := c.parse(raw)
+	if err == nil {
+		c.put(raw, m)
+	}
+	return m, err
+}
+
 type parseCacheKey struct{}
 
 // parseParent parses a stored message through the writer's cache when ctx

@@ -57,31 +57,11 @@ func seriesState(ss SeriesSummary, superseded bool) string {
 // (see compileQuery): series with a message that matches. A list keeps the
 // series whose patches or cover letter came through that list.
 func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary, error) {
-	f.Limit = clampLimit(f.Limit)
-	var conds []string
-	args := []any{}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		cq, err := compileQuery(q)
-		if err != nil {
-			return nil, err
-		}
-		if cq.empty() {
-			return []SeriesSummary{}, nil
-		}
-		from, qc, qa := cq.from("")
-		conds = append(conds, `s.id IN (SELECT m.series_id `+from+` WHERE `+strings.Join(qc, " AND ")+` AND m.series_id IS NOT NULL)`)
-		args = append(args, qa...)
+	q, args, err := listSeriesSQL(f)
+	if err != nil || q == "" {
+		return []SeriesSummary{}, err
 	}
-	if f.List != "" {
-		conds = append(conds, `s.id IN (SELECT series_id FROM series_lists WHERE list = ?)`)
-		args = append(args, f.List)
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = "WHERE " + strings.Join(conds, " AND ")
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+summaryCols+` FROM series s `+where+
-		fmt.Sprintf(` ORDER BY s.created_at DESC, s.id DESC LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0)), args...)
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list series: %w", err)
 	}
@@ -95,6 +75,39 @@ func (s *Store) ListSeries(ctx context.Context, f SeriesFilter) ([]SeriesSummary
 		out = append(out, ss)
 	}
 	return out, rows.Err()
+}
+
+// listSeriesSQL is ListSeries' query, "" when the search can match nothing.
+// The page's series are chosen first and only they get the summary's
+// counts: a search matching hundreds of series otherwise computed every
+// match's counts before sorting them (a third of the API search's time).
+func listSeriesSQL(f SeriesFilter) (string, []any, error) {
+	f.Limit = clampLimit(f.Limit)
+	var conds []string
+	args := []any{}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		cq, err := compileQuery(q)
+		if err != nil {
+			return "", nil, err
+		}
+		if cq.empty() {
+			return "", nil, nil
+		}
+		from, qc, qa := cq.from("")
+		conds = append(conds, `s.id IN (SELECT m.series_id `+from+` WHERE `+strings.Join(qc, " AND ")+` AND m.series_id IS NOT NULL)`)
+		args = append(args, qa...)
+	}
+	if f.List != "" {
+		conds = append(conds, `s.id IN (SELECT series_id FROM series_lists WHERE list = ?)`)
+		args = append(args, f.List)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = "WHERE " + strings.Join(conds, " AND ")
+	}
+	const order = ` ORDER BY s.created_at DESC, s.id DESC`
+	return `SELECT ` + summaryCols + ` FROM series s WHERE s.id IN (SELECT s.id FROM series s ` + where + order +
+		fmt.Sprintf(` LIMIT %d OFFSET %d)`, f.Limit, max(f.Offset, 0)) + order, args, nil
 }
 
 // MaxListLimit is the most series or search hits one request returns;
@@ -308,8 +321,8 @@ func (s *Store) replies(ctx context.Context, parent int64) ([]StoredMessage, err
 	return out, nil
 }
 
-// storedMessage loads a message and parses its raw bytes again (parsing is
-// cheap, and a better parser then improves old mail too).
+// storedMessage loads a message and parses its raw bytes again, through the
+// store's parse cache (a better parser then improves old mail too).
 func (s *Store) storedMessage(ctx context.Context, id int64) (*StoredMessage, error) {
 	var raw []byte
 	var received int64
@@ -322,7 +335,7 @@ func (s *Store) storedMessage(ctx context.Context, id int64) (*StoredMessage, er
 		return nil, err
 	}
 	sm.Received = time.Unix(0, received).UTC()
-	if m, err := review.ParseMessage(raw); err == nil {
+	if m, err := s.parsed.parseKeep(raw); err == nil {
 		sm.Message = m
 	}
 	return sm, nil

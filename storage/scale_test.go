@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -159,8 +160,8 @@ func TestThreadingQueriesUseIndexes(t *testing.T) {
 		"anchorReply":     `DELETE FROM comments WHERE source = 'list' AND message_id = ?`,
 		"PreviousVersion": `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ? AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?))) ORDER BY s.version DESC, s.id DESC LIMIT 1`,
 		"SeriesByRef":     `SELECT s.id FROM series s JOIN series_refs r ON r.series_id = s.id WHERE r.ref = ? ORDER BY s.id`,
-		"ListSeries":      `SELECT ` + summaryCols + ` FROM series s ORDER BY s.created_at DESC, s.id DESC LIMIT 50`,
-		"ListSeries list": `SELECT ` + summaryCols + ` FROM series s WHERE s.id IN (SELECT series_id FROM series_lists WHERE list = ?) ORDER BY s.created_at DESC, s.id DESC LIMIT 50`,
+		"ListSeries":      mustListSQL(t, SeriesFilter{Limit: 50}),
+		"ListSeries list": mustListSQL(t, SeriesFilter{Limit: 50, List: "l"}),
 		"recent failures": `SELECT id, message_id, error FROM messages WHERE error != '' ORDER BY id DESC LIMIT 20`,
 		"pending":         `SELECT id, raw, source, message_id FROM messages WHERE state = 'pending' AND attempts < ? AND id > ? ORDER BY id LIMIT 64`,
 		"next version":    `SELECT cover_id, prev_id, (SELECT max(id) FROM series n WHERE n.prev_id = s.id) FROM series s WHERE id = ?`,
@@ -191,6 +192,15 @@ func TestThreadingQueriesUseIndexes(t *testing.T) {
 			}
 		}
 	}
+}
+
+func mustListSQL(t *testing.T, f SeriesFilter) string {
+	t.Helper()
+	q, _, err := listSeriesSQL(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
 }
 
 // Search takes lore's prefixes, and the series list and the API filter by
@@ -575,5 +585,46 @@ func TestPublicInboxEpochsAndCrossPosts(t *testing.T) {
 	eps, _ := s.InboxEpochs(ctx)
 	if len(eps) != 3 {
 		t.Errorf("epochs: %+v", eps)
+	}
+}
+
+// A search's pages, read one series at a time, are the whole result in
+// order, each series with the same summary as in the whole list: the page
+// is chosen before its counts are computed.
+func TestListSeriesPagesOfASearch(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	ingestFile(t, s, "shadowfs-v1-v2.mbox")
+	for i := range 3 {
+		raw := fmt.Sprintf("From: Jan Kara <jack@example.com>\nTo: linux-fsdevel@vger.kernel.org\n"+
+			"Subject: [PATCH] ext2: writepage fix %d\nMessage-ID: <ext2-%d@example.com>\nDate: Mon, %d Feb 2026 10:00:00 +0000\n\n"+
+			"Fix.\n---\ndiff --git a/fs/ext2/inode.c b/fs/ext2/inode.c\n--- a/fs/ext2/inode.c\n+++ b/fs/ext2/inode.c\n"+
+			"@@ -10,3 +10,3 @@ static int ext2_writepage(struct page *page)\n a\n-b\n+c%d\n d\n", i, i, i+2, i)
+		if _, err := s.IngestMessage(ctx, []byte(raw), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := s.ListSeries(ctx, SeriesFilter{Query: "writepage"})
+	if err != nil || len(all) != 5 {
+		t.Fatalf("whole search: %d series, %v; want 5", len(all), err)
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].Received.After(all[i-1].Received) {
+			t.Errorf("not newest first: %v after %v", all[i].Received, all[i-1].Received)
+		}
+	}
+	var paged []SeriesSummary
+	for off := 0; ; off++ {
+		page, err := s.ListSeries(ctx, SeriesFilter{Query: "writepage", Limit: 1, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		paged = append(paged, page...)
+	}
+	if !reflect.DeepEqual(paged, all) {
+		t.Errorf("pages of one:\n%+v\nwhole:\n%+v", paged, all)
 	}
 }
