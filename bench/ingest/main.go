@@ -354,6 +354,7 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 	marks := []time.Time{time.Now()}
 	cpus := []time.Duration{cpuTime()}
 	var rssAt []string
+	ios := []ioCount{readIO()}
 	lastCPU = cpuTime()
 	start := time.Now()
 	var prof *os.File
@@ -383,6 +384,7 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 			}
 			marks = append(marks, time.Now())
 			cpus = append(cpus, cpuTime())
+			ios = append(ios, readIO())
 			rssAt = append(rssAt, rss("VmRSS"))
 		}
 	})
@@ -390,13 +392,15 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 		return err
 	}
 	el := time.Since(start)
-	var rates, cpuRates []string
+	var rates, cpuRates, reads, writes []string
 	for i := 1; i < len(marks); i++ {
 		rates = append(rates, fmt.Sprintf("%.0f", float64(tenth)/marks[i].Sub(marks[i-1]).Seconds()))
 		cpuRates = append(cpuRates, fmt.Sprintf("%.0f", float64(tenth)/(cpus[i]-cpus[i-1]).Seconds()))
+		reads = append(reads, fmt.Sprintf("%.0f", float64(ios[i].read-ios[i-1].read)/float64(tenth)/1024))
+		writes = append(writes, fmt.Sprintf("%.0f", float64(ios[i].written-ios[i-1].written)/float64(tenth)/1024))
 	}
-	report(fmt.Sprintf("flat: %d× archive", repeat), s.Messages, el, fmt.Sprintf("per tenth: msgs/s %s; msgs/CPU-s %s; RSS %s; peak %s",
-		strings.Join(rates, " "), strings.Join(cpuRates, " "), strings.Join(rssAt, " "), rss("VmHWM")))
+	report(fmt.Sprintf("flat: %d× archive", repeat), s.Messages, el, fmt.Sprintf("per tenth: msgs/s %s; msgs/CPU-s %s; KB read per msg %s; KB written per msg %s; RSS %s; peak %s",
+		strings.Join(rates, " "), strings.Join(cpuRates, " "), strings.Join(reads, " "), strings.Join(writes, " "), strings.Join(rssAt, " "), rss("VmHWM")))
 	return nil
 }
 
@@ -419,6 +423,27 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ioCount is what the process read and wrote through system calls
+// (/proc/self/io rchar and wchar: the page cache included), the steady
+// measure of the database's I/O per message on a shared machine.
+type ioCount struct{ read, written int64 }
+
+func readIO() ioCount {
+	var c ioCount
+	b, _ := os.ReadFile("/proc/self/io")
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ": ")
+		n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		switch k {
+		case "rchar":
+			c.read = n
+		case "wchar":
+			c.written = n
+		}
+	}
+	return c
 }
 
 // rss reads a memory figure (VmRSS, VmHWM) of this process.
