@@ -73,7 +73,7 @@ func (s *Store) insertDoc(ctx context.Context, tx *sql.Tx, id int64, d searchDoc
 	if !d.ok {
 		return nil
 	}
-	_, err := s.txExec(ctx, tx, sqlInsertSearch, id, d.subject, d.author, d.addrs, d.body, d.dfn, d.dfhh, d.mid)
+	_, err := qExec(ctx, tx, sqlInsertSearch, id, d.subject, d.author, d.addrs, d.body, d.dfn, d.dfhh, d.mid)
 	return err
 }
 

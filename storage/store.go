@@ -22,7 +22,7 @@ var migrations embed.FS
 type Store struct {
 	w, r   *sql.DB
 	opts   Options
-	stmts  map[string]*sql.Stmt // the writer's hot statements (stmts.go)
+	stmts  map[string]*sql.Stmt // the writer's hot statements, by query (stmts.go)
 	parsed *parseCache          // recent series members, parsed (parsecache.go)
 	// patchIDs memoizes review.PatchID of a patch row: a stored patch's
 	// diff never changes, and the series page pairs versions on every view.
@@ -139,6 +139,8 @@ func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) (err error) 
 	if err != nil {
 		return err
 	}
+	// Its statements are compiled once per transaction (stmts.go).
+	defer s.cacheStatements(tx)()
 	defer func() {
 		if p := recover(); p != nil {
 			tx.Rollback()
