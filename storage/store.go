@@ -22,7 +22,7 @@ var migrations embed.FS
 type Store struct {
 	w, r   *sql.DB
 	opts   Options
-	stmts  map[string]*sql.Stmt // the writer's hot statements, by query (stmts.go)
+	stmts  map[string]*sql.Stmt // the writer's hot statements (stmts.go)
 	parsed *parseCache          // recent series members, parsed (parsecache.go)
 	// patchIDs memoizes review.PatchID of a patch row: a stored patch's
 	// diff never changes, and the series page pairs versions on every view.
