@@ -258,18 +258,8 @@ func (ui *unitInfo) contractRet(name string) retKind {
 // other files to use for their functions (a previous round of mining), in
 // place of the embedded data.
 func MineContracts(path, src, version string, known []Contract) []Contract {
-	u := codeUnit(path, src)
-	u.pasted = false
-	for i := range u.lines {
-		u.lines[i].text = strings.ReplaceAll(u.lines[i].text, "\r", "")
-	}
-	// The whole file is code: codeUnit's prose filter must not blank lines.
-	for i, l := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
-		if i < len(u.lines) {
-			u.lines[i].text = l
-		}
-	}
-	ui := newUnitInfoWith(u, Options{KernelVersion: version}, indexContracts(known))
+	// The file as CheckFile sees it: every line code, as it is.
+	ui := newUnitInfoWith(fileUnit(path, src), Options{KernelVersion: version}, indexContracts(known))
 	header := strings.HasSuffix(path, ".h")
 	var out []Contract
 	seen := map[string]bool{}

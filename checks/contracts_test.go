@@ -155,3 +155,27 @@ func TestContractLookupWrapper(t *testing.T) {
 		}
 	}
 }
+
+// TestMineContractsReadsTheWholeFile: mining reads a source file as the
+// checks of a file do (fileUnit), every line code: lines that a mail's
+// pasted code would lose (three "> " lines taken for a quoted reply, prose,
+// CRLF endings) change nothing.
+func TestMineContractsReadsTheWholeFile(t *testing.T) {
+	src := `/*
+> int quoted_a;
+> int quoted_b;
+> int quoted_c;
+ */
+void xfoo_put_page(struct page *page)
+{
+	unlock_page(page);
+	put_page(page);
+}
+`
+	for _, s := range []string{src, strings.ReplaceAll(src, "\n", "\r\n")} {
+		got := MineContracts("fs/xfoo/util.c", s, "6.12", nil)
+		if len(got) != 1 || got[0].Function != "xfoo_put_page" || got[0].Unlock != "all" || got[0].Put != "all" {
+			t.Errorf("MineContracts(%q) = %+v, want xfoo_put_page unlocking and putting its page", s, got)
+		}
+	}
+}

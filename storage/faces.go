@@ -575,18 +575,12 @@ func (s *Store) SeriesEvents(ctx context.Context, seriesID int64, limit int) ([]
 // ?x=m answers. With threads (public-inbox's t=1) each match brings its
 // whole thread (within the list), still at most limit messages.
 func (s *Store) FaceSearch(ctx context.Context, query, list string, threads bool, limit int) ([]FaceMessage, error) {
-	cq, err := compileQuery(query)
-	if err != nil || cq.empty() {
+	// The best matches when there are more than limit, then in arrival order.
+	q, args, err := matchQuery(query, faceMessageCols, list, "m.id", limit, 0)
+	if err != nil || q == "" {
 		return []FaceMessage{}, err
 	}
-	from, conds, args := cq.from(list)
-	order := ` ORDER BY m.id`
-	if cq.fts != "" {
-		order = ` ORDER BY rank`
-	}
-	// The best matches when there are more than limit, then in arrival order.
-	hits, err := s.faceMessages(ctx, `SELECT `+faceMessageCols+from+` WHERE `+strings.Join(conds, " AND ")+order+
-		fmt.Sprintf(` LIMIT %d`, limit), args...)
+	hits, err := s.faceMessages(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: search %q: %w", query, err)
 	}

@@ -46,7 +46,7 @@ func (s *Store) Process(ctx context.Context, id int64) error {
 // the queue worker may process the same one at once, and only the first
 // may store it (errProcessed for the other).
 func (s *Store) claim(ctx context.Context, tx *sql.Tx, id int64, m *review.Message) error {
-	res, err := s.txExec(ctx, tx, sqlClaim, m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.Date.UnixNano(), m.InReplyTo, id)
+	res, err := qExec(ctx, tx, sqlClaim, m.Kind, m.Subject.Raw, m.From.Name, m.From.Email, m.Date.UnixNano(), m.InReplyTo, id)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Store) claim(ctx context.Context, tx *sql.Tx, id int64, m *review.Messa
 func (s *Store) storeParsed(ctx context.Context, tx *sql.Tx, id int64, m *review.Message, findings []review.Finding, note string) (int64, error) {
 	for _, ref := range append([]string{m.InReplyTo}, m.References...) {
 		if ref != "" {
-			if _, err := s.txExec(ctx, tx, sqlInsertRef, id, ref); err != nil {
+			if _, err := qExec(ctx, tx, sqlInsertRef, id, ref); err != nil {
 				return 0, err
 			}
 		}

@@ -280,9 +280,6 @@ var errJob = errors.New("a message could not be stored")
 func (s *Store) writeBatchTx(ctx context.Context, batch []*job, isolate bool) error {
 	ctx = context.WithValue(ctx, parseCacheKey{}, s.parsed)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		// The threading code's statements, prepared once per batch
-		// (txstmt.go): preparing them per message was 11% of the CPU.
-		ctx := context.WithValue(ctx, txStmtsKey{}, &txStmts{tx: tx, m: map[string]*sql.Stmt{}})
 		marks := map[string]*inboxMark{}
 		for _, j := range batch {
 			if isolate {
@@ -364,7 +361,7 @@ func (s *Store) writeJob(ctx context.Context, tx *sql.Tx, j *job) error {
 		// j.msgID stays the header's id: a batch written again after a
 		// rollback must find the first mail again and link to it.
 		insert := func(msgID string, dupOf any) error {
-			return s.txQueryRow(ctx, tx, sqlInsertMessage, msgID, j.raw, j.source, s.now().UnixNano(), state, errText,
+			return qRow(ctx, tx, sqlInsertMessage, msgID, j.raw, j.source, s.now().UnixNano(), state, errText,
 				kind, subject, fromName, fromEmail, sent, inReplyTo, dupOf).Scan(&id)
 		}
 		if m != nil {
@@ -448,17 +445,17 @@ func (s *Store) recordFailure(ctx context.Context, tx *sql.Tx, j *job, cause err
 // member its series' lists.
 func (s *Store) addLists(ctx context.Context, tx *sql.Tx, id, seriesID int64, lists []string) error {
 	for _, l := range lists {
-		if _, err := s.txExec(ctx, tx, sqlInsertMessageList, l, id); err != nil {
+		if _, err := qExec(ctx, tx, sqlInsertMessageList, l, id); err != nil {
 			return err
 		}
 		if seriesID == 0 {
 			// A known series member read again through another list.
-			if _, err := s.txExec(ctx, tx, sqlInsertSeriesListOf, l, id); err != nil {
+			if _, err := qExec(ctx, tx, sqlInsertSeriesListOf, l, id); err != nil {
 				return err
 			}
 			continue
 		}
-		if _, err := s.txExec(ctx, tx, sqlInsertSeriesList, l, seriesID); err != nil {
+		if _, err := qExec(ctx, tx, sqlInsertSeriesList, l, seriesID); err != nil {
 			return err
 		}
 	}

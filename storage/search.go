@@ -73,7 +73,7 @@ func (s *Store) insertDoc(ctx context.Context, tx *sql.Tx, id int64, d searchDoc
 	if !d.ok {
 		return nil
 	}
-	_, err := s.txExec(ctx, tx, sqlInsertSearch, id, d.subject, d.author, d.addrs, d.body, d.dfn, d.dfhh, d.mid)
+	_, err := qExec(ctx, tx, sqlInsertSearch, id, d.subject, d.author, d.addrs, d.body, d.dfn, d.dfhh, d.mid)
 	return err
 }
 
@@ -554,20 +554,13 @@ func (s *Store) Search(ctx context.Context, query, list string, limit int) ([]Se
 
 // SearchFrom is Search from the offset-th hit on (for pages of hits).
 func (s *Store) SearchFrom(ctx context.Context, query, list string, limit, offset int) ([]SearchHit, error) {
-	cq, err := compileQuery(query)
 	out := []SearchHit{}
-	if err != nil || cq.empty() {
+	q, args, err := matchQuery(query, `m.id, coalesce(m.series_id, 0), m.subject, m.from_name, m.from_email, m.kind`,
+		list, "m.sent_at DESC, m.id DESC", clampLimit(limit), offset)
+	if err != nil || q == "" {
 		return out, err
 	}
-	limit = clampLimit(limit)
-	from, conds, args := cq.from(list)
-	q := `SELECT m.id, coalesce(m.series_id, 0), m.subject, m.from_name, m.from_email, m.kind ` + from +
-		` WHERE ` + strings.Join(conds, " AND ")
-	order := " ORDER BY m.sent_at DESC, m.id DESC"
-	if cq.fts != "" {
-		order = " ORDER BY rank"
-	}
-	rows, err := s.r.QueryContext(ctx, q+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0)), args...)
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: search %q: %w", query, err)
 	}
@@ -582,6 +575,24 @@ func (s *Store) SearchFrom(ctx context.Context, query, list string, limit, offse
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// matchQuery is the SQL of the messages a lore-style query matches (see
+// compileQuery), for Search and FaceSearch: the columns cols of messages m,
+// in the given list when list is not "", best matches first when the query
+// has terms to rank by, else in the order given, at most limit from the
+// offset-th on. It is "" when the query selects nothing.
+func matchQuery(query, cols, list, order string, limit, offset int) (string, []any, error) {
+	cq, err := compileQuery(query)
+	if err != nil || cq.empty() {
+		return "", nil, err
+	}
+	from, conds, args := cq.from(list)
+	if cq.fts != "" {
+		order = "rank"
+	}
+	return `SELECT ` + cols + from + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + order +
+		fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0)), args, nil
 }
 
 // from returns the FROM clause (messages m, joined with the search table

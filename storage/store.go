@@ -158,6 +158,8 @@ func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) (err error) 
 	if err != nil {
 		return err
 	}
+	// Its statements are compiled once per transaction (stmts.go).
+	defer s.cacheStatements(tx)()
 	defer func() {
 		if p := recover(); p != nil {
 			tx.Rollback()

@@ -143,36 +143,21 @@ func splitLimited(path string, limit int, fn func(raw []byte) error) error {
 	return err
 }
 
-// limitedReader streams the first limit messages of an mbox as an mbox.
+// limitedReader streams the first limit messages of an mbox as an mbox,
+// written by the product's own writer (review.WriteMbox, as the mbox
+// downloads are), so that the benchmark reads what the product writes.
 func limitedReader(path string, limit int) (io.ReadCloser, error) {
 	if limit == 0 {
 		return os.Open(path)
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		w := bufio.NewWriter(pw)
-		err := splitLimited(path, limit, func(raw []byte) error {
-			w.WriteString("From mboxrd@z Thu Jan  1 00:00:00 1970\n")
-			for _, line := range bytes.SplitAfter(raw, []byte("\n")) {
-				if quotedFrom.Match(line) {
-					w.WriteByte('>')
-				}
-				w.Write(line)
-			}
-			if !bytes.HasSuffix(raw, []byte("\n")) {
-				w.WriteByte('\n')
-			}
-			return nil
-		})
-		if err == nil {
-			err = w.Flush()
-		}
-		pw.CloseWithError(err)
+		pw.CloseWithError(splitLimited(path, limit, func(raw []byte) error {
+			return review.WriteMbox(pw, [][]byte{raw})
+		}))
 	}()
 	return pr, nil
 }
-
-var quotedFrom = regexp.MustCompile(`^>*From `)
 
 func benchRaw(ctx context.Context, mbox, dir string, limit int) error {
 	path := freshDB(dir, "raw.db")

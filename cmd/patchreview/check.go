@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"patchreview/checks"
+	"patchreview/internal/checker"
 	"patchreview/review"
 )
 
@@ -105,13 +106,10 @@ func runCheck(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "patchreview check: bad --kernel-version %q (want a version such as 2.6.23 or 6.12)\n", *kernel)
 		return 2
 	}
-	opts := checks.Options{KernelVersion: strings.TrimPrefix(*kernel, "v")}
-	if *tree != "" {
-		if st, err := os.Stat(*tree); err != nil || !st.IsDir() {
-			fmt.Fprintf(e.stderr, "patchreview check: --tree %q is not a directory\n", *tree)
-			return 2
-		}
-		opts.Tree = os.DirFS(*tree)
+	opts, terr := checker.Options(strings.TrimPrefix(*kernel, "v"), *tree)
+	if terr != nil {
+		fmt.Fprintf(e.stderr, "patchreview check: %v\n", terr)
+		return 2
 	}
 
 	if len(names) == 0 {

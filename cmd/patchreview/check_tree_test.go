@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,5 +111,25 @@ func TestCheckSARIFNote(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no tree-context result:\n%s", r.stdout)
+	}
+}
+
+// check, ingest and serve refuse a --tree that is not a directory with the
+// one message of the one check (internal/checker.Options).
+func TestTreeRefusedAlikeByEveryCommand(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "nope")
+	r := runCheckCmd(t, "", "--tree", bad, "-")
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"ingest", "--db", filepath.Join(t.TempDir(), "t.db"), "--tree", bad, "-"},
+		strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	want := fmt.Sprintf("--tree %q is not a directory", bad)
+	if r.code != 2 || r.stderr != "patchreview check: "+want+"\n" {
+		t.Errorf("check: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if code != 2 || errb.String() != "patchreview ingest: "+want+"\n" {
+		t.Errorf("ingest: exit %d, stderr %q", code, errb.String())
+	}
+	if err := serve(context.Background(), slog.New(slog.DiscardHandler), serveConfig{db: filepath.Join(t.TempDir(), "s.db"), tree: bad}); err == nil || err.Error() != want {
+		t.Errorf("serve: %v", err)
 	}
 }

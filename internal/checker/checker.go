@@ -1,6 +1,7 @@
 // Package checker adapts package checks to storage, for the commands that
 // ingest mail (patchreview serve and ingest, and bench/ingest), so that
-// they all run the same checks the same way.
+// they all run the same checks the same way; patchreview check takes its
+// options from here too.
 package checker
 
 import (
@@ -23,12 +24,9 @@ import (
 // the findings made until then come back with ctx's error, and storage
 // stores the message with a "check stopped" note and moves on.
 func New(kernelVersion, tree string) (storage.Checker, error) {
-	opts := checks.Options{KernelVersion: kernelVersion}
-	if tree != "" {
-		if st, err := os.Stat(tree); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("--tree %q is not a directory", tree)
-		}
-		opts.Tree = os.DirFS(tree)
+	opts, err := Options(kernelVersion, tree)
+	if err != nil {
+		return nil, err
 	}
 	return func(ctx context.Context, m *review.Message) ([]review.Finding, error) {
 		var fs []checks.Finding
@@ -46,4 +44,19 @@ func New(kernelVersion, tree string) (storage.Checker, error) {
 		}
 		return out, err
 	}, nil
+}
+
+// Options are the checks' options of the commands' --kernel-version and
+// --tree (patchreview check, serve and ingest): tree, when not empty, is
+// a kernel source tree and must be a directory (the error says so, naming
+// the flag).
+func Options(kernelVersion, tree string) (checks.Options, error) {
+	opts := checks.Options{KernelVersion: kernelVersion}
+	if tree != "" {
+		if st, err := os.Stat(tree); err != nil || !st.IsDir() {
+			return checks.Options{}, fmt.Errorf("--tree %q is not a directory", tree)
+		}
+		opts.Tree = os.DirFS(tree)
+	}
+	return opts, nil
 }
