@@ -38,58 +38,88 @@ type remark struct {
 	text string
 }
 
-// FormatReply writes the review as a list reply: the mail (.eml, LF line
-// endings) and its body alone, for copying into a mail client.
-func FormatReply(in ReplyInput) (eml []byte, body string, err error) {
-	body = replyBody(in)
-	var buf bytes.Buffer
-	w, err := mail.CreateSingleInlineWriter(&buf, replyHeader(in))
-	if err != nil {
-		return nil, "", err
-	}
-	if _, err := io.WriteString(w, body); err != nil {
-		return nil, "", err
-	}
-	if err := w.Close(); err != nil {
-		return nil, "", err
-	}
-	return bytes.ReplaceAll(buf.Bytes(), []byte("\r\n"), []byte("\n")), body, nil
+// ReplyMail is a formatted review reply: the mail, its body, and what its
+// header says (for showing and sending it without parsing it back).
+type ReplyMail struct {
+	Eml        []byte // the mail (.eml, LF line endings)
+	Body       string // the body alone, for copying into a mail client
+	From       Address
+	To, Cc     []Address
+	Subject    string
+	MessageID  string   // without brackets
+	InReplyTo  string   // "" when the original has no real Message-ID
+	References []string // without brackets; nil with InReplyTo ""
 }
 
-// replyHeader answers the original: To its author, Cc everyone else it
+// FormatReply writes the review as a list reply.
+func FormatReply(in ReplyInput) (ReplyMail, error) {
+	rep := replyFields(in)
+	rep.Body = replyBody(in)
+	var buf bytes.Buffer
+	w, err := mail.CreateSingleInlineWriter(&buf, replyHeader(rep, in.Date))
+	if err != nil {
+		return ReplyMail{}, err
+	}
+	if _, err := io.WriteString(w, rep.Body); err != nil {
+		return ReplyMail{}, err
+	}
+	if err := w.Close(); err != nil {
+		return ReplyMail{}, err
+	}
+	rep.Eml = bytes.ReplaceAll(buf.Bytes(), []byte("\r\n"), []byte("\n"))
+	return rep, nil
+}
+
+// replyFields answers the original: To its author, Cc everyone else it
 // went to, Subject "Re: …", threaded by In-Reply-To and References.
-func replyHeader(in ReplyInput) mail.Header {
+func replyFields(in ReplyInput) ReplyMail {
 	o := in.Original
+	rep := ReplyMail{From: in.Reviewer, To: []Address{{Name: o.From.Name, Email: o.From.Email}}, Subject: o.Subject.Raw, MessageID: in.MessageID}
+	if !o.Subject.IsReply {
+		rep.Subject = "Re: " + rep.Subject
+	}
+	if o.MessageID != "" && !IsSyntheticMessageID(o.MessageID) {
+		rep.InReplyTo = o.MessageID
+		rep.References = append(append([]string{}, o.References...), o.MessageID)
+	}
+	seen := map[string]bool{strings.ToLower(in.Reviewer.Email): true, strings.ToLower(o.From.Email): true}
+	for _, a := range append(append([]Address{}, o.To...), o.Cc...) {
+		if k := strings.ToLower(a.Email); a.Email != "" && !seen[k] {
+			seen[k] = true
+			rep.Cc = append(rep.Cc, Address{Name: a.Name, Email: a.Email})
+		}
+	}
+	return rep
+}
+
+// replyHeader writes a reply's fields as its mail header.
+func replyHeader(rep ReplyMail, date time.Time) mail.Header {
 	var h mail.Header
 	// go-message writes fields last-set first: set them bottom-up.
 	h.Set("Content-Transfer-Encoding", "8bit")
 	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
 	h.Set("MIME-Version", "1.0")
-	if o.MessageID != "" && !IsSyntheticMessageID(o.MessageID) {
-		h.SetMsgIDList("References", append(append([]string{}, o.References...), o.MessageID))
-		h.SetMsgIDList("In-Reply-To", []string{o.MessageID})
+	if rep.InReplyTo != "" {
+		h.SetMsgIDList("References", rep.References)
+		h.SetMsgIDList("In-Reply-To", []string{rep.InReplyTo})
 	}
-	h.SetMessageID(in.MessageID)
-	h.SetDate(in.Date)
-	subject := o.Subject.Raw
-	if !o.Subject.IsReply {
-		subject = "Re: " + subject
+	h.SetMessageID(rep.MessageID)
+	h.SetDate(date)
+	h.SetSubject(rep.Subject)
+	if len(rep.Cc) > 0 {
+		h.SetAddressList("Cc", mailAddresses(rep.Cc))
 	}
-	h.SetSubject(subject)
-	var cc []*mail.Address
-	seen := map[string]bool{strings.ToLower(in.Reviewer.Email): true, strings.ToLower(o.From.Email): true}
-	for _, a := range append(append([]Address{}, o.To...), o.Cc...) {
-		if k := strings.ToLower(a.Email); a.Email != "" && !seen[k] {
-			seen[k] = true
-			cc = append(cc, &mail.Address{Name: a.Name, Address: a.Email})
-		}
-	}
-	if len(cc) > 0 {
-		h.SetAddressList("Cc", cc)
-	}
-	h.SetAddressList("To", []*mail.Address{{Name: o.From.Name, Address: o.From.Email}})
-	h.SetAddressList("From", []*mail.Address{{Name: in.Reviewer.Name, Address: in.Reviewer.Email}})
+	h.SetAddressList("To", mailAddresses(rep.To))
+	h.SetAddressList("From", mailAddresses([]Address{rep.From}))
 	return h
+}
+
+func mailAddresses(as []Address) []*mail.Address {
+	out := make([]*mail.Address, len(as))
+	for i, a := range as {
+		out[i] = &mail.Address{Name: a.Name, Address: a.Email}
+	}
+	return out
 }
 
 // replyBody is the attribution, the quoted lines with the remarks under

@@ -44,7 +44,7 @@ func TestReplyQuoteMarksHunkGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, body, err := FormatReply(ReplyInput{Original: m, Reviewer: jan,
+	_, body, err := formatReply(ReplyInput{Original: m, Reviewer: jan,
 		Date:      time.Date(2026, 1, 14, 10, 0, 0, 0, time.UTC),
 		MessageID: "gap-review@example.org",
 		Comments:  []Comment{{Path: "mm/alloc.c", Line: 580, Side: SideOld, Body: "Why drop e = 6?"}}})
@@ -82,7 +82,7 @@ func TestReplyFindingOnNewSideNumber(t *testing.T) {
 	}
 	// New side: a = 1 is 574, c = 4 is 575 (576 is not in the diff); old
 	// side: b2 = 2 is 576.
-	_, body, err := FormatReply(ReplyInput{Original: m, Reviewer: jan,
+	_, body, err := formatReply(ReplyInput{Original: m, Reviewer: jan,
 		Date: time.Date(2026, 1, 14, 10, 0, 0, 0, time.UTC), MessageID: "nf@example.org",
 		Findings: []Finding{{Rule: "kmap-deprecated-api", Severity: "info", Path: "mm/alloc.c", Line: 576,
 			Message: "the value set at line 576 is never read"}}})

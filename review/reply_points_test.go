@@ -40,7 +40,7 @@ func nilfsMessage(t *testing.T, id string) *Message {
 func TestReplyGoldenNilfs(t *testing.T) {
 	m := nilfsMessage(t, "20200628070152.820311-1-ebiggers@kernel.org")
 	ryusuke := Address{Name: "Ryusuke Konishi", Email: "konishi.ryusuke@gmail.com"}
-	eml, body, err := FormatReply(ReplyInput{Original: m, Reviewer: ryusuke,
+	eml, body, err := formatReply(ReplyInput{Original: m, Reviewer: ryusuke,
 		Date: time.Date(2020, 6, 29, 1, 0, 0, 0, time.UTC), MessageID: "review-1@example.org",
 		Comments: []Comment{
 			{Path: "fs/nilfs2/inode.c", Line: 391, Side: "old", Body: "This warned when nilfs_new_inode() failed before insert_inode_locked()."},
@@ -86,7 +86,7 @@ func TestReplyPoints(t *testing.T) {
 	reply := func(mod func(*ReplyInput)) (string, string) {
 		in := base
 		mod(&in)
-		eml, body, err := FormatReply(in)
+		eml, body, err := formatReply(in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestReplyPoints(t *testing.T) {
 		if nm.MessageID == "" {
 			nm.MessageID = SyntheticMessageID(raw) // as storage names it
 		}
-		eml, _, err := FormatReply(ReplyInput{Original: nm, Reviewer: jan, Date: base.Date, MessageID: "r@example.org", Comments: []Comment{{Body: "x"}}})
+		eml, _, err := formatReply(ReplyInput{Original: nm, Reviewer: jan, Date: base.Date, MessageID: "r@example.org", Comments: []Comment{{Body: "x"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +213,7 @@ func TestReplyGoldenReference(t *testing.T) {
 		{Rule: "writepage-unlock-all-paths", Severity: "error", Path: BodyPath, Line: 76, Code: "goto out;",
 			Message: "unionfs_writepage returns with page still locked on this path; a ->writepage must unlock its page on every path except return AOP_WRITEPAGE_ACTIVATE: call unlock_page(page) before this jump, or move its label above the unlock (the return at line 101 is reached with the page locked)"},
 	}
-	eml, body, err := FormatReply(ReplyInput{Original: code, Reviewer: hugh,
+	eml, body, err := formatReply(ReplyInput{Original: code, Reviewer: hugh,
 		Date: time.Date(2007, 10, 29, 20, 33, 45, 0, time.UTC), MessageID: "reference-review@veritas.com",
 		Comments: []Comment{{Path: BodyPath, Line: lineOf("set_page_dirty(page);"), Body: "You need to unlock_page, don't you?"}},
 		Findings: findings,

@@ -56,7 +56,7 @@ func replyInput(m *Message) ReplyInput {
 
 func TestFormatReply(t *testing.T) {
 	m := patchMail(t)
-	eml, body, err := FormatReply(replyInput(m))
+	eml, body, err := formatReply(replyInput(m))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestFormatReplyToCode(t *testing.T) {
 			dirty = i + 1
 		}
 	}
-	_, body, err := FormatReply(ReplyInput{Original: code, Reviewer: Address{Name: "Hugh Dickins", Email: "hugh@veritas.com"},
+	_, body, err := formatReply(ReplyInput{Original: code, Reviewer: Address{Name: "Hugh Dickins", Email: "hugh@veritas.com"},
 		Date: time.Date(2007, 10, 29, 20, 33, 45, 0, time.UTC), MessageID: "x@example.org",
 		Comments: []Comment{{Path: BodyPath, Line: dirty, Body: "You need to unlock_page, don't you?"}}})
 	if err != nil {
@@ -108,7 +108,7 @@ func TestReplyRoundTrip(t *testing.T) {
 	m := patchMail(t)
 	in := replyInput(m)
 	in.Findings = nil
-	_, body, err := FormatReply(in)
+	_, body, err := formatReply(in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"patchreview/storage"
+	"patchreview/web/httpx"
 )
 
 // sessionCookie holds the server-side session's secret; the database keeps
@@ -22,7 +23,10 @@ const sessionCookie = "patchreview_session"
 
 type ctxKey int
 
-const userKey ctxKey = iota
+const (
+	userKey ctxKey = iota
+	byTokenKey
+)
 
 // viewer returns the signed-in account of the request, or nil.
 func viewer(r *http.Request) *storage.User {
@@ -30,22 +34,30 @@ func viewer(r *http.Request) *storage.User {
 	return u
 }
 
+// tokenViewer is the account of the request's personal API token, nil
+// when it carries none (a session cookie does not count: the patchwork
+// face's writes and account list take a token, as patchwork's do).
+func tokenViewer(r *http.Request) *storage.User {
+	if by, _ := r.Context().Value(byTokenKey).(bool); !by {
+		return nil
+	}
+	return viewer(r)
+}
+
 // identify finds who is asking: a session cookie, or for any API under
 // /api/ a personal token in "Authorization: Bearer prt_…" (or "Token
 // prt_…"), so that every API face shares one notion of "this token is
-// that account". A bad token on the API
-// is a 401 (so that a typo is not silently anonymous); a stale cookie is
-// dropped.
+// that account". The token is resolved here only, once per request (the
+// patchwork face takes it from tokenViewer). A bad token on the API is a
+// 401 in the API's format (so that a typo is not silently anonymous); a
+// stale cookie is dropped. The scheme is case-insensitive (RFC 9110).
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var u *storage.User
 		if auth := r.Header.Get("Authorization"); auth != "" && strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/v1/inbound" {
 			// "Token" is how patchwork clients (git-pw) send theirs.
-			tok, ok := strings.CutPrefix(auth, "Bearer ")
-			if !ok {
-				tok, ok = strings.CutPrefix(auth, "Token ")
-			}
-			if !ok {
+			scheme, tok, _ := strings.Cut(auth, " ")
+			if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "Token") {
 				s.renderError(w, r, errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
 				return
 			}
@@ -57,6 +69,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				s.renderError(w, r, err)
 				return
 			}
+			r = r.WithContext(context.WithValue(r.Context(), byTokenKey, true))
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
 			if u, err = s.store.SessionUser(r.Context(), c.Value); errors.Is(err, storage.ErrBadToken) {
 				s.clearSession(w, r)
@@ -336,11 +349,7 @@ func (s *Server) handleInviteCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	scheme := "http"
-	if s.secureCookies(r) {
-		scheme = "https"
-	}
-	p.Invite = scheme + "://" + r.Host + "/invite/" + tok
+	p.Invite = httpx.BaseURL(r) + "/invite/" + tok
 	if p.Users, err = s.store.Users(r.Context()); err != nil {
 		return err
 	}

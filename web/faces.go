@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 
 	"patchreview/storage"
 	"patchreview/web/feeds"
+	"patchreview/web/httpx"
 	"patchreview/web/pi"
 	"patchreview/web/pw"
 )
@@ -80,8 +80,8 @@ func (s *Server) faceList(ctx context.Context, seg string) (faceList, bool, erro
 // server runs is served at once.
 func (s *Server) mountFaces(r chi.Router) {
 	fh := feeds.Handlers{Store: s.store, Log: s.log}
-	face := func(serve func(w http.ResponseWriter, r *http.Request, seg string, l faceList)) http.HandlerFunc {
-		return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	face := func(format httpx.Format, serve func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error) http.HandlerFunc {
+		return s.handleAs(format, func(w http.ResponseWriter, r *http.Request) error {
 			seg := chi.URLParam(r, "list")
 			l, ok, err := s.faceList(r.Context(), seg)
 			if err != nil {
@@ -90,20 +90,22 @@ func (s *Server) mountFaces(r chi.Router) {
 			if !ok {
 				return errorf(http.StatusNotFound, "no page or list at /%s", seg)
 			}
-			serve(w, r, seg, l)
-			return nil
+			return serve(w, r, seg, l)
 		})
 	}
-	r.Get("/{list}/series.atom", face(func(w http.ResponseWriter, r *http.Request, seg string, l faceList) {
-		fh.NewSeries(seg, l.List).ServeHTTP(w, r)
+	// The feeds answer errors in plain text, an unknown list too.
+	r.Get("/{list}/series.atom", face(httpx.Text, func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error {
+		return fh.NewSeries(w, r, seg, l.List)
 	}))
-	pih := face(func(w http.ResponseWriter, r *http.Request, seg string, l faceList) {
+	// An unknown first segment is any mistyped page: a page answers it.
+	pih := face(s.writeError, func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error {
 		(&pi.Handler{Store: s.store, Name: seg, List: l.List, Log: s.log}).ServeHTTP(w, r)
+		return nil
 	})
 	r.Handle("/{list}", pih)
 	r.Handle("/{list}/*", pih)
-	r.Get("/series/{id}/feed.atom", fh.SeriesActivity)
-	api := &pw.API{Store: s.store, Log: s.log, Auth: tokenAuth{s}, Projects: func(ctx context.Context) ([]pw.List, error) {
+	r.Get("/series/{id}/feed.atom", s.handleAs(httpx.Text, fh.SeriesActivity))
+	api := &pw.API{Store: s.store, Log: s.log, Viewer: tokenViewer, Projects: func(ctx context.Context) ([]pw.List, error) {
 		ls, err := s.faceLists(ctx)
 		out := make([]pw.List, 0, len(ls))
 		for _, l := range ls {
@@ -136,27 +138,11 @@ func checkListName(name string) error {
 // checkListName), for the command line's --list.
 func CheckListName(name string) error { return checkListName(name) }
 
-// tokenAuth resolves git-pw's "Authorization: Token …" to the account
-// whose personal API token it is (the same tokens as the JSON API's).
-type tokenAuth struct{ s *Server }
-
-func (a tokenAuth) Account(ctx context.Context, token string) (pw.Account, error) {
-	u, err := a.s.store.APITokenUser(ctx, strings.TrimSpace(token))
-	if errors.Is(err, storage.ErrBadToken) {
-		return pw.Account{}, storage.ErrNotFound
-	}
-	if err != nil {
-		return pw.Account{}, err
-	}
-	acc := storage.FaceAccountOf(u)
-	return pw.Account{ID: acc.ID, Username: acc.Username, Name: acc.Name, Email: acc.Email}, nil
-}
-
 // b4Line is what the patch page's `b4 am` line needs: the patch's
 // Message-ID and the b4.midmask that points b4 at this instance.
 func b4Line(r *http.Request, p *storage.Patch) (msgID, midmask string) {
 	if p.Message.Message == nil {
 		return "", ""
 	}
-	return p.Message.Message.MessageID, feeds.BaseURL(r) + "/all/%s"
+	return p.Message.Message.MessageID, httpx.BaseURL(r) + "/all/%s"
 }

@@ -282,6 +282,18 @@ func TestGitPwAgainstServer(t *testing.T) {
 	if got := run(t, env, maint, nil, "git-pw", "patch", "list", "--state", "accepted"); !strings.Contains(got, "shadowfs: add a helper") || strings.Contains(got, "unlock the page") {
 		t.Errorf("git-pw patch list --state accepted:\n%s", got)
 	}
+
+	// A revoked or mistyped token: git-pw fails and prints the face's
+	// {"detail"} (the middleware's 401, in patchwork's format).
+	run(t, env, maint, nil, "git", "config", "pw.token", "prt_revoked")
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "git-pw", "patch", "update", "--state", "rejected", patchID)
+	cmd.Env, cmd.Dir = env, maint
+	msg, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(msg), "unknown or revoked API token") {
+		t.Errorf("git-pw with a bad token: %v\n%s", err, msg)
+	}
 }
 
 // TestB4FindsNewerRevisionThroughSearch drives Debian's b4 through the

@@ -11,6 +11,7 @@ import (
 	"patchreview/review"
 	"patchreview/storage"
 	"patchreview/web/diffview"
+	"patchreview/web/httpx"
 )
 
 // pathID reads the {id} URL parameter, or fails with 400.
@@ -213,9 +214,9 @@ func (s *Server) handleUploadForm(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.ingestUpload(w, r)
 	if err != nil {
-		var he *httpError
-		if errorsAs(err, &he) && he.status == http.StatusBadRequest {
-			return s.renderStatus(w, r, http.StatusBadRequest, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.msg, SignedIn: viewer(r) != nil})
+		var he *httpx.Error
+		if errorsAs(err, &he) && he.Status == http.StatusBadRequest {
+			return s.renderStatus(w, r, http.StatusBadRequest, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.Msg, SignedIn: viewer(r) != nil})
 		}
 		return err
 	}

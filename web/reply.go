@@ -30,12 +30,13 @@ type replyPage struct {
 
 // buildReply formats the account's review of a patch: its comments, the
 // findings nobody dismissed (errors and warnings), its verdicts.
-func (s *Server) buildReply(r *http.Request, id int64, u *storage.User) (eml []byte, body string, p *storage.Patch, err error) {
-	if p, err = s.store.PatchByID(r.Context(), id); err != nil {
-		return nil, "", nil, err
+func (s *Server) buildReply(r *http.Request, id int64, u *storage.User) (review.ReplyMail, error) {
+	p, err := s.store.PatchByID(r.Context(), id)
+	if err != nil {
+		return review.ReplyMail{}, err
 	}
 	if p.Message.Message == nil {
-		return nil, "", nil, errorf(http.StatusConflict, "the patch mail could not be parsed: %s", p.Message.ParseError)
+		return review.ReplyMail{}, errorf(http.StatusConflict, "the patch mail could not be parsed: %s", p.Message.ParseError)
 	}
 	who := u.Address()
 	in := review.ReplyInput{Original: p.Message.Message, Reviewer: who, Date: time.Now(),
@@ -55,8 +56,7 @@ func (s *Server) buildReply(r *http.Request, id int64, u *storage.User) (eml []b
 			in.Verdicts = append(in.Verdicts, v)
 		}
 	}
-	eml, body, err = review.FormatReply(in)
-	return eml, body, p, err
+	return review.FormatReply(in)
 }
 
 // resendGuard is how long after sending a reply the same reviewer's next
@@ -80,18 +80,14 @@ func (s *Server) handleReplyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page := replyPage{PatchID: id, Reviewer: u.Address(), Flash: takeFlash(w, r)}
-	eml, body, _, err := s.buildReply(r, id, u)
+	rep, err := s.buildReply(r, id, u)
 	if err != nil {
 		return err
 	}
-	m, err := review.ParseMessage(eml)
-	if err != nil {
-		return err
-	}
-	page.Body, page.Subject, page.EmlURL = body, m.Subject.Raw, fmt.Sprintf("/patches/%d/reply.eml", id)
-	page.To, page.Cc, page.InReplyTo, page.References = m.To, m.Cc, m.InReplyTo, m.References
-	page.RecipientsCount = len(m.To) + len(m.Cc)
-	page.MailtoURL = mailtoURL(m, body)
+	page.Body, page.Subject, page.EmlURL = rep.Body, rep.Subject, fmt.Sprintf("/patches/%d/reply.eml", id)
+	page.To, page.Cc, page.InReplyTo, page.References = rep.To, rep.Cc, rep.InReplyTo, rep.References
+	page.RecipientsCount = len(rep.To) + len(rep.Cc)
+	page.MailtoURL = mailtoURL(rep)
 	if s.opts.Mailer != nil {
 		page.Mailer = s.opts.Mailer.String()
 	}
@@ -110,19 +106,19 @@ func (s *Server) handleReplyEml(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	eml, _, _, err := s.buildReply(r, id, u)
+	rep, err := s.buildReply(r, id, u)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "message/rfc822")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="re-patch-%d.eml"`, id))
-	_, err = w.Write(eml)
+	_, err = w.Write(rep.Eml)
 	return err
 }
 
 // mailtoURL opens the reply in the reader's mail client: To, Cc, subject,
 // In-Reply-To and the body.
-func mailtoURL(m *review.Message, body string) template.URL {
+func mailtoURL(m review.ReplyMail) template.URL {
 	var to []string
 	for _, a := range m.To {
 		to = append(to, a.Email)
@@ -135,11 +131,11 @@ func mailtoURL(m *review.Message, body string) template.URL {
 	if len(cc) > 0 {
 		q.Set("cc", strings.Join(cc, ","))
 	}
-	q.Set("subject", m.Subject.Raw)
+	q.Set("subject", m.Subject)
 	if m.InReplyTo != "" {
 		q.Set("In-Reply-To", "<"+m.InReplyTo+">")
 	}
-	q.Set("body", body)
+	q.Set("body", m.Body)
 	return template.URL("mailto:" + url.PathEscape(strings.Join(to, ",")) + "?" + strings.ReplaceAll(q.Encode(), "+", "%20"))
 }
 
@@ -157,11 +153,7 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 	if s.opts.Mailer == nil {
 		return errorf(http.StatusConflict, "no SMTP relay or sendmail command is configured (serve --smtp or --sendmail): download the .eml or use the mailto: link")
 	}
-	eml, _, _, err := s.buildReply(r, id, u)
-	if err != nil {
-		return err
-	}
-	m, err := review.ParseMessage(eml)
+	m, err := s.buildReply(r, id, u)
 	if err != nil {
 		return err
 	}
@@ -181,7 +173,7 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusConflict, "you sent this reply %s ago (Message-ID <%s>); send again from the reply page if you mean it",
 			time.Since(last.Sent).Round(time.Second), last.MessageID)
 	}
-	if err := s.opts.Mailer.Send(r.Context(), u.Email, rcpt, eml); err != nil {
+	if err := s.opts.Mailer.Send(r.Context(), u.Email, rcpt, m.Eml); err != nil {
 		s.log.Error("sending a reply failed", "error", err, "patch", id, "reviewer", u.Email)
 		return errorf(http.StatusBadGateway, "the mail was not sent: %v", err)
 	}

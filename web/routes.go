@@ -7,12 +7,13 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"patchreview/web/diffview"
+	"patchreview/web/httpx"
 )
 
 // routes lists every route in one place.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, securityHeaders, s.identify, s.private)
+	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, securityHeaders, httpx.BaseURLs(s.opts.BehindProxy), s.identify, s.private)
 	r.Handle("/static/diffview/*", staticFiles(diffview.Static()))
 	r.Handle("/static/*", staticHandler())
 

@@ -19,11 +19,12 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"patchreview/review"
 	"patchreview/storage"
 	"patchreview/templates"
 	"patchreview/web/diffview"
+	"patchreview/web/httpx"
 	"patchreview/web/inbound"
+	"patchreview/web/pw"
 )
 
 // Options configure a Server.
@@ -100,62 +101,45 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 
 var funcs = template.FuncMap{"mailtext": mailText}
 
-// httpError is an error with a status and a message safe to show.
-type httpError struct {
-	status int
-	msg    string
-}
-
-func (e *httpError) Error() string { return e.msg }
-
+// errorf makes an error with a status and a message safe to show.
 func errorf(status int, format string, args ...any) error {
-	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
+	return httpx.Errorf(status, format, args...)
 }
 
-// handle adapts a handler that returns an error.
+// handle adapts a handler that returns an error; the error is answered in
+// the format of the request's face (writeError).
 func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.renderError(w, r, err)
-		}
-	}
+	return httpx.Handler(s.log, s.writeError, h)
 }
 
-// renderError maps an error to a status and renders it as JSON for the API
-// and as a page otherwise. Only 5xx errors are logged; their text is not shown.
+// handleAs is handle with the errors answered in format, for the routes
+// of a face whose format is not the one its path suggests (the feeds:
+// plain text).
+func (s *Server) handleAs(format httpx.Format, h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return httpx.Handler(s.log, format, h)
+}
+
+// renderError answers an error (httpx.Fail: status, logging) outside a
+// handler, in the middleware.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := http.StatusInternalServerError, "something went wrong; it has been logged"
-	var he *httpError
-	var tooBig *http.MaxBytesError
-	var drained *drainError
-	if errors.As(err, &drained) {
-		s.log.Warn("upload stopped by shutdown", "read", drained.stats.Messages, "new", drained.stats.New, "uri", r.RequestURI)
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": drained.Error(), "stored": drained.stats})
-			return
-		}
-		status, msg = http.StatusServiceUnavailable, drained.Error()
-	}
-	switch {
-	case drained != nil:
-	case errors.As(err, &he):
-		status, msg = he.status, he.msg
-	case errors.Is(err, storage.ErrNotFound):
-		status, msg = http.StatusNotFound, err.Error()
-	case errors.As(err, &tooBig):
-		status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than the %d-byte limit", tooBig.Limit)
-	case errors.Is(err, review.ErrInvalid):
-		status, msg = http.StatusBadRequest, err.Error()
-	}
-	if status >= 500 {
-		s.log.Error("request failed", "error", err, "method", r.Method, "uri", r.RequestURI)
-	}
+	httpx.Fail(w, r, s.log, s.writeError, err)
+}
+
+// writeError is the error format of the request's face: patchwork's
+// {"detail"} under /api/1.x (git-pw prints it), {"error"} JSON on the rest
+// of the API (with what was stored, for an upload a shutdown stopped), and
+// a page otherwise.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/1.") {
-		// The patchwork face: its clients (git-pw) print "detail".
-		writeJSON(w, status, map[string]string{"detail": msg})
+		pw.WriteError(w, r, status, msg, err)
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
+		var drained *drainError
+		if errors.As(err, &drained) {
+			writeJSON(w, status, map[string]any{"error": msg, "stored": drained.stats})
+			return
+		}
 		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}

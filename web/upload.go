@@ -63,6 +63,9 @@ var errDraining = errors.New("server shutting down")
 // drainError is an upload stopped by a shutdown, with what it stored.
 type drainError struct{ stats storage.IngestStats }
 
+// HTTPStatus makes a stopped upload a 503 (httpx.StatusOf).
+func (e *drainError) HTTPStatus() int { return http.StatusServiceUnavailable }
+
 func (e *drainError) Error() string {
 	return fmt.Sprintf("the server is shutting down: this upload was stopped after %d messages (%d new and stored, %d duplicates, %d stored unparsed); "+
 		"nothing after them was stored. Send the same mbox again when the server is back: stored messages are skipped as duplicates.",

@@ -88,7 +88,6 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) (*patchVie
 		CommentAt:  diffview.CommentAtFromRequest(r),
 		File:       file,
 		Part:       part,
-		Reviewer:   reviewer.Email,
 		CanEdit:    func(c review.Comment) bool { return u.May(c.UserID) },
 		CanAct:     func(f review.Finding) bool { return mayActOnFinding(u, f) },
 		FormData:   reviewer,

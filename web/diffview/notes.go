@@ -185,7 +185,7 @@ func attachNotes(v *View, findings []review.Finding, comments []review.Comment, 
 		v.Unplaced = append(v.Unplaced, n)
 	}
 	for i, c := range comments {
-		n := commentNote(c, i+1, opts.Reviewer)
+		n := commentNote(c, i+1)
 		if opts.CanEdit != nil {
 			n.Mine = c.Source == "web" && opts.CanEdit(c)
 		}
@@ -280,11 +280,10 @@ func findingNote(f review.Finding, rules func(string) *Rule, docs map[string]tem
 	return n
 }
 
-func commentNote(c review.Comment, i int, reviewer string) *Note {
+func commentNote(c review.Comment, i int) *Note {
 	n := &Note{
 		IsComment: true, ID: noteID("comment-", c.ID, i), Where: where(c.Path, c.Line), Code: c.Code,
 		Author: c.Author.String(), Source: c.Source, Body: c.Body, HTML: renderDoc(c.Body), CommentID: c.ID,
-		Mine: c.Source == "web" && reviewer != "" && strings.EqualFold(c.Author.Email, reviewer),
 	}
 	if !c.Created.IsZero() {
 		n.Date = c.Created.UTC().Format("2006-01-02 15:04 UTC")

@@ -54,11 +54,9 @@ type Options struct {
 	// CommentAt is the anchor of the line whose comment form is open
 	// without JavaScript ("f1-n58", from ?comment=; see CommentAtFromRequest).
 	CommentAt string
-	// Reviewer is the email of the person reading, to mark their own
-	// comments (Note.Mine); "" marks none.
-	Reviewer string
 	// CanEdit, when set, decides which comments the reader may edit and
-	// delete (Note.Mine) instead of Reviewer.
+	// delete (Note.Mine; only comments written here, never mail). Unset:
+	// none.
 	CanEdit func(review.Comment) bool
 	// Interdiff says the files are an interdiff (review.Interdiff): the
 	// lines between its hunks did not change between the two versions,

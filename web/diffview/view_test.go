@@ -267,3 +267,39 @@ func TestNotesOnRenamedFileByOldName(t *testing.T) {
 		t.Errorf("finding on the old name: %+v, file %+v", v.Findings, v.Files[0])
 	}
 }
+
+// TestMineIsCanEditAlone: which comments the reader may edit is CanEdit's
+// answer only (the account check of the web layer), never a match on the
+// author's email, and never a comment that came by mail.
+func TestMineIsCanEditAlone(t *testing.T) {
+	files := loadPatch(t)
+	me := review.Address{Name: "Me", Email: "me@example.org"}
+	comments := []review.Comment{
+		{ID: 1, Path: "fs/shadowfs/aops.c", Line: 58, Body: "mine", Source: "web", UserID: 7, Author: me},
+		{ID: 2, Body: "same email, another account", Source: "web", UserID: 8, Author: me},
+		{ID: 3, Body: "from the list", Source: "mail", UserID: 7, Author: me},
+	}
+	mine := func(v *View) map[int64]bool {
+		out := map[int64]bool{}
+		notes := append(append([]*Note{}, v.General...), v.Unplaced...)
+		for _, fv := range v.Files {
+			notes = append(notes, fv.Notes...)
+			for _, r := range fv.Rows {
+				notes = append(notes, r.Notes...)
+			}
+		}
+		for _, n := range notes {
+			if n.IsComment && n.Mine {
+				out[n.CommentID] = true
+			}
+		}
+		return out
+	}
+	if got := mine(Build(files, nil, comments, Options{})); len(got) != 0 {
+		t.Errorf("without CanEdit: %v are mine, want none", got)
+	}
+	got := mine(Build(files, nil, comments, Options{CanEdit: func(c review.Comment) bool { return c.UserID == 7 }}))
+	if !got[1] || got[2] || got[3] || len(got) != 1 {
+		t.Errorf("CanEdit of account 7: mine %v, want only comment 1", got)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -76,17 +75,4 @@ func Write(w http.ResponseWriter, f Feed) error {
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	_, err := buf.WriteTo(w)
 	return err
-}
-
-// BaseURL is the scheme and host the client reached this server by, so
-// that links in feeds and API answers work behind a proxy too.
-func BaseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
-	}
-	return scheme + "://" + strings.TrimSuffix(r.Host, "/")
 }

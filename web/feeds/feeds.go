@@ -1,7 +1,6 @@
 package feeds
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"patchreview/storage"
+	"patchreview/web/httpx"
 )
 
 // Handlers serve the feeds from a store.
@@ -18,79 +18,61 @@ type Handlers struct {
 	Log   *slog.Logger
 }
 
-// fail answers an error as plain text: 404 for what does not exist, 400
-// for a bad id, 500 (logged) otherwise.
-func (h Handlers) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
-	if errors.Is(err, storage.ErrNotFound) {
-		status = http.StatusNotFound
-	}
-	msg := err.Error()
-	if status >= 500 {
-		h.Log.Error("feed failed", "error", err, "uri", r.RequestURI)
-		msg = "something went wrong; it has been logged"
-	}
-	http.Error(w, msg, status)
-}
-
 // NewSeries serves the newest series of a list (?limit=, default 50, at
 // most 200) as Atom: one entry per series version. name is the list's
 // name in URLs, list the list id its series carry ("" for every list).
-func (h Handlers) NewSeries(name, list string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		limit := 50
-		if v := r.URL.Query().Get("limit"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 200 {
-				http.Error(w, fmt.Sprintf("bad limit %q: want 1 to 200", v), http.StatusBadRequest)
-				return
-			}
-			limit = n
+// Errors are returned for the server's handler wrapper (httpx.Handler).
+func (h Handlers) NewSeries(w http.ResponseWriter, r *http.Request, name, list string) error {
+	limit := 50
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			return httpx.Errorf(http.StatusBadRequest, "bad limit %q: want 1 to 200", v)
 		}
-		ss, err := h.Store.ListSeries(r.Context(), storage.SeriesFilter{List: list, Limit: limit})
-		if err != nil {
-			h.fail(w, r, http.StatusInternalServerError, err)
-			return
-		}
-		base := BaseURL(r)
-		f := Feed{Title: "New series on " + name, ID: base + "/" + name + "/series.atom",
-			Links: []Link{{Href: base + "/" + name + "/series.atom", Rel: "self"}, {Href: base + "/"}}}
-		for _, s := range ss {
-			url := fmt.Sprintf("%s/series/%d", base, s.ID)
-			f.Entries = append(f.Entries, Entry{
-				Title:   fmt.Sprintf("[v%d] %s", s.Version, s.Title),
-				ID:      url,
-				Updated: Time(s.Received),
-				Author:  &Person{Name: s.Author.Name, Email: s.Author.Email},
-				Links:   []Link{{Href: url}, {Href: url + "/feed.atom", Rel: "related", Type: "application/atom+xml"}},
-				Content: &Content{Type: "text", Body: fmt.Sprintf("%d of %d patches, %s; %d errors, %d warnings from the checks",
-					s.Patches, s.Total, s.State, s.Errors, s.Warnings)},
-			})
-		}
-		if err := Write(w, f); err != nil {
-			h.Log.Debug("feed write", "error", err)
-		}
+		limit = n
 	}
+	ss, err := h.Store.ListSeries(r.Context(), storage.SeriesFilter{List: list, Limit: limit})
+	if err != nil {
+		return err
+	}
+	base := httpx.BaseURL(r)
+	f := Feed{Title: "New series on " + name, ID: base + "/" + name + "/series.atom",
+		Links: []Link{{Href: base + "/" + name + "/series.atom", Rel: "self"}, {Href: base + "/"}}}
+	for _, s := range ss {
+		url := fmt.Sprintf("%s/series/%d", base, s.ID)
+		f.Entries = append(f.Entries, Entry{
+			Title:   fmt.Sprintf("[v%d] %s", s.Version, s.Title),
+			ID:      url,
+			Updated: Time(s.Received),
+			Author:  &Person{Name: s.Author.Name, Email: s.Author.Email},
+			Links:   []Link{{Href: url}, {Href: url + "/feed.atom", Rel: "related", Type: "application/atom+xml"}},
+			Content: &Content{Type: "text", Body: fmt.Sprintf("%d of %d patches, %s; %d errors, %d warnings from the checks",
+				s.Patches, s.Total, s.State, s.Errors, s.Warnings)},
+		})
+	}
+	if err := Write(w, f); err != nil {
+		h.Log.Debug("feed write", "error", err)
+	}
+	return nil
 }
 
 // SeriesActivity serves the findings, comments and verdicts on one
-// series (the {id} URL parameter), newest first, as Atom.
-func (h Handlers) SeriesActivity(w http.ResponseWriter, r *http.Request) {
+// series (the {id} URL parameter), newest first, as Atom. Errors are
+// returned for the server's handler wrapper (httpx.Handler).
+func (h Handlers) SeriesActivity(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id <= 0 {
-		http.Error(w, fmt.Sprintf("bad id %q: want a positive number", chi.URLParam(r, "id")), http.StatusBadRequest)
-		return
+		return httpx.Errorf(http.StatusBadRequest, "bad id %q: want a positive number", chi.URLParam(r, "id"))
 	}
 	se, err := h.Store.SeriesByID(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, http.StatusInternalServerError, err)
-		return
+		return err
 	}
 	evs, err := h.Store.SeriesEvents(r.Context(), id, 200)
 	if err != nil {
-		h.fail(w, r, http.StatusInternalServerError, err)
-		return
+		return err
 	}
-	base := BaseURL(r)
+	base := httpx.BaseURL(r)
 	seriesURL := fmt.Sprintf("%s/series/%d", base, id)
 	f := Feed{Title: fmt.Sprintf("Review of %s (v%d)", se.Title, se.Version), ID: seriesURL + "/feed.atom",
 		Links: []Link{{Href: seriesURL + "/feed.atom", Rel: "self"}, {Href: seriesURL}}}
@@ -123,4 +105,5 @@ func (h Handlers) SeriesActivity(w http.ResponseWriter, r *http.Request) {
 	if err := Write(w, f); err != nil {
 		h.Log.Debug("feed write", "error", err)
 	}
+	return nil
 }

@@ -28,6 +28,7 @@ import (
 	"patchreview/review"
 	"patchreview/storage"
 	"patchreview/web/feeds"
+	"patchreview/web/httpx"
 )
 
 // MaxThread bounds the messages of one t.mbox.gz or search answer.
@@ -57,47 +58,24 @@ func MidEscape(mid string) string {
 	return b.String()
 }
 
-type httpError struct {
-	status int
-	msg    string
-}
-
-func (e *httpError) Error() string { return e.msg }
-
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := http.StatusInternalServerError, "something went wrong; it has been logged"
-	var he *httpError
-	switch {
-	case errors.As(err, &he):
-		status, msg = he.status, he.msg
-	case errors.Is(err, storage.ErrNotFound):
-		status, msg = http.StatusNotFound, err.Error()
-	}
-	if status >= 500 && h.Log != nil {
-		h.Log.Error("public-inbox face", "error", err, "method", r.Method, "uri", r.RequestURI)
-	}
-	http.Error(w, msg, status)
-}
-
 // ServeHTTP dispatches on the path below the list prefix. It reads the
 // escaped path itself: a Message-ID may hold '/' (as %2F).
+// Errors are answered in plain text (httpx.Text) by httpx.Fail.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if err := h.serve(w, r); err != nil {
-		h.fail(w, r, err)
-	}
+	httpx.Handler(h.Log, httpx.Text, h.serve)(w, r)
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/"+h.Name)
 	if !ok {
-		return &httpError{http.StatusNotFound, "not under /" + h.Name}
+		return &httpx.Error{Status: http.StatusNotFound, Msg: "not under /" + h.Name}
 	}
 	rest = strings.TrimPrefix(rest, "/")
 	if rest == "" {
 		return h.serveSearch(w, r)
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return &httpError{http.StatusMethodNotAllowed, r.Method + " is not allowed here; only the search (?x=m) takes POST"}
+		return &httpx.Error{Status: http.StatusMethodNotAllowed, Msg: r.Method + " is not allowed here; only the search (?x=m) takes POST"}
 	}
 	if rest == "new.atom" {
 		return h.serveAtom(w, r)
@@ -106,7 +84,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	mid, err := url.PathUnescape(seg)
 	mid = strings.TrimSuffix(strings.TrimPrefix(mid, "<"), ">")
 	if err != nil || mid == "" {
-		return &httpError{http.StatusBadRequest, fmt.Sprintf("bad Message-ID in the path %q", seg)}
+		return &httpx.Error{Status: http.StatusBadRequest, Msg: fmt.Sprintf("bad Message-ID in the path %q", seg)}
 	}
 	m, err := h.Store.MessageByMessageID(r.Context(), mid)
 	if err != nil {
@@ -118,10 +96,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !in {
-			return &httpError{http.StatusNotFound, fmt.Sprintf("message <%s> did not come through %s; /all/ has every list", mid, h.Name)}
+			return &httpx.Error{Status: http.StatusNotFound, Msg: fmt.Sprintf("message <%s> did not come through %s; /all/ has every list", mid, h.Name)}
 		}
 	}
-	base := feeds.BaseURL(r) + "/" + h.Name + "/" + MidEscape(mid) + "/"
+	base := httpx.BaseURL(r) + "/" + h.Name + "/" + MidEscape(mid) + "/"
 	switch {
 	case !strings.Contains(rest, "/"):
 		// b4 HEADs <midmask> and takes the list URL from Location: it must
@@ -180,7 +158,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.writeMboxGz(w, r, "t.mbox.gz", thread)
 	default:
-		return &httpError{http.StatusNotFound, fmt.Sprintf("no %q for a message; there are raw and t.mbox.gz", tail)}
+		return &httpx.Error{Status: http.StatusNotFound, Msg: fmt.Sprintf("no %q for a message; there are raw and t.mbox.gz", tail)}
 	}
 	return nil
 }
@@ -205,7 +183,7 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if q.Get("x") != "m" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			return &httpError{http.StatusMethodNotAllowed, "POST is for the mbox search: add ?x=m"}
+			return &httpx.Error{Status: http.StatusMethodNotAllowed, Msg: "POST is for the mbox search: add ?x=m"}
 		}
 		to := "/?q=" + url.QueryEscape(q.Get("q"))
 		if h.List != "" {
@@ -215,22 +193,22 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
-		return &httpError{http.StatusMethodNotAllowed, r.Method + " is not allowed on the search"}
+		return &httpx.Error{Status: http.StatusMethodNotAllowed, Msg: r.Method + " is not allowed on the search"}
 	}
 	query := strings.TrimSpace(q.Get("q"))
 	if query == "" {
-		return &httpError{http.StatusBadRequest, "the search needs a query: ?q=…&x=m"}
+		return &httpx.Error{Status: http.StatusBadRequest, Msg: "the search needs a query: ?q=…&x=m"}
 	}
 	// t=1 (b4's searchmask sends it): whole threads of the matches.
 	msgs, err := h.Store.FaceSearch(r.Context(), query, h.List, q.Get("t") == "1", MaxThread)
 	if err != nil {
 		if errors.Is(err, review.ErrInvalid) {
-			return &httpError{http.StatusBadRequest, err.Error()}
+			return &httpx.Error{Status: http.StatusBadRequest, Msg: err.Error()}
 		}
 		return err
 	}
 	if len(msgs) == 0 {
-		return &httpError{http.StatusNotFound, "no messages match " + query}
+		return &httpx.Error{Status: http.StatusNotFound, Msg: "no messages match " + query}
 	}
 	return h.writeMboxGz(w, r, "results-"+h.Name+".mbox.gz", msgs)
 }
@@ -266,7 +244,7 @@ func (h *Handler) serveAtom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := feeds.BaseURL(r) + "/" + h.Name + "/"
+	base := httpx.BaseURL(r) + "/" + h.Name + "/"
 	f := feeds.Feed{Title: h.Name, ID: base + "new.atom",
 		Links: []feeds.Link{{Href: base + "new.atom", Rel: "self"}, {Href: base}}}
 	for _, m := range msgs {

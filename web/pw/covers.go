@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"patchreview/storage"
-	"patchreview/web/feeds"
+	"patchreview/web/httpx"
 )
 
 func (a *API) coverList(w http.ResponseWriter, r *http.Request) error {
@@ -43,7 +43,7 @@ func (a *API) cover(r *http.Request, proj project, c storage.FaceMessage) (map[s
 		return nil, err
 	}
 	u := fmt.Sprintf("%s/covers/%d/", api(r), c.ID)
-	return map[string]any{"id": c.ID, "url": u, "web_url": fmt.Sprintf("%s/series/%d", feeds.BaseURL(r), c.SeriesID),
+	return map[string]any{"id": c.ID, "url": u, "web_url": fmt.Sprintf("%s/series/%d", httpx.BaseURL(r), c.SeriesID),
 		"project": proj, "msgid": "<" + c.MessageID + ">", "list_archive_url": archiveURL(r, proj.LinkName, c.MessageID),
 		"date": date(c.Date), "name": c.Subject, "submitter": sub, "mbox": u + "mbox/",
 		"series":   []map[string]any{{"id": c.SeriesID, "url": fmt.Sprintf("%s/series/%d/", api(r), c.SeriesID)}},

@@ -2,7 +2,6 @@ package pw
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -11,7 +10,7 @@ import (
 	"strings"
 
 	"patchreview/storage"
-	"patchreview/web/feeds"
+	"patchreview/web/httpx"
 )
 
 type patchJSON struct {
@@ -62,7 +61,7 @@ func (a *API) patch(r *http.Request, proj project, p storage.PWPatch, detail boo
 	if err != nil {
 		return patchJSON{}, err
 	}
-	base := feeds.BaseURL(r)
+	base := httpx.BaseURL(r)
 	out := patchJSON{ID: p.ID, URL: fmt.Sprintf("%s/patches/%d/", api(r), p.ID), WebURL: fmt.Sprintf("%s/patches/%d", base, p.ID),
 		Project: proj, MsgID: "<" + p.MessageID + ">", ListArchiveURL: archiveURL(r, proj.LinkName, p.MessageID),
 		Date: date(p.Date), Name: p.Subject, State: p.State, Archived: p.Archived, Submitter: sub,
@@ -169,21 +168,17 @@ func (a *API) patchShow(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// account checks the request's "Authorization: Token …".
-func (a *API) account(r *http.Request) (Account, error) {
-	h := r.Header.Get("Authorization")
-	scheme, token, _ := strings.Cut(h, " ")
-	if h == "" {
-		return Account{}, errorf(http.StatusUnauthorized, "Authentication credentials were not provided: send \"Authorization: Token …\" (git config pw.token).")
+// account is the account of the request's personal API token, or a 401
+// asking for one (the server already answered a bad token).
+func (a *API) account(r *http.Request) (storage.FaceAccount, error) {
+	var u *storage.User
+	if a.Viewer != nil {
+		u = a.Viewer(r)
 	}
-	if !strings.EqualFold(scheme, "Token") || strings.TrimSpace(token) == "" {
-		return Account{}, errorf(http.StatusUnauthorized, "Invalid token header: use \"Authorization: Token …\"; basic authentication is not supported.")
+	if u == nil {
+		return storage.FaceAccount{}, errorf(http.StatusUnauthorized, "Authentication credentials were not provided: send \"Authorization: Token …\" (git config pw.token).")
 	}
-	acc, err := a.Auth.Account(r.Context(), strings.TrimSpace(token))
-	if errors.Is(err, storage.ErrNotFound) {
-		return Account{}, errorf(http.StatusUnauthorized, "Invalid token.")
-	}
-	return acc, err
+	return storage.FaceAccountOf(u), nil
 }
 
 // patchUpdate changes a patch's state, delegate, archived flag or commit
@@ -227,8 +222,7 @@ func (a *API) patchUpdate(w http.ResponseWriter, r *http.Request) error {
 			return errorf(http.StatusBadRequest, "%s: this field cannot be changed here (state, delegate, archived, commit_ref can).", k)
 		}
 	}
-	by := storage.FaceAccount{ID: acc.ID, Username: acc.Username, Name: acc.Name, Email: acc.Email}
-	if err := a.Store.UpdatePatchState(r.Context(), id, by, u); err != nil {
+	if err := a.Store.UpdatePatchState(r.Context(), id, acc, u); err != nil {
 		return err
 	}
 	return a.patchShow(w, r)
@@ -313,7 +307,7 @@ func (a *API) patchComments(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, map[string]any{"id": m.ID, "web_url": fmt.Sprintf("%s/patches/%d", feeds.BaseURL(r), p.ID),
+		out = append(out, map[string]any{"id": m.ID, "web_url": fmt.Sprintf("%s/patches/%d", httpx.BaseURL(r), p.ID),
 			"msgid": "<" + m.Message.MessageID + ">", "list_archive_url": archiveURL(r, proj.LinkName, m.Message.MessageID),
 			"date": date(m.Message.Date), "subject": m.Message.Subject.Raw, "submitter": sub, "content": m.Message.Body})
 	}

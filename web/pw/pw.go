@@ -29,31 +29,20 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"patchreview/review"
 	"patchreview/storage"
-	"patchreview/web/feeds"
+	"patchreview/web/httpx"
 )
-
-// Account is who a token belongs to.
-type Account struct {
-	ID       int64
-	Username string
-	Name     string
-	Email    string
-}
-
-// TokenAuth resolves an API token to its account; an unknown token is
-// storage.ErrNotFound.
-type TokenAuth interface {
-	Account(ctx context.Context, token string) (Account, error)
-}
 
 // API serves the patchwork REST API. Mount its Handler at /api/1.2 on a
 // chi router.
 type API struct {
 	Store *storage.Store
-	Auth  TokenAuth
-	Log   *slog.Logger
+	// Viewer is the account whose personal API token the request carries
+	// ("Authorization: Token …"), nil without one. The server resolves the
+	// token once, in its middleware, and answers a bad one with 401 in
+	// this face's format (WriteError) before the API sees the request.
+	Viewer func(*http.Request) *storage.User
+	Log    *slog.Logger
 	// Projects lists the projects: "all" (every list) first, then one per
 	// list; project ids are 1-based positions.
 	Projects func(context.Context) ([]List, error)
@@ -66,43 +55,29 @@ type List struct {
 	ListID   string // the List-Id or archive name; "" for the union of all lists
 }
 
-type apiError struct {
-	status int
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.msg }
-
 func errorf(status int, format string, args ...any) error {
-	return &apiError{status, fmt.Sprintf(format, args...)}
+	return httpx.Errorf(status, format, args...)
 }
 
-// handle adapts a handler that returns an error, answering errors as
-// patchwork does: JSON {"detail": "…"}.
+// handle adapts a handler that returns an error (httpx.Handler), answering
+// errors as patchwork does (WriteError).
 func (a *API) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		err := h(w, r)
-		if err == nil {
-			return
-		}
-		status, msg := http.StatusInternalServerError, "something went wrong; it has been logged"
-		var ae *apiError
-		switch {
-		case errors.As(err, &ae):
-			status, msg = ae.status, ae.msg
-		case errors.Is(err, storage.ErrNotFound):
-			status, msg = http.StatusNotFound, "Not found: "+err.Error()
-		case errors.Is(err, review.ErrInvalid):
-			status, msg = http.StatusBadRequest, err.Error()
-		}
-		if status >= 500 && a.Log != nil {
-			a.Log.Error("patchwork face", "error", err, "method", r.Method, "uri", r.RequestURI)
-		}
-		if status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", `Token realm="api"`)
-		}
-		writeJSON(w, status, map[string]string{"detail": msg})
+	return httpx.Handler(a.Log, WriteError, h)
+}
+
+// WriteError is the patchwork face's error format (an httpx.Format): JSON
+// {"detail": "…"}, as patchwork answers and git-pw prints, "Not found: "
+// before a missing row's message, and a WWW-Authenticate challenge with a
+// 401.
+func WriteError(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
+	var he *httpx.Error
+	if errors.Is(err, storage.ErrNotFound) && !errors.As(err, &he) {
+		msg = "Not found: " + msg
 	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Token realm="api"`)
+	}
+	writeJSON(w, status, map[string]string{"detail": msg})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -180,7 +155,7 @@ func api(r *http.Request) string {
 	if m := apiVersion.FindStringSubmatch(r.RequestURI); m != nil {
 		v = m[1]
 	}
-	return feeds.BaseURL(r) + "/api/" + v
+	return httpx.BaseURL(r) + "/api/" + v
 }
 
 var apiVersion = regexp.MustCompile(`^/api/(1\.[0-2])(/|$|\?)`)
@@ -221,7 +196,7 @@ type project struct {
 }
 
 func (a *API) projects(r *http.Request) ([]project, error) {
-	base := feeds.BaseURL(r)
+	base := httpx.BaseURL(r)
 	ls, err := a.Projects(r.Context())
 	if err != nil {
 		return nil, err
@@ -349,7 +324,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, p page, items []T)
 		q := u.Query()
 		q.Set("page", strconv.Itoa(n))
 		u.RawQuery = q.Encode()
-		links = append(links, fmt.Sprintf("<%s%s>; rel=%q", feeds.BaseURL(r), u.RequestURI(), rel)) // r.URL keeps the /api/1.x prefix under Mount
+		links = append(links, fmt.Sprintf("<%s%s>; rel=%q", httpx.BaseURL(r), u.RequestURI(), rel)) // r.URL keeps the /api/1.x prefix under Mount
 	}
 	if len(items) > p.per {
 		items = items[:p.per]

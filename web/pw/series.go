@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"patchreview/storage"
-	"patchreview/web/feeds"
+	"patchreview/web/httpx"
 	"patchreview/web/pi"
 )
 
@@ -43,11 +43,11 @@ type seriesJSON struct {
 
 // archiveURL is where the public-inbox face serves a message.
 func archiveURL(r *http.Request, list, msgID string) string {
-	return feeds.BaseURL(r) + "/" + list + "/" + pi.MidEscape(msgID) + "/"
+	return httpx.BaseURL(r) + "/" + list + "/" + pi.MidEscape(msgID) + "/"
 }
 
 func (a *API) series(r *http.Request, proj project, ss storage.SeriesSummary) (seriesJSON, error) {
-	base := feeds.BaseURL(r)
+	base := httpx.BaseURL(r)
 	sub, err := a.person(r, ss.Author)
 	if err != nil {
 		return seriesJSON{}, err

@@ -1,0 +1,102 @@
+// Package httpx is what the server and its faces (web/pw, web/pi,
+// web/feeds) share about HTTP: how a handler's error becomes an answer,
+// and the base URL of the absolute links they write.
+//
+// An error is answered by one mechanism, Fail: StatusOf decides the status
+// and the text the client may see, a 5xx is logged as an error (the text
+// is not shown) and a 4xx at debug level, with the same request context
+// for every face; only the body's format differs per face (a Format: the
+// web's HTML page or {"error"} JSON, patchwork's {"detail"}, plain text
+// for public-inbox and the feeds).
+package httpx
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"patchreview/review"
+	"patchreview/storage"
+)
+
+// Error is an error with a status and a message safe to show.
+type Error struct {
+	Status int
+	Msg    string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Errorf makes an *Error.
+func Errorf(status int, format string, args ...any) error {
+	return &Error{Status: status, Msg: fmt.Sprintf(format, args...)}
+}
+
+// internalMsg is what a 5xx answer says instead of the error's text.
+const internalMsg = "something went wrong; it has been logged"
+
+// StatusOf maps an error to the status of its answer and the message the
+// client may see: an *Error's own; an error with an HTTPStatus method its
+// status and text; storage.ErrNotFound 404; a body past
+// http.MaxBytesReader's limit 413; review.ErrInvalid 400; anything else
+// 500 with a message that hides it.
+func StatusOf(err error) (status int, msg string) {
+	var he *Error
+	var se interface{ HTTPStatus() int }
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he.Status, he.Msg
+	case errors.As(err, &se):
+		return se.HTTPStatus(), err.Error()
+	case errors.Is(err, storage.ErrNotFound):
+		return http.StatusNotFound, err.Error()
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than the %d-byte limit", tooBig.Limit)
+	case errors.Is(err, review.ErrInvalid):
+		return http.StatusBadRequest, err.Error()
+	}
+	return http.StatusInternalServerError, internalMsg
+}
+
+// A Format writes an error answer (status and message, from StatusOf) in
+// one face's format; err is the error itself, for a format that says more
+// about some errors.
+type Format func(w http.ResponseWriter, r *http.Request, status int, msg string, err error)
+
+// Text answers in plain text, as public-inbox and the feeds do.
+func Text(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
+	http.Error(w, msg, status)
+}
+
+// Fail answers err in format. A 5xx is logged at error level (a 503, a
+// shutdown, at warning level), a 4xx at debug level, each with the
+// request's method, URI and id.
+func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, format Format, err error) {
+	status, msg := StatusOf(err)
+	if log != nil {
+		attrs := []any{"status", status, "error", err, "method", r.Method, "uri", r.RequestURI, "id", middleware.GetReqID(r.Context())}
+		switch {
+		case status == http.StatusServiceUnavailable:
+			log.Warn("request failed", attrs...)
+		case status >= 500:
+			log.Error("request failed", attrs...)
+		default:
+			log.Debug("request refused", attrs...)
+		}
+	}
+	format(w, r, status, msg, err)
+}
+
+// Handler adapts a handler that returns an error: the error is answered
+// by Fail in format.
+func Handler(log *slog.Logger, format Format, h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			Fail(w, r, log, format, err)
+		}
+	}
+}

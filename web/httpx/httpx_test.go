@@ -1,0 +1,104 @@
+package httpx
+
+import (
+	"bytes"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"patchreview/review"
+	"patchreview/storage"
+)
+
+type stopped struct{}
+
+func (stopped) Error() string   { return "stopped after 3 messages" }
+func (stopped) HTTPStatus() int { return http.StatusServiceUnavailable }
+
+func TestStatusOf(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		status int
+		msg    string
+	}{
+		{Errorf(http.StatusConflict, "taken: %d", 7), 409, "taken: 7"},
+		{fmt.Errorf("wrapped: %w", Errorf(http.StatusForbidden, "no")), 403, "no"},
+		{fmt.Errorf("patch 9: %w", storage.ErrNotFound), 404, "patch 9: " + storage.ErrNotFound.Error()},
+		{fmt.Errorf("bad: %w", review.ErrInvalid), 400, "bad: " + review.ErrInvalid.Error()},
+		{&http.MaxBytesError{Limit: 10}, 413, "body larger than the 10-byte limit"},
+		{fmt.Errorf("upload: %w", stopped{}), 503, "upload: stopped after 3 messages"},
+		{errors.New("disk on fire"), 500, internalMsg},
+	} {
+		if status, msg := StatusOf(c.err); status != c.status || msg != c.msg {
+			t.Errorf("StatusOf(%v) = %d %q, want %d %q", c.err, status, msg, c.status, c.msg)
+		}
+	}
+}
+
+func TestFailLogsAndFormats(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, c := range []struct {
+		err   error
+		level string
+	}{
+		{errors.New("disk on fire"), "level=ERROR msg=\"request failed\""},
+		{stopped{}, "level=WARN msg=\"request failed\""},
+		{Errorf(404, "nothing here"), "level=DEBUG msg=\"request refused\""},
+	} {
+		buf.Reset()
+		w := httptest.NewRecorder()
+		Handler(log, Text, func(http.ResponseWriter, *http.Request) error { return c.err })(w, httptest.NewRequest("GET", "/x?y=1", nil))
+		status, msg := StatusOf(c.err)
+		if w.Code != status || strings.TrimSpace(w.Body.String()) != msg {
+			t.Errorf("%v: answered %d %q, want %d %q", c.err, w.Code, w.Body, status, msg)
+		}
+		if got := buf.String(); !strings.Contains(got, c.level) || !strings.Contains(got, "uri=\"/x?y=1\"") || !strings.Contains(got, "method=GET") {
+			t.Errorf("%v: logged %q, want %s with the request", c.err, got, c.level)
+		}
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	req := func(tlsOn bool, h ...string) *http.Request {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Host = "review.example.org"
+		if tlsOn {
+			r.TLS = &tls.ConnectionState{}
+		}
+		for i := 0; i+1 < len(h); i += 2 {
+			r.Header.Add(h[i], h[i+1])
+		}
+		return r
+	}
+	for _, c := range []struct {
+		r     *http.Request
+		proxy bool
+		want  string
+	}{
+		{req(false), false, "http://review.example.org"},
+		{req(true), false, "https://review.example.org"},
+		{req(false, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example"), false, "http://review.example.org"},
+		{req(false), true, "https://review.example.org"},
+		{req(false, "X-Forwarded-Proto", "http"), true, "http://review.example.org"},
+		{req(false, "X-Forwarded-Host", "evil.example", "X-Forwarded-Host", "[::1]:8080"), true, "https://[::1]:8080"},
+		{req(false, "X-Forwarded-Host", "a.example, b.example"), true, "https://b.example"},
+		{req(false, "X-Forwarded-Host", "user@evil.example"), true, "https://review.example.org"},
+		{req(false, "X-Forwarded-Host", "evil.example/x"), true, "https://review.example.org"},
+	} {
+		var got string
+		BaseURLs(c.proxy)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = BaseURL(r) })).ServeHTTP(httptest.NewRecorder(), c.r)
+		if got != c.want {
+			t.Errorf("proxy %v, TLS %v, %v: %q, want %q", c.proxy, c.r.TLS != nil, c.r.Header, got, c.want)
+		}
+	}
+	// Without the middleware nothing forwarded is believed.
+	if got := BaseURL(req(false, "X-Forwarded-Host", "evil.example")); got != "http://review.example.org" {
+		t.Errorf("without BaseURLs: %q", got)
+	}
+}
