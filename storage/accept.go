@@ -66,18 +66,33 @@ func (s *Store) acceptLoop() {
 				break more
 			}
 		}
+		if s.acceptGroupHook != nil {
+			ids := make([]string, len(group))
+			for i, r := range group {
+				ids[i] = r.msgID
+			}
+			s.acceptGroupHook(ids)
+		}
+		// Each message in a savepoint of its own: a message that cannot
+		// be stored fails alone, and the others of its group are
+		// committed and acknowledged (the sender of a message that was
+		// fine gets no error, which it might retry or give up on).
 		err := s.withTx(context.Background(), func(tx *sql.Tx) error {
 			for _, r := range group {
 				r.id, r.isNew, r.err = 0, false, nil
-				if err := s.acceptOne(tx, r); err != nil {
+				failed, err := inSavepoint(context.Background(), tx, func() error { return s.acceptOne(tx, r) })
+				if err != nil {
 					return err
+				}
+				if failed != nil {
+					r.id, r.isNew, r.err = 0, false, failed
 				}
 			}
 			return nil
 		})
 		for _, r := range group {
 			if err != nil {
-				r.err = err
+				r.id, r.isNew, r.err = 0, false, err // nothing of the group is committed
 			}
 			close(r.done)
 		}

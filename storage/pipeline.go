@@ -285,31 +285,24 @@ func (s *Store) writeBatchTx(ctx context.Context, batch []*job, isolate bool) er
 		ctx := context.WithValue(ctx, txStmtsKey{}, &txStmts{tx: tx, m: map[string]*sql.Stmt{}})
 		marks := map[string]*inboxMark{}
 		for _, j := range batch {
-			if isolate {
-				if _, err := tx.ExecContext(ctx, `SAVEPOINT msg`); err != nil {
-					return err
-				}
-			}
 			j.res = jobResult{}
-			var err error
-			if j.raw != nil {
-				err = s.writeJob(ctx, tx, j)
+			write := func() error {
+				if j.raw == nil {
+					return nil
+				}
+				return s.writeJob(ctx, tx, j)
 			}
-			if err != nil && !isolate {
+			var err error
+			if isolate {
+				var serr error
+				if err, serr = inSavepoint(ctx, tx, write); serr != nil {
+					return serr
+				}
+			} else if err = write(); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
 				return fmt.Errorf("%w: %w", errJob, err)
-			}
-			if isolate {
-				if err != nil {
-					if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO msg`); rerr != nil {
-						return rerr
-					}
-				}
-				if _, rerr := tx.ExecContext(ctx, `RELEASE msg`); rerr != nil {
-					return rerr
-				}
 			}
 			if err != nil {
 				if ctx.Err() != nil {

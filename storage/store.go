@@ -34,7 +34,10 @@ type Store struct {
 	closing    chan struct{}
 	acceptDone chan struct{}
 	closeOnce  sync.Once
-	now        func() time.Time
+	// acceptGroupHook, when set (by tests), is told the Message-IDs of
+	// each group before it is written.
+	acceptGroupHook func(msgIDs []string)
+	now             func() time.Time
 }
 
 // dsn builds a DSN whose pragmas every pooled connection gets. The WAL is
@@ -152,4 +155,25 @@ func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) (err error) 
 		return err
 	}
 	return tx.Commit()
+}
+
+// inSavepoint runs fn inside a savepoint of tx: when fn fails, what it
+// wrote is rolled back and the transaction goes on without it. failed is
+// fn's error; err is an error of the savepoint itself, after which tx
+// cannot go on (SQLite may have rolled it back whole, e.g. when the disk
+// is full). One transaction so stores many messages and loses only the
+// one that fails: the ingest's batches and the webhook's accept groups.
+func inSavepoint(ctx context.Context, tx *sql.Tx, fn func() error) (failed, err error) {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT one`); err != nil {
+		return nil, err
+	}
+	if failed = fn(); failed != nil {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO one`); err != nil {
+			return failed, fmt.Errorf("%w (after: %w)", err, failed)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE one`); err != nil {
+		return failed, err
+	}
+	return failed, nil
 }
