@@ -137,6 +137,12 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // withTx runs fn in a write transaction, committing when fn returns nil.
+// Write transactions are serialised here: the writer pool has one
+// connection and begins IMMEDIATE, so write transactions run one at a
+// time (across processes too) and what fn reads is what it writes over.
+// A read-modify-write must therefore read inside fn, not before it: read
+// before, a concurrent change committed in between would be written back
+// over (UpdatePatchState did that).
 func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
