@@ -73,23 +73,16 @@ func (s *Store) acceptLoop() {
 			}
 			s.acceptGroupHook(ids)
 		}
-		// Each message in a savepoint of its own: a message that cannot
-		// be stored fails alone, and the others of its group are
-		// committed and acknowledged (the sender of a message that was
-		// fine gets no error, which it might retry or give up on).
-		err := s.withTx(context.Background(), func(tx *sql.Tx) error {
-			for _, r := range group {
-				r.id, r.isNew, r.err = 0, false, nil
-				failed, err := inSavepoint(context.Background(), tx, func() error { return s.acceptOne(tx, r) })
-				if err != nil {
-					return err
-				}
-				if failed != nil {
-					r.id, r.isNew, r.err = 0, false, failed
-				}
-			}
-			return nil
-		})
+		// A message that cannot be stored fails alone: the others of its
+		// group are committed and acknowledged (the sender of a message
+		// that was fine gets no error, which it might retry or give up
+		// on). As writeBatch does, the group is written at once, and
+		// only when one message fails written again with a savepoint per
+		// message.
+		err := s.commitGroup(group, false)
+		if errors.Is(err, errJob) {
+			err = s.commitGroup(group, true)
+		}
 		for _, r := range group {
 			if err != nil {
 				r.id, r.isNew, r.err = 0, false, err // nothing of the group is committed
@@ -97,6 +90,33 @@ func (s *Store) acceptLoop() {
 			close(r.done)
 		}
 	}
+}
+
+// commitGroup writes a group in one transaction. Without isolate, a
+// message that fails fails the group with errJob; with it, each message
+// has its own savepoint, and one that fails is rolled back alone and gets
+// its error.
+func (s *Store) commitGroup(group []*acceptReq, isolate bool) error {
+	ctx := context.Background()
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range group {
+			r.id, r.isNew, r.err = 0, false, nil
+			if !isolate {
+				if err := s.acceptOne(tx, r); err != nil {
+					return fmt.Errorf("%w: %w", errJob, err)
+				}
+				continue
+			}
+			failed, err := inSavepoint(ctx, tx, func() error { return s.acceptOne(tx, r) })
+			if err != nil {
+				return err
+			}
+			if failed != nil {
+				r.id, r.isNew, r.err = 0, false, failed
+			}
+		}
+		return nil
+	})
 }
 
 func (s *Store) acceptOne(tx *sql.Tx, r *acceptReq) error {
