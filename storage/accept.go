@@ -76,13 +76,10 @@ func (s *Store) acceptLoop() {
 		// A message that cannot be stored fails alone: the others of its
 		// group are committed and acknowledged (the sender of a message
 		// that was fine gets no error, which it might retry or give up
-		// on). As writeBatch does, the group is written at once, and
-		// only when one message fails written again with a savepoint per
-		// message.
-		err := s.commitGroup(group, false)
-		if errors.Is(err, errJob) {
-			err = s.commitGroup(group, true)
-		}
+		// on). Through writeOrIsolate, as the ingest's batches: the
+		// group is written at once, and only when one message fails
+		// written again with a savepoint per message.
+		err := writeOrIsolate(context.Background(), func(isolate bool) error { return s.commitGroup(group, isolate) })
 		for _, r := range group {
 			if err != nil {
 				r.id, r.isNew, r.err = 0, false, err // nothing of the group is committed

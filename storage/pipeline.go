@@ -267,15 +267,8 @@ func parseSafely(raw []byte) (m *review.Message, err error) {
 // a savepoint per message: the one that fails is rolled back alone and
 // recorded as failed (with its raw bytes kept), and the others are stored.
 func (s *Store) writeBatch(ctx context.Context, batch []*job) error {
-	err := s.writeBatchTx(ctx, batch, false)
-	if err == nil || ctx.Err() != nil || !errors.Is(err, errJob) {
-		return err
-	}
-	return s.writeBatchTx(ctx, batch, true)
+	return writeOrIsolate(ctx, func(isolate bool) error { return s.writeBatchTx(ctx, batch, isolate) })
 }
-
-// errJob marks a batch that failed on one of its messages.
-var errJob = errors.New("a message could not be stored")
 
 func (s *Store) writeBatchTx(ctx context.Context, batch []*job, isolate bool) error {
 	ctx = context.WithValue(ctx, parseCacheKey{}, s.parsed)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -161,6 +162,23 @@ func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) (err error) 
 		return err
 	}
 	return tx.Commit()
+}
+
+// errJob marks a transaction that failed on one of its messages.
+var errJob = errors.New("a message could not be stored")
+
+// writeOrIsolate writes many messages in one transaction (write(false)),
+// and when that failed on one of them (errJob) writes them again with a
+// savepoint per message (write(true), with inSavepoint): the one that
+// fails is rolled back alone, the others are stored. Savepoints cost
+// nothing then in the usual case. The ingest's batches and the webhook's
+// accept groups both write through it.
+func writeOrIsolate(ctx context.Context, write func(isolate bool) error) error {
+	err := write(false)
+	if err == nil || ctx.Err() != nil || !errors.Is(err, errJob) {
+		return err
+	}
+	return write(true)
 }
 
 // inSavepoint runs fn inside a savepoint of tx: when fn fails, what it
