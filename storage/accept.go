@@ -66,22 +66,54 @@ func (s *Store) acceptLoop() {
 				break more
 			}
 		}
-		err := s.withTx(context.Background(), func(tx *sql.Tx) error {
-			for _, r := range group {
-				r.id, r.isNew, r.err = 0, false, nil
-				if err := s.acceptOne(tx, r); err != nil {
-					return err
-				}
+		if s.acceptGroupHook != nil {
+			ids := make([]string, len(group))
+			for i, r := range group {
+				ids[i] = r.msgID
 			}
-			return nil
-		})
+			s.acceptGroupHook(ids)
+		}
+		// A message that cannot be stored fails alone: the others of its
+		// group are committed and acknowledged (the sender of a message
+		// that was fine gets no error, which it might retry or give up
+		// on). Through writeOrIsolate, as the ingest's batches: the
+		// group is written at once, and only when one message fails
+		// written again with a savepoint per message.
+		err := writeOrIsolate(context.Background(), func(isolate bool) error { return s.commitGroup(group, isolate) })
 		for _, r := range group {
 			if err != nil {
-				r.err = err
+				r.id, r.isNew, r.err = 0, false, err // nothing of the group is committed
 			}
 			close(r.done)
 		}
 	}
+}
+
+// commitGroup writes a group in one transaction. Without isolate, a
+// message that fails fails the group with errJob; with it, each message
+// has its own savepoint, and one that fails is rolled back alone and gets
+// its error.
+func (s *Store) commitGroup(group []*acceptReq, isolate bool) error {
+	ctx := context.Background()
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range group {
+			r.id, r.isNew, r.err = 0, false, nil
+			if !isolate {
+				if err := s.acceptOne(tx, r); err != nil {
+					return fmt.Errorf("%w: %w", errJob, err)
+				}
+				continue
+			}
+			failed, err := inSavepoint(ctx, tx, func() error { return s.acceptOne(tx, r) })
+			if err != nil {
+				return err
+			}
+			if failed != nil {
+				r.id, r.isNew, r.err = 0, false, failed
+			}
+		}
+		return nil
+	})
 }
 
 func (s *Store) acceptOne(tx *sql.Tx, r *acceptReq) error {
@@ -107,7 +139,7 @@ func (s *Store) acceptOne(tx *sql.Tx, r *acceptReq) error {
 	}
 	r.isNew = true
 	for _, l := range r.lists {
-		if _, err := s.txExec(ctx, tx, sqlInsertMessageList, l, r.id); err != nil {
+		if _, err := qExec(ctx, tx, sqlInsertMessageList, l, r.id); err != nil {
 			return err
 		}
 	}

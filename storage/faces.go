@@ -8,7 +8,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -386,40 +385,48 @@ func (s *Store) UpdatePatchState(ctx context.Context, patchID int64, by FaceAcco
 	if u.State != nil && !slices.Contains(PatchStates, *u.State) {
 		return fmt.Errorf("%w: unknown state %q; known: %s", review.ErrInvalid, *u.State, strings.Join(PatchStates, ", "))
 	}
-	cur, err := s.PWPatchByID(ctx, patchID)
-	if err != nil {
-		return err
-	}
-	state, archived, ref := cur.State, cur.Archived, cur.CommitRef
-	var delegate any
-	if cur.Delegate != nil {
-		delegate = cur.Delegate.ID
-	}
-	if u.State != nil {
-		state = *u.State
-	}
-	if u.Archived != nil {
-		archived = *u.Archived
-	}
-	if u.CommitRef != nil {
-		ref = *u.CommitRef
-	}
-	if u.Delegate != nil {
-		delegate = nil
-		if *u.Delegate != 0 {
-			if _, err := s.FaceAccountByID(ctx, *u.Delegate); errors.Is(err, ErrNotFound) {
-				return fmt.Errorf("%w: no user %d to delegate to", review.ErrInvalid, *u.Delegate)
-			} else if err != nil {
-				return err
-			}
-			delegate = *u.Delegate
-		}
-	}
+	// The read is in the write transaction: two updates of different
+	// fields (git-pw from two shells) are serialised by the writer, and
+	// the second reads what the first wrote instead of writing back an
+	// old value.
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO pw_patch_states (patch_id, state, delegate_id, archived, commit_ref, updated_by, updated_at)
+		var state, ref string
+		var delegate int64
+		var archived bool
+		err := tx.QueryRowContext(ctx, `SELECT state, delegate, archived, commit_ref FROM (SELECT `+pwPatchCols+pwPatchFrom+` WHERE p.id = ?)`,
+			patchID).Scan(&state, &delegate, &archived, &ref)
+		if err != nil {
+			return notFound(err, "patch %d", patchID)
+		}
+		if u.State != nil {
+			state = *u.State
+		}
+		if u.Archived != nil {
+			archived = *u.Archived
+		}
+		if u.CommitRef != nil {
+			ref = *u.CommitRef
+		}
+		if u.Delegate != nil {
+			delegate = *u.Delegate
+			if delegate != 0 {
+				var n int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = ?`, delegate).Scan(&n); err != nil {
+					return err
+				}
+				if n == 0 {
+					return fmt.Errorf("%w: no user %d to delegate to", review.ErrInvalid, delegate)
+				}
+			}
+		}
+		var delegateID any
+		if delegate != 0 {
+			delegateID = delegate
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO pw_patch_states (patch_id, state, delegate_id, archived, commit_ref, updated_by, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (patch_id) DO UPDATE SET state = excluded.state, delegate_id = excluded.delegate_id,
 			archived = excluded.archived, commit_ref = excluded.commit_ref, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-			patchID, state, delegate, archived, ref, by.ID, s.now().UnixNano())
+			patchID, state, delegateID, archived, ref, by.ID, s.now().UnixNano())
 		return err
 	})
 }

@@ -267,46 +267,32 @@ func parseSafely(raw []byte) (m *review.Message, err error) {
 // a savepoint per message: the one that fails is rolled back alone and
 // recorded as failed (with its raw bytes kept), and the others are stored.
 func (s *Store) writeBatch(ctx context.Context, batch []*job) error {
-	err := s.writeBatchTx(ctx, batch, false)
-	if err == nil || ctx.Err() != nil || !errors.Is(err, errJob) {
-		return err
-	}
-	return s.writeBatchTx(ctx, batch, true)
+	return writeOrIsolate(ctx, func(isolate bool) error { return s.writeBatchTx(ctx, batch, isolate) })
 }
-
-// errJob marks a batch that failed on one of its messages.
-var errJob = errors.New("a message could not be stored")
 
 func (s *Store) writeBatchTx(ctx context.Context, batch []*job, isolate bool) error {
 	ctx = context.WithValue(ctx, parseCacheKey{}, s.parsed)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		marks := map[string]*inboxMark{}
 		for _, j := range batch {
-			if isolate {
-				if _, err := tx.ExecContext(ctx, `SAVEPOINT msg`); err != nil {
-					return err
-				}
-			}
 			j.res = jobResult{}
-			var err error
-			if j.raw != nil {
-				err = s.writeJob(ctx, tx, j)
+			write := func() error {
+				if j.raw == nil {
+					return nil
+				}
+				return s.writeJob(ctx, tx, j)
 			}
-			if err != nil && !isolate {
+			var err error
+			if isolate {
+				var serr error
+				if err, serr = inSavepoint(ctx, tx, write); serr != nil {
+					return serr
+				}
+			} else if err = write(); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
 				return fmt.Errorf("%w: %w", errJob, err)
-			}
-			if isolate {
-				if err != nil {
-					if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO msg`); rerr != nil {
-						return rerr
-					}
-				}
-				if _, rerr := tx.ExecContext(ctx, `RELEASE msg`); rerr != nil {
-					return rerr
-				}
 			}
 			if err != nil {
 				if ctx.Err() != nil {

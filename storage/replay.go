@@ -24,3 +24,10 @@ func (s *Store) UseWebhookToken(ctx context.Context, token string, now time.Time
 	})
 	return fresh, err
 }
+
+// ForgetWebhookToken forgets a token UseWebhookToken recorded: its request
+// could not be stored, and the sender's retry must not count as a replay.
+func (s *Store) ForgetWebhookToken(ctx context.Context, token string) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM webhook_tokens WHERE token = ?`, token)
+	return err
+}

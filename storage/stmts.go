@@ -131,8 +131,3 @@ func qQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, 
 	}
 	return tx.QueryContext(ctx, q, args...)
 }
-
-// txExec is qExec (the name accept.go uses).
-func (s *Store) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
-	return qExec(ctx, tx, q, args...)
-}

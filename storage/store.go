@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -34,7 +35,10 @@ type Store struct {
 	closing    chan struct{}
 	acceptDone chan struct{}
 	closeOnce  sync.Once
-	now        func() time.Time
+	// acceptGroupHook, when set (by tests), is told the Message-IDs of
+	// each group before it is written.
+	acceptGroupHook func(msgIDs []string)
+	now             func() time.Time
 }
 
 // dsn builds a DSN whose pragmas every pooled connection gets. The WAL is
@@ -153,6 +157,12 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // withTx runs fn in a write transaction, committing when fn returns nil.
+// Write transactions are serialised here: the writer pool has one
+// connection and begins IMMEDIATE, so write transactions run one at a
+// time (across processes too) and what fn reads is what it writes over.
+// A read-modify-write must therefore read inside fn, not before it: read
+// before, a concurrent change committed in between would be written back
+// over (UpdatePatchState did that).
 func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -173,4 +183,42 @@ func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) (err error) 
 		return err
 	}
 	return tx.Commit()
+}
+
+// errJob marks a transaction that failed on one of its messages.
+var errJob = errors.New("a message could not be stored")
+
+// writeOrIsolate writes many messages in one transaction (write(false)),
+// and when that failed on one of them (errJob) writes them again with a
+// savepoint per message (write(true), with inSavepoint): the one that
+// fails is rolled back alone, the others are stored. Savepoints cost
+// nothing then in the usual case. The ingest's batches and the webhook's
+// accept groups both write through it.
+func writeOrIsolate(ctx context.Context, write func(isolate bool) error) error {
+	err := write(false)
+	if err == nil || ctx.Err() != nil || !errors.Is(err, errJob) {
+		return err
+	}
+	return write(true)
+}
+
+// inSavepoint runs fn inside a savepoint of tx: when fn fails, what it
+// wrote is rolled back and the transaction goes on without it. failed is
+// fn's error; err is an error of the savepoint itself, after which tx
+// cannot go on (SQLite may have rolled it back whole, e.g. when the disk
+// is full). One transaction so stores many messages and loses only the
+// one that fails: the ingest's batches and the webhook's accept groups.
+func inSavepoint(ctx context.Context, tx *sql.Tx, fn func() error) (failed, err error) {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT one`); err != nil {
+		return nil, err
+	}
+	if failed = fn(); failed != nil {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO one`); err != nil {
+			return failed, fmt.Errorf("%w (after: %w)", err, failed)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE one`); err != nil {
+		return failed, err
+	}
+	return failed, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"patchreview/storage"
@@ -271,4 +272,56 @@ func makeToken(ctx context.Context, st *storage.Store, name, email string) (stri
 		return "", err
 	}
 	return st.CreateAPIToken(ctx, u.ID, "git-pw")
+}
+
+// TestPatchworkConcurrentUpdates: git-pw from two shells, one setting a
+// patch's state and the other its delegate, at once, many times. Each
+// PATCH changes only its field: at the end of every round both are set.
+func TestPatchworkConcurrentUpdates(t *testing.T) {
+	s, st := facesServer(t)
+	_, _, v2p := pwIDs(t, st)
+	ctx := context.Background()
+	token, err := makeToken(ctx, st, "Mai Ntainer", "maint@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, email := range []string{"d1@example.org", "d2@example.org"} {
+		u, err := st.AddUser(ctx, "Delegate", email, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	url := "/api/1.2/patches/" + itoa(int(v2p[0])) + "/"
+	form := "application/x-www-form-urlencoded"
+	states := []string{"accepted", "rejected"}
+	for round := range 20 {
+		state, delegate := states[round%2], ids[round%2]
+		var wg sync.WaitGroup
+		codes := make([]int, 2)
+		for i, body := range []string{"state=" + state, "delegate=" + itoa(int(delegate))} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req := httptest.NewRequest("PATCH", url, strings.NewReader(body))
+				req.Header.Set("Authorization", "Token "+token)
+				req.Header.Set("Content-Type", form)
+				w := httptest.NewRecorder()
+				s.Handler().ServeHTTP(w, req)
+				codes[i] = w.Code
+			}()
+		}
+		wg.Wait()
+		if codes[0] != 200 || codes[1] != 200 {
+			t.Fatalf("round %d: PATCH answered %v", round, codes)
+		}
+		p, err := st.PWPatchByID(ctx, v2p[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.State != state || p.Delegate == nil || p.Delegate.ID != delegate {
+			t.Fatalf("round %d: state %q delegate %+v, want %q and user %d: one PATCH undid the other", round, p.State, p.Delegate, state, delegate)
+		}
+	}
 }

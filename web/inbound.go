@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -26,6 +27,11 @@ func (s *Server) handleInbound(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, isNew, err := s.store.Accept(r.Context(), d.Raw, "webhook:"+d.Provider)
 	if err != nil {
+		// Not stored: the sender's retry of this request must be
+		// taken, not refused as a replay of its one-time token.
+		if rerr := s.inbound.Release(context.WithoutCancel(r.Context()), d); rerr != nil {
+			s.log.Error("webhook: could not give back the token of a message not stored", "error", rerr)
+		}
 		return err
 	}
 	if !isNew {

@@ -246,29 +246,12 @@ func benchDrain(ctx context.Context, mbox, dir string, limit int) error {
 	n := len(raws)
 	lastCPU = cpuTime()
 	start := time.Now()
-	next := make(chan []byte)
-	errs := make(chan error, 32)
-	var wg sync.WaitGroup
-	for range 32 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for raw := range next {
-				if _, _, err := st.Accept(ctx, raw, "bench"); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	for _, raw := range raws {
-		next <- raw
-	}
-	close(next)
-	wg.Wait()
-	close(errs)
+	err = acceptAll(ctx, raws, 32, func(ctx context.Context, i int, raw []byte) error {
+		_, _, err := st.Accept(ctx, raw, "bench")
+		return err
+	})
 	raws = nil
-	if err := <-errs; err != nil {
+	if err != nil {
 		return err
 	}
 	accept := time.Since(start)
@@ -280,6 +263,44 @@ func benchDrain(ctx context.Context, mbox, dir string, limit int) error {
 	}
 	report("queue drain", done, time.Since(start), "peak RSS "+rss("VmHWM"))
 	return nil
+}
+
+// acceptAll accepts raws from workers goroutines, as the webhook's
+// concurrent clients do. It ends when every message is accepted, or at the
+// first failure, which it returns naming the message: the feeding stops
+// then, rather than wait for workers that have all given up.
+func acceptAll(ctx context.Context, raws [][]byte, workers int, accept func(ctx context.Context, i int, raw []byte) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	type item struct {
+		i   int
+		raw []byte
+	}
+	next := make(chan item)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range next {
+				if err := accept(ctx, it.i, it.raw); err != nil {
+					cancel(fmt.Errorf("accept message %d of %d: %w", it.i+1, len(raws), err))
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for i, raw := range raws {
+		select {
+		case next <- item{i, raw}:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return context.Cause(ctx)
 }
 
 // idRe matches the local part of a message id or address in angle brackets.

@@ -2,13 +2,20 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"patchreview/review"
+	"patchreview/storage"
 )
 
 // TestLimitedReaderWritesAsTheProduct: the first messages of an mbox, as
@@ -53,5 +60,70 @@ func TestLimitedReaderWritesAsTheProduct(t *testing.T) {
 	review.SplitMbox(bytes.NewReader(want.Bytes()), func(raw []byte) error { again = append(again, raw); return nil })
 	if !slices.EqualFunc(back, again, bytes.Equal) || len(back) != 2 {
 		t.Errorf("read back: %q, want %q", back, again)
+	}
+}
+
+// ends runs acceptAll and fails the test if it has not returned after a
+// minute: the bug was a feeder blocked forever once every worker had
+// given up.
+func ends(t *testing.T, raws [][]byte, workers int, accept func(context.Context, int, []byte) error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- acceptAll(context.Background(), raws, workers, accept) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(time.Minute):
+		t.Fatal("acceptAll did not end after its workers failed")
+		return nil
+	}
+}
+
+func mails(n int) [][]byte {
+	var raws [][]byte
+	for i := range n {
+		raws = append(raws, fmt.Appendf(nil, "From: a@example.org\nSubject: m%d\nMessage-ID: <m%d@x>\n\nbody\n", i, i))
+	}
+	return raws
+}
+
+// TestAcceptAllEndsWhenEveryWorkerFails: the store is closed, so every
+// Accept fails; the drain benchmark must end with that error, naming the
+// message, instead of hanging.
+func TestAcceptAllEndsWhenEveryWorkerFails(t *testing.T) {
+	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "drain.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	err = ends(t, mails(100), 4, func(ctx context.Context, _ int, raw []byte) error {
+		_, _, err := st.Accept(ctx, raw, "bench")
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "store closed") || !strings.Contains(err.Error(), "accept message") {
+		t.Errorf("err %v, want the store's error naming the message", err)
+	}
+}
+
+// TestAcceptAllStopsAtTheFirstFailure: one failure stops the feeding; the
+// others are not all tried, and the error is that failure's.
+func TestAcceptAllStopsAtTheFirstFailure(t *testing.T) {
+	boom := errors.New("boom")
+	var tried atomic.Int64
+	err := ends(t, mails(1000), 4, func(_ context.Context, i int, _ []byte) error {
+		tried.Add(1)
+		if i == 10 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "accept message 11 of 1000") {
+		t.Errorf("err %v, want boom naming message 11", err)
+	}
+	if n := tried.Load(); n == 1000 {
+		t.Errorf("all %d messages tried after a failure", n)
+	}
+	if err := ends(t, mails(50), 4, func(context.Context, int, []byte) error { return nil }); err != nil {
+		t.Errorf("no failure: %v", err)
 	}
 }

@@ -68,9 +68,10 @@ type Config struct {
 }
 
 // TokenStore records a one-time token and reports whether it was new,
-// forgetting those older than keep.
+// forgetting those older than keep; ForgetWebhookToken gives one back.
 type TokenStore interface {
 	UseWebhookToken(ctx context.Context, token string, now time.Time, keep time.Duration) (fresh bool, err error)
+	ForgetWebhookToken(ctx context.Context, token string) error
 }
 
 // Delivery is one authenticated inbound message.
@@ -78,6 +79,7 @@ type Delivery struct {
 	Raw      []byte // the RFC 822 message as sent
 	Provider string // "raw", "mailgun", "sendgrid" or "postmark"
 	Auth     string // "hmac", "mailgun", "basic" or "insecure"
+	token    string // the one-time token the request spent, if any
 }
 
 // A Receiver authenticates and decodes webhook requests. It is safe for
@@ -123,10 +125,30 @@ func (rc *Receiver) Read(w http.ResponseWriter, r *http.Request) (*Delivery, err
 	if d.Auth, err = rc.authenticate(r, body, form); err != nil {
 		return nil, err
 	}
+	if d.Auth == "mailgun" {
+		d.token = form["token"]
+	}
 	if err := looksLikeMail(d.Raw); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// Release gives back the one-time token a delivery spent, for a message
+// that could not be stored: the sender retries the same request (same
+// token and signature), and the retry must be stored, not refused as a
+// replay.
+func (rc *Receiver) Release(ctx context.Context, d *Delivery) error {
+	if d == nil || d.token == "" {
+		return nil
+	}
+	if rc.cfg.Tokens != nil {
+		return rc.cfg.Tokens.ForgetWebhookToken(ctx, "mailgun:"+d.token)
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	delete(rc.seen, d.token)
+	return nil
 }
 
 // authenticate returns the method that authenticated the request.

@@ -273,6 +273,11 @@ func (m memTokens) UseWebhookToken(_ context.Context, tok string, _ time.Time, _
 	return true, nil
 }
 
+func (m memTokens) ForgetWebhookToken(_ context.Context, tok string) error {
+	delete(m, tok)
+	return nil
+}
+
 // TestMailgunReplayAfterRestart: with a TokenStore, a new Receiver (a
 // restarted server) still refuses a token seen before, even with another body.
 func TestMailgunReplayAfterRestart(t *testing.T) {
@@ -284,5 +289,34 @@ func TestMailgunReplayAfterRestart(t *testing.T) {
 	fields["body-mime"] = strings.Replace(mail, "body", "another body", 1)
 	if _, err := read(newTestReceiver(Config{Secret: secret, Tokens: tokens}), multipartRequest(t, fields)); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("replay after a restart: %v", err)
+	}
+}
+
+// TestMailgunReleaseAllowsTheRetry: a delivery whose message could not be
+// stored gives its token back; the sender's retry of the same request is
+// then taken once, and replays of it are refused again. Both without and
+// with a TokenStore.
+func TestMailgunReleaseAllowsTheRetry(t *testing.T) {
+	for _, tokens := range []TokenStore{nil, memTokens{}} {
+		rc := newTestReceiver(Config{Secret: secret, Tokens: tokens})
+		fields := mailgunFields(now, "retried", secret)
+		d, err := read(rc, multipartRequest(t, fields))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rc.Release(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := read(rc, multipartRequest(t, fields)); err != nil {
+			t.Errorf("tokens %T: the retry after a release: %v", tokens, err)
+		}
+		if _, err := read(rc, multipartRequest(t, fields)); !errors.Is(err, ErrUnauthorized) {
+			t.Errorf("tokens %T: a replay of the retry: %v, want ErrUnauthorized", tokens, err)
+		}
+		// A delivery without a token (HMAC-signed) has nothing to give back.
+		d, err = read(rc, rawRequest(mail, Sign(secret, []byte(mail))))
+		if err != nil || rc.Release(context.Background(), d) != nil {
+			t.Errorf("tokens %T: release of an HMAC delivery: %v", tokens, err)
+		}
 	}
 }
