@@ -33,12 +33,3 @@ func TestReaderConnectionsStayOpen(t *testing.T) {
 	}
 }
 
-// The writer keeps a 32 MB page cache: the threading's random-key indexes
-// of a large archive stay in memory.
-func TestWriterPageCache(t *testing.T) {
-	s, _ := openTest(t, Options{})
-	var cache int
-	if err := s.w.QueryRowContext(context.Background(), `PRAGMA cache_size`).Scan(&cache); err != nil || cache != -32768 {
-		t.Errorf("the writer's cache_size: %d (%v), want -32768 (32 MB)", cache, err)
-	}
-}

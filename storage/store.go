@@ -70,15 +70,7 @@ const readers = 4
 
 // Open opens (creating and migrating) the database file at path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
-	// The writer's page cache is 32 MB (SQLite's default is 2 MB): the
-	// threading's indexes (Message-IDs, references, in-reply-to, senders)
-	// take random leaves, and past a few thousand messages they no longer
-	// fit in 2 MB. Over a 40,000-message ingest the database pages read per
-	// message then doubled from the first tenth to the last; with 32 MB they
-	// stay at the input's size plus a little (bench/ingest.sh, mode flat:
-	// "KB read per msg"). It costs at most 32 MB more resident memory, e.g.
-	// for a 60 MB mail whose pages pass through the cache.
-	w, err := sql.Open("sqlite", dsn(path, "immediate", "FULL", "cache_size(-32768)"))
+	w, err := sql.Open("sqlite", dsn(path, "immediate", "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
@@ -94,7 +86,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	s := &Store{w: w, r: r, opts: opts, now: time.Now, parsed: newParseCache(32 << 20),
+	s := &Store{w: w, r: r, opts: opts, now: time.Now, parsed: newParseCache(16 << 20),
 		accepts: make(chan *acceptReq), closing: make(chan struct{}), acceptDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
