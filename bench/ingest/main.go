@@ -399,15 +399,36 @@ func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {
 	}
 	el := time.Since(start)
 	var rates, cpuRates, reads, writes []string
+	var wall, cpu []float64
 	for i := 1; i < len(marks); i++ {
-		rates = append(rates, fmt.Sprintf("%.0f", float64(tenth)/marks[i].Sub(marks[i-1]).Seconds()))
-		cpuRates = append(cpuRates, fmt.Sprintf("%.0f", float64(tenth)/(cpus[i]-cpus[i-1]).Seconds()))
+		wall = append(wall, float64(tenth)/marks[i].Sub(marks[i-1]).Seconds())
+		cpu = append(cpu, float64(tenth)/(cpus[i]-cpus[i-1]).Seconds())
+		rates = append(rates, fmt.Sprintf("%.0f", wall[len(wall)-1]))
+		cpuRates = append(cpuRates, fmt.Sprintf("%.0f", cpu[len(cpu)-1]))
 		reads = append(reads, fmt.Sprintf("%.0f", float64(ios[i].read-ios[i-1].read)/float64(tenth)/1024))
 		writes = append(writes, fmt.Sprintf("%.0f", float64(ios[i].written-ios[i-1].written)/float64(tenth)/1024))
 	}
-	report(fmt.Sprintf("flat: %d× archive", repeat), s.Messages, el, fmt.Sprintf("per tenth: msgs/s %s; msgs/CPU-s %s; KB read per msg %s; KB written per msg %s; RSS %s; peak %s",
-		strings.Join(rates, " "), strings.Join(cpuRates, " "), strings.Join(reads, " "), strings.Join(writes, " "), strings.Join(rssAt, " "), rss("VmHWM")))
+	report(fmt.Sprintf("flat: %d× archive", repeat), s.Messages, el, fmt.Sprintf("trend per tenth: %+.1f%% msgs/s, %+.1f%% msgs/CPU-s; per tenth: msgs/s %s; msgs/CPU-s %s; KB read per msg %s; KB written per msg %s; RSS %s; peak %s",
+		trend(wall), trend(cpu), strings.Join(rates, " "), strings.Join(cpuRates, " "), strings.Join(reads, " "), strings.Join(writes, " "), strings.Join(rssAt, " "), rss("VmHWM")))
 	return nil
+}
+
+// trend is the least-squares slope of ys over their index, as a percentage
+// of their mean: how much the rate changes from one tenth to the next (a
+// flat ingest is 0; single tenths on a shared machine vary by ±10%, the
+// trend over all ten much less).
+func trend(ys []float64) float64 {
+	n := float64(len(ys))
+	if n < 2 {
+		return 0
+	}
+	var sx, sy, sxy, sxx float64
+	for i, y := range ys {
+		x := float64(i)
+		sx, sy, sxy, sxx = sx+x, sy+y, sxy+x*y, sxx+x*x
+	}
+	slope := (n*sxy - sx*sy) / (n*sxx - sx*sx)
+	return 100 * slope / (sy / n)
 }
 
 var lastCPU = cpuTime()

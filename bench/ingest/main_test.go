@@ -127,3 +127,20 @@ func TestAcceptAllStopsAtTheFirstFailure(t *testing.T) {
 		t.Errorf("no failure: %v", err)
 	}
 }
+
+// trend is the slope over the tenths as a share of the mean rate.
+func TestTrend(t *testing.T) {
+	for _, c := range []struct {
+		ys   []float64
+		want float64
+	}{
+		{[]float64{100, 100, 100, 100}, 0},
+		{[]float64{90, 100, 110}, 10},  // +10 per tenth on a mean of 100
+		{[]float64{120, 100, 80}, -20}, // -20 per tenth
+		{[]float64{5}, 0},
+	} {
+		if got := trend(c.ys); got < c.want-1e-9 || got > c.want+1e-9 {
+			t.Errorf("trend(%v) = %v, want %v", c.ys, got, c.want)
+		}
+	}
+}
