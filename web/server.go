@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -185,8 +186,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, dat
 // renderStatus renders a page into a buffer and, only once that worked,
 // writes it with the given status.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
-	var buf bytes.Buffer
-	if err := s.pages[page].ExecuteTemplate(&buf, "base", pageData{Viewer: viewer(r), Page: data}); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 { // a huge page's buffer is not kept
+			buf.Reset()
+			renderBufs.Put(buf)
+		}
+	}()
+	if err := s.pages[page].ExecuteTemplate(buf, "base", pageData{Viewer: viewer(r), Page: data}); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -194,6 +201,11 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	_, err := buf.WriteTo(w)
 	return err
 }
+
+// renderBufs are the buffers pages render into before their status is
+// sent (a template error is then still a clean error page): growing a fresh
+// one for every page was the series page's largest allocation.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // requestLogger logs each request at debug level with its status and time.
 func (s *Server) requestLogger(next http.Handler) http.Handler {
