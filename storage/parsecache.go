@@ -66,7 +66,7 @@ func (c *parseCache) parse(raw []byte) (*review.Message, error) {
 			return e.Value.(*parseEntry).m, nil
 		}
 	}
-	return review.ParseMessage(raw)
+	return parseSafely(raw)
 }
 
 // parseKeep is parse that also remembers a parse it had to make: the pages

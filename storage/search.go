@@ -99,7 +99,7 @@ func (s *Store) indexBacklog(ctx context.Context) error {
 				return err
 			}
 			ids = append(ids, id)
-			if m, err := review.ParseMessage(raw); err == nil {
+			if m, err := parseSafely(raw); err == nil {
 				items = append(items, item{id, newSearchDoc(m)})
 			}
 		}
