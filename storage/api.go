@@ -71,7 +71,9 @@ type SeriesSummary struct {
 	ResendOf int64 `json:"resend_of,omitempty"`
 }
 
-// StoredMessage is a message as stored, with its row id.
+// StoredMessage is a message as stored, with its row id. Message is its raw
+// bytes parsed (through the store's parse cache: it may be shared with
+// other callers, so it must not be changed).
 type StoredMessage struct {
 	ID         int64           `json:"id"`
 	Message    *review.Message `json:"message,omitempty"`

@@ -8,11 +8,13 @@ import (
 	"patchreview/review"
 )
 
-// parseCache keeps the last messages the writer stored as series members,
-// parsed, so that anchoring a reply on its parent does not parse the
+// parseCache keeps recent parses: the messages the writer stored as series
+// members, so that anchoring a reply on its parent does not parse the
 // parent's raw bytes again for every reply (11% of the writer's time on a
-// real archive). Keyed by the raw bytes, so an entry can never be stale;
-// bounded by their size.
+// real archive), and the covers and replies pages read. Keyed by the raw
+// bytes, an entry is what parsing them gives (never a row's own fields),
+// so it cannot be stale; bounded by their size. Entries are shared: no
+// caller may change a message it gets.
 type parseCache struct {
 	mu    sync.Mutex
 	max   int
@@ -83,8 +85,8 @@ func (c *parseCache) parseKeep(raw []byte) (*review.Message, error) {
 
 type parseCacheKey struct{}
 
-// parseParent parses a stored message through the writer's cache when ctx
-// carries one (discussion.go's anchorReply parses each reply's parent).
+// parseParent parses a stored message through the store's parse cache when
+// ctx carries it (discussion.go's anchorReply parses each reply's parent).
 func parseParent(ctx context.Context, raw []byte) (*review.Message, error) {
 	c, _ := ctx.Value(parseCacheKey{}).(*parseCache)
 	return c.parse(raw)

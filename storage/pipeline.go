@@ -45,6 +45,7 @@ type job struct {
 	ready     chan struct{}
 	cancelled bool // ctx ended while the job was prepared
 	msgID     string
+	parsedMID string // the Message-ID parsing raw gives (m's may become the row's)
 	lists     []string
 	m         *review.Message
 	perr      error // parse error: stored raw, marked failed
@@ -227,6 +228,7 @@ func (s *Store) prepare(ctx context.Context, j *job) {
 		j.perr = err
 		return
 	}
+	j.parsedMID = m.MessageID
 	if j.storedMID != "" {
 		j.msgID, m.MessageID = j.storedMID, j.storedMID
 	}
@@ -408,7 +410,12 @@ func (s *Store) writeJob(ctx context.Context, tx *sql.Tx, j *job) error {
 	j.res.kind, j.res.seriesID = m.Kind, seriesID
 	j.res.id = id
 	if seriesID != 0 {
-		s.parsed.put(j.raw, m) // replies to it parse it from the cache
+		// Replies to it parse it from the cache, and so do pages: the
+		// cache holds what parsing raw gives, not the id this row was
+		// stored under (a derived one for a reused Message-ID).
+		c := *m
+		c.MessageID = j.parsedMID
+		s.parsed.put(j.raw, &c)
 	}
 	return s.addLists(ctx, tx, id, seriesID, j.lists)
 }
