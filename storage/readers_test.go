@@ -32,4 +32,3 @@ func TestReaderConnectionsStayOpen(t *testing.T) {
 		t.Errorf("a reader's cache_size: %d (%v), want -16384 (16 MB)", cache, err)
 	}
 }
-
