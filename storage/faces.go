@@ -390,16 +390,20 @@ func (s *Store) UpdatePatchState(ctx context.Context, patchID int64, by FaceAcco
 	// the second reads what the first wrote instead of writing back an
 	// old value.
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		var state, ref string
+		// Only a state a maintainer set is stored; archiving or
+		// delegating leaves a derived state derived.
+		var state sql.NullString
+		var ref string
 		var delegate int64
 		var archived bool
-		err := tx.QueryRowContext(ctx, `SELECT state, delegate, archived, commit_ref FROM (SELECT `+pwPatchCols+pwPatchFrom+` WHERE p.id = ?)`,
+		err := tx.QueryRowContext(ctx, `SELECT st.state, coalesce(st.delegate_id, 0), coalesce(st.archived, 0), coalesce(st.commit_ref, '')
+			FROM patches p LEFT JOIN pw_patch_states st ON st.patch_id = p.id WHERE p.id = ?`,
 			patchID).Scan(&state, &delegate, &archived, &ref)
 		if err != nil {
 			return notFound(err, "patch %d", patchID)
 		}
 		if u.State != nil {
-			state = *u.State
+			state = sql.NullString{String: *u.State, Valid: true}
 		}
 		if u.Archived != nil {
 			archived = *u.Archived
