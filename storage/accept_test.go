@@ -207,3 +207,35 @@ func BenchmarkAcceptConcurrent(b *testing.B) {
 		}
 	})
 }
+
+// A second, different mail reusing a Message-ID whose storing fails is
+// kept raw and pending under its derived id, as it would be stored had it
+// not failed: the first mail's row does not swallow it.
+func TestFailedReuseOfAMessageIDIsKept(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	if _, err := s.IngestMessage(ctx, acceptMail("reused@x", "ok.example.org"), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE TRIGGER fail_list BEFORE INSERT ON message_lists WHEN NEW.list = 'bad.example.org'
+		BEGIN SELECT RAISE(ABORT, 'injected failure of the list'); END`); err != nil {
+		t.Fatal(err)
+	}
+	other := strings.Replace(string(acceptMail("reused@x", "bad.example.org")), "\n\nbody\n", "\n\nanother body\n", 1)
+	var mbox strings.Builder
+	for _, m := range []string{string(acceptMail("other@x", "ok.example.org")), other} {
+		mbox.WriteString("From mboxrd@z Thu Jan  1 00:00:00 1970\n" + m + "\n")
+	}
+	if _, err := s.IngestMbox(ctx, strings.NewReader(mbox.String()), "test", nil); err == nil || !strings.Contains(err.Error(), "reused@x") {
+		t.Errorf("ingest: %v, want the error of reused@x", err)
+	}
+	var state, errText string
+	var dupOf int64
+	err := s.r.QueryRowContext(ctx, `SELECT state, error, coalesce(dup_of, 0) FROM messages WHERE message_id LIKE 'reused@x#dup-%'`).Scan(&state, &errText, &dupOf)
+	if err != nil {
+		t.Fatalf("the failed second mail under reused@x is not kept: %v", err)
+	}
+	if state != "pending" || !strings.Contains(errText, "injected failure") || dupOf == 0 {
+		t.Errorf("kept as state %q, error %q, dup_of %d; want pending, the injected failure, linked to the first", state, errText, dupOf)
+	}
+}

@@ -425,8 +425,26 @@ func (s *Store) writeJob(ctx context.Context, tx *sql.Tx, j *job) error {
 // a queued one counts an attempt.
 func (s *Store) recordFailure(ctx context.Context, tx *sql.Tx, j *job, cause error) error {
 	if j.id == 0 {
-		_, err := tx.ExecContext(ctx, `INSERT INTO messages (message_id, raw, source, received_at, attempts, error)
-			VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (message_id) DO NOTHING`, j.msgID, j.raw, j.source, s.now().UnixNano(), cause.Error())
+		insert := func(msgID string, dupOf any) (int64, error) {
+			res, err := tx.ExecContext(ctx, `INSERT INTO messages (message_id, raw, source, received_at, attempts, error, dup_of)
+				VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (message_id) DO NOTHING`, msgID, j.raw, j.source, s.now().UnixNano(), cause.Error(), dupOf)
+			if err != nil {
+				return 0, err
+			}
+			return res.RowsAffected()
+		}
+		n, err := insert(j.msgID, nil)
+		if err != nil || n > 0 {
+			return err
+		}
+		// The Message-ID is taken: by this very mail (kept already), or
+		// by another, and then this one is kept under a derived id, as
+		// writeJob would have stored it.
+		first, same, derived, err := sameOrDerived(ctx, tx, j.msgID, j.raw)
+		if err != nil || same != 0 {
+			return err
+		}
+		_, err = insert(derived, first)
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE messages SET attempts = attempts + 1, error = ?,
