@@ -102,11 +102,7 @@ func runCheck(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "patchreview check: unknown format %q (want text, json or sarif)\n", *format)
 		return 2
 	}
-	if *kernel != "" && !kernelVersionRE.MatchString(*kernel) {
-		fmt.Fprintf(e.stderr, "patchreview check: bad --kernel-version %q (want a version such as 2.6.23 or 6.12)\n", *kernel)
-		return 2
-	}
-	opts, terr := checker.Options(strings.TrimPrefix(*kernel, "v"), *tree)
+	opts, terr := checker.Options(*kernel, *tree)
 	if terr != nil {
 		fmt.Fprintf(e.stderr, "patchreview check: %v\n", terr)
 		return 2
@@ -162,7 +158,6 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	return 0
 }
 
-var kernelVersionRE = regexp.MustCompile(`^v?\d+\.\d+(\.\d+)*(-rc\d+)?(-mm\d+)?$`)
 
 // maxInput bounds one input file; mboxes larger than this are refused.
 const maxInput = 256 << 20

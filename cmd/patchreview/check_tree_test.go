@@ -133,3 +133,28 @@ func TestTreeRefusedAlikeByEveryCommand(t *testing.T) {
 		t.Errorf("serve: %v", err)
 	}
 }
+
+// A --kernel-version that does not read as a version is refused the same
+// way by check, ingest and serve (serve and ingest used to fall back to
+// guessing the era without a word).
+func TestKernelVersionRefusedAlikeByEveryCommand(t *testing.T) {
+	const bad = "six"
+	r := runCheckCmd(t, "", "--kernel-version", bad, "-")
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"ingest", "--db", filepath.Join(t.TempDir(), "t.db"), "--kernel-version", bad, "-"},
+		strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	want := fmt.Sprintf("bad --kernel-version %q (want a version such as 2.6.23 or 6.12)", bad)
+	if r.code != 2 || r.stderr != "patchreview check: "+want+"\n" {
+		t.Errorf("check: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if code != 2 || errb.String() != "patchreview ingest: "+want+"\n" {
+		t.Errorf("ingest: exit %d, stderr %q", code, errb.String())
+	}
+	if err := serve(context.Background(), slog.New(slog.DiscardHandler), serveConfig{db: filepath.Join(t.TempDir(), "s.db"), kernelVersion: bad}); err == nil || err.Error() != want {
+		t.Errorf("serve: %v", err)
+	}
+	patch := writeFile(t, t.TempDir(), "0001.patch", treeCmdPatch)
+	if r := runCheckCmd(t, "", "--kernel-version", "v6.12", patch); r.code != 0 {
+		t.Errorf("v6.12: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
+	"strings"
 
 	"patchreview/checks"
 	"patchreview/review"
@@ -47,11 +49,15 @@ func New(kernelVersion, tree string) (storage.Checker, error) {
 }
 
 // Options are the checks' options of the commands' --kernel-version and
-// --tree (patchreview check, serve and ingest): tree, when not empty, is
-// a kernel source tree and must be a directory (the error says so, naming
-// the flag).
+// --tree (patchreview check, serve and ingest): kernelVersion, when not
+// empty, must read as a version (2.6.23, v6.12, 6.1-rc3); tree, when not
+// empty, is a kernel source tree and must be a directory (the errors say
+// so, naming the flag).
 func Options(kernelVersion, tree string) (checks.Options, error) {
-	opts := checks.Options{KernelVersion: kernelVersion}
+	if kernelVersion != "" && !kernelVersionRE.MatchString(kernelVersion) {
+		return checks.Options{}, fmt.Errorf("bad --kernel-version %q (want a version such as 2.6.23 or 6.12)", kernelVersion)
+	}
+	opts := checks.Options{KernelVersion: strings.TrimPrefix(kernelVersion, "v")}
 	if tree != "" {
 		if st, err := os.Stat(tree); err != nil || !st.IsDir() {
 			return checks.Options{}, fmt.Errorf("--tree %q is not a directory", tree)
@@ -60,3 +66,5 @@ func Options(kernelVersion, tree string) (checks.Options, error) {
 	}
 	return opts, nil
 }
+
+var kernelVersionRE = regexp.MustCompile(`^v?\d+\.\d+(\.\d+)*(-rc\d+)?(-mm\d+)?$`)
