@@ -158,7 +158,6 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	return 0
 }
 
-
 // maxInput bounds one input file; mboxes larger than this are refused.
 const maxInput = 256 << 20
 
