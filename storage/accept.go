@@ -98,13 +98,7 @@ func (s *Store) commitGroup(group []*acceptReq, isolate bool) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		for _, r := range group {
 			r.id, r.isNew, r.err = 0, false, nil
-			if !isolate {
-				if err := s.acceptOne(tx, r); err != nil {
-					return fmt.Errorf("%w: %w", errJob, err)
-				}
-				continue
-			}
-			failed, err := inSavepoint(ctx, tx, func() error { return s.acceptOne(tx, r) })
+			failed, err := writeOne(ctx, tx, isolate, func() error { return s.acceptOne(tx, r) })
 			if err != nil {
 				return err
 			}

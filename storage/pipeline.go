@@ -284,24 +284,13 @@ func (s *Store) writeBatchTx(ctx context.Context, batch []*job, isolate bool) er
 				}
 				return s.writeJob(ctx, tx, j)
 			}
-			var err error
-			if isolate {
-				var serr error
-				if err, serr = inSavepoint(ctx, tx, write); serr != nil {
-					return serr
-				}
-			} else if err = write(); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return fmt.Errorf("%w: %w", errJob, err)
-			}
+			failed, err := writeOne(ctx, tx, isolate, write)
 			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				j.res = jobResult{err: err}
-				if err := s.recordFailure(ctx, tx, j, err); err != nil {
+				return err
+			}
+			if failed != nil {
+				j.res = jobResult{err: failed}
+				if err := s.recordFailure(ctx, tx, j, failed); err != nil {
 					return err
 				}
 			}

@@ -194,6 +194,23 @@ func writeOrIsolate(ctx context.Context, write func(isolate bool) error) error {
 	return write(true)
 }
 
+// writeOne runs fn, one message's write, in the pass writeOrIsolate asks
+// for: at once, where a failure fails the whole transaction with errJob
+// (to be written again isolated), or isolated in its own savepoint, where
+// a failure is rolled back alone and returned as failed. err ends the
+// transaction: ctx's end, errJob, or the savepoint's own failure.
+func writeOne(ctx context.Context, tx *sql.Tx, isolate bool, fn func() error) (failed, err error) {
+	if isolate {
+		failed, err = inSavepoint(ctx, tx, fn)
+	} else if failed = fn(); failed != nil {
+		failed, err = nil, fmt.Errorf("%w: %w", errJob, failed)
+	}
+	if ctx.Err() != nil && (failed != nil || err != nil) {
+		return nil, ctx.Err()
+	}
+	return failed, err
+}
+
 // inSavepoint runs fn inside a savepoint of tx: when fn fails, what it
 // wrote is rolled back and the transaction goes on without it. failed is
 // fn's error; err is an error of the savepoint itself, after which tx
