@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -122,35 +121,17 @@ func signedIn(r *http.Request, what string) (*storage.User, error) {
 	return nil, errorf(http.StatusUnauthorized, "sign in to %s: your account signs what you write (/signin)", what)
 }
 
-// secureCookies says whether cookies get the Secure attribute: on TLS, or
-// behind a TLS-terminating proxy (--behind-proxy).
-func (s *Server) secureCookies(r *http.Request) bool {
-	return r.TLS != nil || s.opts.BehindProxy
-}
-
+// setSession sets the session cookie. Session cookies are Secure exactly
+// when the request's scheme is https as httpx.Forwarded decided it (TLS,
+// or --behind-proxy and the proxy's X-Forwarded-Proto), the scheme of the
+// links the answer writes.
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(storage.SessionTTL / time.Second),
-		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: httpx.HTTPS(r), SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
-}
-
-// clientKey names the client for rate limiting: its IP address, or with
-// --behind-proxy the last address the proxy added to X-Forwarded-For.
-func (s *Server) clientKey(r *http.Request) string {
-	if s.opts.BehindProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: httpx.HTTPS(r), SameSite: http.SameSiteLaxMode})
 }
 
 // safeNext keeps a ?next= target on this site.
@@ -171,7 +152,7 @@ func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) handleSigninPost(w http.ResponseWriter, r *http.Request) error {
 	email, next := strings.TrimSpace(r.PostFormValue("email")), safeNext(r.PostFormValue("next"))
-	u, wait, err := s.store.Authenticate(r.Context(), email, r.PostFormValue("password"), s.clientKey(r))
+	u, wait, err := s.store.Authenticate(r.Context(), email, r.PostFormValue("password"), httpx.ClientAddr(r))
 	switch {
 	case errors.Is(err, storage.ErrRateLimited):
 		secs := int(wait.Round(time.Second) / time.Second)
@@ -369,7 +350,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	_, wait, err := s.store.Authenticate(r.Context(), u.Email, r.PostFormValue("current"), s.clientKey(r))
+	_, wait, err := s.store.Authenticate(r.Context(), u.Email, r.PostFormValue("current"), httpx.ClientAddr(r))
 	switch {
 	case errors.Is(err, storage.ErrRateLimited):
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))

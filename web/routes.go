@@ -13,7 +13,7 @@ import (
 // routes lists every route in one place.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, securityHeaders, httpx.BaseURLs(s.opts.BehindProxy), s.identify, s.private)
+	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, securityHeaders, httpx.Forwarded(s.opts.BehindProxy), s.identify, s.private)
 	r.Handle("/static/diffview/*", staticFiles(diffview.Static()))
 	r.Handle("/static/*", staticHandler())
 

@@ -37,7 +37,9 @@ type Options struct {
 	// Private requires signing in to read anything (--private).
 	Private bool
 	// BehindProxy says a TLS-terminating proxy is in front (--behind-proxy):
-	// cookies are Secure and the client address is the last X-Forwarded-For.
+	// X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-For are believed
+	// (httpx.Forwarded) for the absolute links, whether cookies are Secure
+	// and the client address the sign-in rate limit counts.
 	BehindProxy bool
 	// Mailer sends replies from the reply page; nil offers the .eml and a
 	// mailto: link only.
