@@ -60,13 +60,18 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				s.renderError(w, r, errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
 				return
 			}
-			var err error
-			if u, err = s.store.APITokenUser(r.Context(), strings.TrimSpace(tok)); err != nil {
+			// Noting the token's use is best-effort: a failure (the
+			// writer busy with an ingest) is logged, not answered.
+			var touchErr, err error
+			if u, touchErr, err = s.store.APITokenUser(r.Context(), strings.TrimSpace(tok)); err != nil {
 				if errors.Is(err, storage.ErrBadToken) {
 					err = errorf(http.StatusUnauthorized, "unknown or revoked API token: make one on /account")
 				}
 				s.renderError(w, r, err)
 				return
+			}
+			if touchErr != nil {
+				s.log.Warn("API token use not noted", "error", touchErr, "uri", r.RequestURI)
 			}
 			r = r.WithContext(context.WithValue(r.Context(), byTokenKey, true))
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
