@@ -159,7 +159,9 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 	}
 	var rcpt []string
 	for _, a := range append(append([]review.Address{}, m.To...), m.Cc...) {
-		rcpt = append(rcpt, a.Email)
+		if a.Email != "" {
+			rcpt = append(rcpt, a.Email)
+		}
 	}
 	if len(rcpt) == 0 {
 		return errorf(http.StatusConflict, "the reply has no recipient: the patch mail names no sender")
