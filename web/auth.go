@@ -57,7 +57,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			// "Token" is how patchwork clients (git-pw) send theirs.
 			scheme, tok, _ := strings.Cut(auth, " ")
 			if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "Token") {
-				s.renderError(w, r, errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
+				s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
 				return
 			}
 			// Noting the token's use is best-effort: a failure (the
@@ -65,7 +65,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			var touchErr, err error
 			if u, touchErr, err = s.store.APITokenUser(r.Context(), strings.TrimSpace(tok)); err != nil {
 				if errors.Is(err, storage.ErrBadToken) {
-					err = errorf(http.StatusUnauthorized, "unknown or revoked API token: make one on /account")
+					err = httpx.Errorf(http.StatusUnauthorized, "unknown or revoked API token: make one on /account")
 				}
 				s.renderError(w, r, err)
 				return
@@ -108,7 +108,7 @@ func (s *Server) private(next http.Handler) http.Handler {
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") || r.Method != http.MethodGet {
-			s.renderError(w, r, errorf(http.StatusUnauthorized, "this server is private: sign in (pages) or send a personal API token (API)"))
+			s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, "this server is private: sign in (pages) or send a personal API token (API)"))
 			return
 		}
 		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -121,9 +121,9 @@ func signedIn(r *http.Request, what string) (*storage.User, error) {
 		return u, nil
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		return nil, errorf(http.StatusUnauthorized, "%s needs a personal API token: \"Authorization: Bearer prt_…\" (make one on /account)", what)
+		return nil, httpx.Errorf(http.StatusUnauthorized, "%s needs a personal API token: \"Authorization: Bearer prt_…\" (make one on /account)", what)
 	}
-	return nil, errorf(http.StatusUnauthorized, "sign in to %s: your account signs what you write (/signin)", what)
+	return nil, httpx.Errorf(http.StatusUnauthorized, "sign in to %s: your account signs what you write (/signin)", what)
 }
 
 // setSession sets the session cookie. Session cookies are Secure exactly
@@ -199,7 +199,7 @@ func (s *Server) handleInviteForm(w http.ResponseWriter, r *http.Request) error 
 	tok := chi.URLParam(r, "token")
 	u, err := s.store.InviteUser(r.Context(), tok)
 	if errors.Is(err, storage.ErrBadToken) {
-		return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+		return httpx.Errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
 	}
 	if err != nil {
 		return err
@@ -213,14 +213,14 @@ func (s *Server) handleInvitePost(w http.ResponseWriter, r *http.Request) error 
 	if pw != r.PostFormValue("password2") {
 		u, err := s.store.InviteUser(r.Context(), tok)
 		if err != nil {
-			return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+			return httpx.Errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
 		}
 		return s.renderStatus(w, r, http.StatusBadRequest, "invite", invitePage{Token: tok, User: u, Error: "The two passwords differ."})
 	}
 	u, err := s.store.UseInvite(r.Context(), tok, pw)
 	switch {
 	case errors.Is(err, storage.ErrBadToken):
-		return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+		return httpx.Errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
 	case errors.Is(err, storage.ErrWeakPassword):
 		iu, _ := s.store.InviteUser(r.Context(), tok)
 		return s.renderStatus(w, r, http.StatusBadRequest, "invite", invitePage{Token: tok, User: iu, Error: storage.ErrWeakPassword.Error()})
@@ -314,7 +314,7 @@ func (s *Server) handleInviteCreate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if !u.Admin {
-		return errorf(http.StatusForbidden, "only an admin invites reviewers")
+		return httpx.Errorf(http.StatusForbidden, "only an admin invites reviewers")
 	}
 	p, err := s.accountPage(r, u)
 	if err != nil {

@@ -104,11 +104,6 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 
 var funcs = template.FuncMap{"mailtext": mailText}
 
-// errorf makes an error with a status and a message safe to show.
-func errorf(status int, format string, args ...any) error {
-	return httpx.Errorf(status, format, args...)
-}
-
 // handle adapts a handler that returns an error; the error is answered in
 // the format of the request's face (writeError).
 func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
