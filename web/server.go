@@ -125,24 +125,23 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 
 // writeError is the error format of the request's face: patchwork's
 // {"detail"} under /api/1.x (git-pw prints it), {"error"} JSON on the rest
-// of the API (with what was stored, for an upload a shutdown stopped), and
-// a page otherwise.
+// of the API (with the error's httpx.FieldsOf: "stored", for an upload a
+// shutdown stopped), and a page otherwise.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/1.") {
 		pw.WriteError(w, r, status, msg, err)
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		var drained *drainError
-		if errors.As(err, &drained) {
-			writeJSON(w, status, map[string]any{"error": msg, "stored": drained.stats})
-			return
+		body := map[string]any{"error": msg}
+		for k, v := range httpx.FieldsOf(err) {
+			if k != "error" {
+				body[k] = v
+			}
 		}
-		writeJSON(w, status, map[string]string{"error": msg})
+		writeJSON(w, status, body)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	var buf bytes.Buffer
 	page := errorPage{Status: status, Title: http.StatusText(status), Message: msg}
 	if status == http.StatusUnauthorized {
 		next := r.URL.RequestURI()
@@ -154,12 +153,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		page.SigninURL = "/signin?next=" + url.QueryEscape(safeNext(next))
 	}
-	if e := s.pages["error"].ExecuteTemplate(&buf, "base", pageData{Viewer: viewer(r), Page: page}); e != nil {
-		http.Error(w, msg, status)
-		return
+	if e := s.renderStatus(w, r, status, "error", page); errors.Is(e, errNotRendered) {
+		http.Error(w, msg, status) // nothing was written yet
 	}
-	w.WriteHeader(status)
-	buf.WriteTo(w)
 }
 
 type errorPage struct {
@@ -180,6 +176,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, dat
 	return s.renderStatus(w, r, http.StatusOK, page, data)
 }
 
+// errNotRendered starts the error of a page that did not render: nothing
+// of it was written.
+var errNotRendered = errors.New("render")
+
 // renderStatus renders a page into a buffer and, only once that worked,
 // writes it with the given status.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
@@ -191,7 +191,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		}
 	}()
 	if err := s.pages[page].ExecuteTemplate(buf, "base", pageData{Viewer: viewer(r), Page: data}); err != nil {
-		return fmt.Errorf("render %s: %w", page, err)
+		return fmt.Errorf("%w %s: %w", errNotRendered, page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)

@@ -64,8 +64,11 @@ var errDraining = errors.New("server shutting down")
 // drainError is an upload stopped by a shutdown, with what it stored.
 type drainError struct{ stats storage.IngestStats }
 
-// HTTPStatus makes a stopped upload a 503 (httpx.StatusOf).
+// HTTPStatus makes a stopped upload a 503 (an httpx.StatusError).
 func (e *drainError) HTTPStatus() int { return http.StatusServiceUnavailable }
+
+// Fields tell the API client what was stored: {"error", "stored"}.
+func (e *drainError) Fields() map[string]any { return map[string]any{"stored": e.stats} }
 
 func (e *drainError) Error() string {
 	return fmt.Sprintf("the server is shutting down: this upload was stopped after %d messages (%d new and stored, %d duplicates, %d stored unparsed); "+

@@ -17,8 +17,9 @@ import (
 
 type stopped struct{}
 
-func (stopped) Error() string   { return "stopped after 3 messages" }
-func (stopped) HTTPStatus() int { return http.StatusServiceUnavailable }
+func (stopped) Error() string          { return "stopped after 3 messages" }
+func (stopped) HTTPStatus() int        { return http.StatusServiceUnavailable }
+func (stopped) Fields() map[string]any { return map[string]any{"stored": 3} }
 
 func TestStatusOf(t *testing.T) {
 	for _, c := range []struct {
@@ -31,11 +32,23 @@ func TestStatusOf(t *testing.T) {
 		{fmt.Errorf("patch 9: %w", storage.ErrNotFound), 404, "patch 9: " + storage.ErrNotFound.Error()},
 		{fmt.Errorf("bad: %w", review.ErrInvalid), 400, "bad: " + review.ErrInvalid.Error()},
 		{&http.MaxBytesError{Limit: 10}, 413, "body larger than the 10-byte limit"},
-		{fmt.Errorf("upload: %w", stopped{}), 503, "upload: stopped after 3 messages"},
+		// The matched error's text only: what wraps it is internal context.
+		{fmt.Errorf("upload by jane from /var/tmp/x: %w", stopped{}), 503, "stopped after 3 messages"},
 		{errors.New("disk on fire"), 500, internalMsg},
 	} {
 		if status, msg := StatusOf(c.err); status != c.status || msg != c.msg {
 			t.Errorf("StatusOf(%v) = %d %q, want %d %q", c.err, status, msg, c.status, c.msg)
+		}
+	}
+}
+
+func TestFieldsOf(t *testing.T) {
+	if f := FieldsOf(fmt.Errorf("upload: %w", stopped{})); len(f) != 1 || f["stored"] != 3 {
+		t.Errorf("fields of a wrapped StatusError: %v", f)
+	}
+	for _, err := range []error{Errorf(409, "taken"), errors.New("disk on fire"), nil} {
+		if f := FieldsOf(err); f != nil {
+			t.Errorf("fields of %v: %v, want none", err, f)
 		}
 	}
 }
