@@ -253,7 +253,6 @@ func splitLines(s string) []string {
 	return strings.Split(strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n"), "\n")
 }
 
-// seriesRow is one patch in the series table.
 // seriesRow is a patch's row on the series page. Its fields are its own,
 // not an embedded storage.PatchSummary's: the template looks each field up
 // by name, and through an embedded struct that lookup allocates (it was a
