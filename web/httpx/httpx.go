@@ -1,6 +1,8 @@
 // Package httpx is what the server and its faces (web/pw, web/pi,
 // web/feeds) share about HTTP: how a handler's error becomes an answer,
-// and the base URL of the absolute links they write.
+// and, decided once per request by Forwarded, what the forwarded headers
+// are believed to say: the base URL of the absolute links they write,
+// whether the request is https (Secure cookies) and the client's address.
 //
 // An error is answered by one mechanism, Fail: StatusOf decides the status
 // and the text the client may see, a 5xx is logged as an error (the text
