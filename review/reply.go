@@ -70,11 +70,15 @@ func FormatReply(in ReplyInput) (ReplyMail, error) {
 	return rep, nil
 }
 
-// replyFields answers the original: To its author, Cc everyone else it
+// replyFields answers the original: To its author (none when the
+// original names no sender's address), Cc everyone else it
 // went to, Subject "Re: …", threaded by In-Reply-To and References.
 func replyFields(in ReplyInput) ReplyMail {
 	o := in.Original
-	rep := ReplyMail{From: in.Reviewer, To: []Address{{Name: o.From.Name, Email: o.From.Email}}, Subject: o.Subject.Raw, MessageID: in.MessageID}
+	rep := ReplyMail{From: in.Reviewer, Subject: o.Subject.Raw, MessageID: in.MessageID}
+	if o.From.Email != "" { // a mail without a sender's address: no To
+		rep.To = []Address{{Name: o.From.Name, Email: o.From.Email}}
+	}
 	if !o.Subject.IsReply {
 		rep.Subject = "Re: " + rep.Subject
 	}

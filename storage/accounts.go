@@ -425,22 +425,46 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string) (
 	return token, err
 }
 
+// APITokenTouchEvery bounds how often a token's last use is written: a
+// client that sends its token on every GET (git-pw) costs the single
+// writer one UPDATE a minute, not one per request.
+const APITokenTouchEvery = time.Minute
+
+// apiTokenTouchWait is how long noting a token's use waits for the writer
+// (an ingest may hold it): the note is not worth holding up the request.
+const apiTokenTouchWait = 250 * time.Millisecond
+
 // APITokenUser returns the account a personal API token acts for, or
-// ErrBadToken, and notes when the token was used.
-func (s *Store) APITokenUser(ctx context.Context, token string) (*User, error) {
+// ErrBadToken (err). It notes when the token was used, best-effort: only
+// when the stored time is older than APITokenTouchEvery, waiting for the
+// writer at most a quarter of a second; touchErr says why the note was not
+// written, and never stops the account from being returned.
+func (s *Store) APITokenUser(ctx context.Context, token string) (u *User, touchErr, err error) {
 	if !strings.HasPrefix(token, APITokenPrefix) {
-		return nil, ErrBadToken
+		return nil, nil, ErrBadToken
 	}
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT u.id, u.name, u.email, u.admin, u.password_hash != '', u.created_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, tokenHash(token)))
+	var id, created, used int64
+	u = &User{}
+	err = s.r.QueryRowContext(ctx, `SELECT u.id, u.name, u.email, u.admin, u.password_hash != '', u.created_at, t.id, t.last_used_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, tokenHash(token)).
+		Scan(&u.ID, &u.Name, &u.Email, &u.Admin, &u.HasPassword, &created, &id, &used)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrBadToken
+		return nil, nil, ErrBadToken
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	_, err = s.w.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`, s.now().UnixNano(), tokenHash(token))
-	return u, err
+	u.Created = time.Unix(0, created).UTC()
+	now := s.now()
+	if now.Sub(time.Unix(0, used)) < APITokenTouchEvery {
+		return u, nil, nil
+	}
+	tctx, cancel := context.WithTimeout(ctx, apiTokenTouchWait)
+	defer cancel()
+	if _, err := s.w.ExecContext(tctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now.UnixNano(), id); err != nil {
+		return u, fmt.Errorf("noting the use of API token %d: %w", id, err), nil
+	}
+	return u, nil, nil
 }
 
 // APITokens lists an account's tokens.

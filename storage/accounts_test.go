@@ -80,8 +80,8 @@ func TestAccountsInviteSessionAndTokens(t *testing.T) {
 	if err != nil || !strings.HasPrefix(tok, APITokenPrefix) {
 		t.Fatalf("token %q %v", tok, err)
 	}
-	if tu, err := s.APITokenUser(ctx, tok); err != nil || tu.ID != u.ID {
-		t.Errorf("token user %+v %v", tu, err)
+	if tu, touchErr, err := s.APITokenUser(ctx, tok); err != nil || touchErr != nil || tu.ID != u.ID {
+		t.Errorf("token user %+v %v %v", tu, touchErr, err)
 	}
 	list, _ := s.APITokens(ctx, u.ID)
 	if len(list) != 1 || list[0].Name != "b4" || !list[0].UsedEver {
@@ -93,10 +93,10 @@ func TestAccountsInviteSessionAndTokens(t *testing.T) {
 	if err := s.RevokeAPIToken(ctx, u.ID, list[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.APITokenUser(ctx, tok); !errors.Is(err, ErrBadToken) {
+	if _, _, err := s.APITokenUser(ctx, tok); !errors.Is(err, ErrBadToken) {
 		t.Errorf("revoked token: %v", err)
 	}
-	if _, err := s.APITokenUser(ctx, sess); !errors.Is(err, ErrBadToken) {
+	if _, _, err := s.APITokenUser(ctx, sess); !errors.Is(err, ErrBadToken) {
 		t.Errorf("a session cookie as an API token: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"patchreview/review"
 	"patchreview/storage"
+	"patchreview/web/httpx"
 )
 
 func formID(r *http.Request, key string) (int64, error) {
@@ -18,7 +19,7 @@ func formID(r *http.Request, key string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, errorf(http.StatusBadRequest, "bad %s %q", key, v)
+		return 0, httpx.Errorf(http.StatusBadRequest, "bad %s %q", key, v)
 	}
 	return n, nil
 }
@@ -85,7 +86,7 @@ func (s *Server) changeComment(w http.ResponseWriter, r *http.Request, what stri
 		return err
 	}
 	if err := change(id, u); errors.Is(err, storage.ErrForbidden) {
-		return errorf(http.StatusForbidden, "this comment is %s's: only they or an admin can change it", c.Author.String())
+		return httpx.Errorf(http.StatusForbidden, "this comment is %s's: only they or an admin can change it", c.Author.String())
 	} else if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (s *Server) handleFindingDismiss(w http.ResponseWriter, r *http.Request) er
 	patchID, err := s.store.DismissFinding(r.Context(), id, review.Dismissal{Reason: r.PostFormValue("reason"),
 		Note: strings.TrimSpace(r.PostFormValue("note"))}, u)
 	if errors.Is(err, storage.ErrForbidden) {
-		return errorf(http.StatusForbidden, "another reviewer dismissed this finding: only they or an admin can change that")
+		return httpx.Errorf(http.StatusForbidden, "another reviewer dismissed this finding: only they or an admin can change that")
 	}
 	if err != nil {
 		return err
@@ -125,7 +126,7 @@ func (s *Server) handleFindingRestore(w http.ResponseWriter, r *http.Request) er
 	}
 	patchID, err := s.store.RestoreFinding(r.Context(), id, u)
 	if errors.Is(err, storage.ErrForbidden) {
-		return errorf(http.StatusForbidden, "another reviewer dismissed this finding: only they or an admin can restore it")
+		return httpx.Errorf(http.StatusForbidden, "another reviewer dismissed this finding: only they or an admin can restore it")
 	}
 	if err != nil {
 		return err
@@ -174,7 +175,7 @@ func (s *Server) handleVerdictDelete(w http.ResponseWriter, r *http.Request) err
 	}
 	v, err := s.store.DeleteVerdict(r.Context(), id, u)
 	if errors.Is(err, storage.ErrForbidden) {
-		return errorf(http.StatusForbidden, "another reviewer gave this verdict: only they or an admin can withdraw it")
+		return httpx.Errorf(http.StatusForbidden, "another reviewer gave this verdict: only they or an admin can withdraw it")
 	}
 	if err != nil {
 		return err

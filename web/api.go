@@ -7,6 +7,7 @@ import (
 
 	"patchreview/review"
 	"patchreview/storage"
+	"patchreview/web/httpx"
 )
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -123,7 +124,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if f.Query == "" {
-		return errorf(http.StatusBadRequest, "missing q: a search such as s:writepage, dfn:fs/nilfs2/segment.c or m:<message-id>")
+		return httpx.Errorf(http.StatusBadRequest, "missing q: a search such as s:writepage, dfn:fs/nilfs2/segment.c or m:<message-id>")
 	}
 	hits, err := s.store.SearchFrom(r.Context(), f.Query, f.List, f.Limit+1, f.Offset)
 	if err != nil {

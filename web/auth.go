@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -58,16 +57,21 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			// "Token" is how patchwork clients (git-pw) send theirs.
 			scheme, tok, _ := strings.Cut(auth, " ")
 			if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "Token") {
-				s.renderError(w, r, errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
+				s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
 				return
 			}
-			var err error
-			if u, err = s.store.APITokenUser(r.Context(), strings.TrimSpace(tok)); err != nil {
+			// Noting the token's use is best-effort: a failure (the
+			// writer busy with an ingest) is logged, not answered.
+			var touchErr, err error
+			if u, touchErr, err = s.store.APITokenUser(r.Context(), strings.TrimSpace(tok)); err != nil {
 				if errors.Is(err, storage.ErrBadToken) {
-					err = errorf(http.StatusUnauthorized, "unknown or revoked API token: make one on /account")
+					err = httpx.Errorf(http.StatusUnauthorized, "unknown or revoked API token: make one on /account")
 				}
 				s.renderError(w, r, err)
 				return
+			}
+			if touchErr != nil {
+				s.log.Warn("API token use not noted", "error", touchErr, "uri", r.RequestURI)
 			}
 			r = r.WithContext(context.WithValue(r.Context(), byTokenKey, true))
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
@@ -104,7 +108,7 @@ func (s *Server) private(next http.Handler) http.Handler {
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") || r.Method != http.MethodGet {
-			s.renderError(w, r, errorf(http.StatusUnauthorized, "this server is private: sign in (pages) or send a personal API token (API)"))
+			s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, "this server is private: sign in (pages) or send a personal API token (API)"))
 			return
 		}
 		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -117,40 +121,22 @@ func signedIn(r *http.Request, what string) (*storage.User, error) {
 		return u, nil
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		return nil, errorf(http.StatusUnauthorized, "%s needs a personal API token: \"Authorization: Bearer prt_…\" (make one on /account)", what)
+		return nil, httpx.Errorf(http.StatusUnauthorized, "%s needs a personal API token: \"Authorization: Bearer prt_…\" (make one on /account)", what)
 	}
-	return nil, errorf(http.StatusUnauthorized, "sign in to %s: your account signs what you write (/signin)", what)
+	return nil, httpx.Errorf(http.StatusUnauthorized, "sign in to %s: your account signs what you write (/signin)", what)
 }
 
-// secureCookies says whether cookies get the Secure attribute: on TLS, or
-// behind a TLS-terminating proxy (--behind-proxy).
-func (s *Server) secureCookies(r *http.Request) bool {
-	return r.TLS != nil || s.opts.BehindProxy
-}
-
+// setSession sets the session cookie. Session cookies are Secure exactly
+// when the request's scheme is https as httpx.Forwarded decided it (TLS,
+// or --behind-proxy and the proxy's X-Forwarded-Proto), the scheme of the
+// links the answer writes.
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(storage.SessionTTL / time.Second),
-		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: httpx.HTTPS(r), SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
-}
-
-// clientKey names the client for rate limiting: its IP address, or with
-// --behind-proxy the last address the proxy added to X-Forwarded-For.
-func (s *Server) clientKey(r *http.Request) string {
-	if s.opts.BehindProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: httpx.HTTPS(r), SameSite: http.SameSiteLaxMode})
 }
 
 // safeNext keeps a ?next= target on this site.
@@ -171,7 +157,7 @@ func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) handleSigninPost(w http.ResponseWriter, r *http.Request) error {
 	email, next := strings.TrimSpace(r.PostFormValue("email")), safeNext(r.PostFormValue("next"))
-	u, wait, err := s.store.Authenticate(r.Context(), email, r.PostFormValue("password"), s.clientKey(r))
+	u, wait, err := s.store.Authenticate(r.Context(), email, r.PostFormValue("password"), httpx.ClientAddr(r))
 	switch {
 	case errors.Is(err, storage.ErrRateLimited):
 		secs := int(wait.Round(time.Second) / time.Second)
@@ -213,7 +199,7 @@ func (s *Server) handleInviteForm(w http.ResponseWriter, r *http.Request) error 
 	tok := chi.URLParam(r, "token")
 	u, err := s.store.InviteUser(r.Context(), tok)
 	if errors.Is(err, storage.ErrBadToken) {
-		return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+		return httpx.Errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
 	}
 	if err != nil {
 		return err
@@ -227,14 +213,14 @@ func (s *Server) handleInvitePost(w http.ResponseWriter, r *http.Request) error 
 	if pw != r.PostFormValue("password2") {
 		u, err := s.store.InviteUser(r.Context(), tok)
 		if err != nil {
-			return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+			return httpx.Errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
 		}
 		return s.renderStatus(w, r, http.StatusBadRequest, "invite", invitePage{Token: tok, User: u, Error: "The two passwords differ."})
 	}
 	u, err := s.store.UseInvite(r.Context(), tok, pw)
 	switch {
 	case errors.Is(err, storage.ErrBadToken):
-		return errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
+		return httpx.Errorf(http.StatusNotFound, "this invite link is unknown, used or expired: ask an admin for a new one")
 	case errors.Is(err, storage.ErrWeakPassword):
 		iu, _ := s.store.InviteUser(r.Context(), tok)
 		return s.renderStatus(w, r, http.StatusBadRequest, "invite", invitePage{Token: tok, User: iu, Error: storage.ErrWeakPassword.Error()})
@@ -328,7 +314,7 @@ func (s *Server) handleInviteCreate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if !u.Admin {
-		return errorf(http.StatusForbidden, "only an admin invites reviewers")
+		return httpx.Errorf(http.StatusForbidden, "only an admin invites reviewers")
 	}
 	p, err := s.accountPage(r, u)
 	if err != nil {
@@ -369,7 +355,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	_, wait, err := s.store.Authenticate(r.Context(), u.Email, r.PostFormValue("current"), s.clientKey(r))
+	_, wait, err := s.store.Authenticate(r.Context(), u.Email, r.PostFormValue("current"), httpx.ClientAddr(r))
 	switch {
 	case errors.Is(err, storage.ErrRateLimited):
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))

@@ -88,7 +88,7 @@ func (s *Server) mountFaces(r chi.Router) {
 				return err
 			}
 			if !ok {
-				return errorf(http.StatusNotFound, "no page or list at /%s", seg)
+				return httpx.Errorf(http.StatusNotFound, "no page or list at /%s", seg)
 			}
 			return serve(w, r, seg, l)
 		})

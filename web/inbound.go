@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"patchreview/web/httpx"
 	"patchreview/web/inbound"
 )
 
@@ -15,13 +16,13 @@ func (s *Server) handleInbound(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.inbound.Read(w, r)
 	switch {
 	case errors.Is(err, inbound.ErrDisabled):
-		return errorf(http.StatusForbidden, "%v", err)
+		return httpx.Errorf(http.StatusForbidden, "%v", err)
 	case errors.Is(err, inbound.ErrUnauthorized):
-		return errorf(http.StatusUnauthorized, "%v", err)
+		return httpx.Errorf(http.StatusUnauthorized, "%v", err)
 	case errors.Is(err, inbound.ErrTooLarge):
-		return errorf(http.StatusRequestEntityTooLarge, "%v", err)
+		return httpx.Errorf(http.StatusRequestEntityTooLarge, "%v", err)
 	case errors.Is(err, inbound.ErrNotMail):
-		return errorf(http.StatusBadRequest, "%v", err)
+		return httpx.Errorf(http.StatusBadRequest, "%v", err)
 	case err != nil:
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"patchreview/review"
 	"patchreview/web/diffview"
+	"patchreview/web/httpx"
 )
 
 type interdiffPage struct {
@@ -33,7 +34,7 @@ func (s *Server) handleInterdiff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if se.PrevVersion == 0 {
-		return errorf(http.StatusNotFound, "patch %d has no earlier version: its series has no previous version", id)
+		return httpx.Errorf(http.StatusNotFound, "patch %d has no earlier version: its series has no previous version", id)
 	}
 	vm, err := s.store.VersionMatches(r.Context(), cur.SeriesID)
 	if err != nil {
@@ -64,7 +65,7 @@ func (s *Server) handleInterdiff(w http.ResponseWriter, r *http.Request) error {
 	}
 	res, err := review.Interdiff(oldFiles, newFiles)
 	if err != nil {
-		return errorf(http.StatusUnprocessableEntity, "cannot compare the two versions: %v", err)
+		return httpx.Errorf(http.StatusUnprocessableEntity, "cannot compare the two versions: %v", err)
 	}
 	page.Notes = res.Notes
 	page.View = diffview.Build(res.Files, nil, nil, diffview.Options{PageURL: r.URL.Path, Split: splitFrom(r),

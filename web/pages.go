@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -18,7 +19,7 @@ import (
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errorf(http.StatusBadRequest, "bad id %q: want a positive number", chi.URLParam(r, "id"))
+		return 0, httpx.Errorf(http.StatusBadRequest, "bad id %q: want a positive number", chi.URLParam(r, "id"))
 	}
 	return id, nil
 }
@@ -30,7 +31,7 @@ func listFilter(r *http.Request) (storage.SeriesFilter, error) {
 		if v := r.URL.Query().Get(key); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
-				return f, errorf(http.StatusBadRequest, "bad %s %q: want a number ≥ 0", key, v)
+				return f, httpx.Errorf(http.StatusBadRequest, "bad %s %q: want a number ≥ 0", key, v)
 			}
 			*dst = n
 		}
@@ -216,7 +217,7 @@ func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error 
 	st, err := s.ingestUpload(w, r)
 	if err != nil {
 		var he *httpx.Error
-		if errorsAs(err, &he) && he.Status == http.StatusBadRequest {
+		if errors.As(err, &he) && he.Status == http.StatusBadRequest {
 			return s.renderStatus(w, r, http.StatusBadRequest, "upload", uploadPage{Limit: humanBytes(s.opts.MaxUpload), Error: he.Msg, SignedIn: viewer(r) != nil})
 		}
 		return err
@@ -252,7 +253,6 @@ func splitLines(s string) []string {
 	return strings.Split(strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n"), "\n")
 }
 
-// seriesRow is one patch in the series table.
 // seriesRow is a patch's row on the series page. Its fields are its own,
 // not an embedded storage.PatchSummary's: the template looks each field up
 // by name, and through an embedded struct that lookup allocates (it was a

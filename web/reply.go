@@ -10,6 +10,7 @@ import (
 
 	"patchreview/review"
 	"patchreview/storage"
+	"patchreview/web/httpx"
 )
 
 type replyPage struct {
@@ -36,7 +37,7 @@ func (s *Server) buildReply(r *http.Request, id int64, u *storage.User) (review.
 		return review.ReplyMail{}, err
 	}
 	if p.Message.Message == nil {
-		return review.ReplyMail{}, errorf(http.StatusConflict, "the patch mail could not be parsed: %s", p.Message.ParseError)
+		return review.ReplyMail{}, httpx.Errorf(http.StatusConflict, "the patch mail could not be parsed: %s", p.Message.ParseError)
 	}
 	who := u.Address()
 	in := review.ReplyInput{Original: p.Message.Message, Reviewer: who, Date: time.Now(),
@@ -151,7 +152,7 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if s.opts.Mailer == nil {
-		return errorf(http.StatusConflict, "no SMTP relay or sendmail command is configured (serve --smtp or --sendmail): download the .eml or use the mailto: link")
+		return httpx.Errorf(http.StatusConflict, "no SMTP relay or sendmail command is configured (serve --smtp or --sendmail): download the .eml or use the mailto: link")
 	}
 	m, err := s.buildReply(r, id, u)
 	if err != nil {
@@ -159,10 +160,12 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 	}
 	var rcpt []string
 	for _, a := range append(append([]review.Address{}, m.To...), m.Cc...) {
-		rcpt = append(rcpt, a.Email)
+		if a.Email != "" {
+			rcpt = append(rcpt, a.Email)
+		}
 	}
 	if len(rcpt) == 0 {
-		return errorf(http.StatusConflict, "the reply has no recipient: the patch mail names no sender")
+		return httpx.Errorf(http.StatusConflict, "the reply has no recipient: the patch mail names no sender")
 	}
 	// A double click, or a reload of the POST, must not mail the list twice.
 	last, err := s.store.LastSentReply(r.Context(), id, u.ID)
@@ -170,12 +173,12 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if last != nil && time.Since(last.Sent) < resendGuard && r.PostFormValue("again") == "" {
-		return errorf(http.StatusConflict, "you sent this reply %s ago (Message-ID <%s>); send again from the reply page if you mean it",
+		return httpx.Errorf(http.StatusConflict, "you sent this reply %s ago (Message-ID <%s>); send again from the reply page if you mean it",
 			time.Since(last.Sent).Round(time.Second), last.MessageID)
 	}
 	if err := s.opts.Mailer.Send(r.Context(), u.Email, rcpt, m.Eml); err != nil {
 		s.log.Error("sending a reply failed", "error", err, "patch", id, "reviewer", u.Email)
-		return errorf(http.StatusBadGateway, "the mail was not sent: %v", err)
+		return httpx.Errorf(http.StatusBadGateway, "the mail was not sent: %v", err)
 	}
 	s.log.Info("reply sent", "patch", id, "reviewer", u.Email, "to", rcpt, "via", s.opts.Mailer.String())
 	if err := s.store.RecordSentReply(r.Context(), id, u.ID, storage.SentReply{MessageID: m.MessageID,

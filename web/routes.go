@@ -13,7 +13,7 @@ import (
 // routes lists every route in one place.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, securityHeaders, httpx.BaseURLs(s.opts.BehindProxy), s.identify, s.private)
+	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, securityHeaders, httpx.Forwarded(s.opts.BehindProxy), s.identify, s.private)
 	r.Handle("/static/diffview/*", staticFiles(diffview.Static()))
 	r.Handle("/static/*", staticHandler())
 
@@ -21,7 +21,7 @@ func (s *Server) routes() http.Handler {
 	// webhook are not browser targets (the webhook has its own secret).
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errorf(http.StatusForbidden, "cross-origin POST refused: post from this site's own pages, or from a client that sends neither Origin nor Sec-Fetch-Site (curl does not)")
+		return httpx.Errorf(http.StatusForbidden, "cross-origin POST refused: post from this site's own pages, or from a client that sends neither Origin nor Sec-Fetch-Site (curl does not)")
 	}))
 	r.Group(func(r chi.Router) {
 		r.Use(csrf.Handler)
@@ -71,10 +71,10 @@ func (s *Server) routes() http.Handler {
 	})
 	s.mountFaces(r) // public-inbox (b4), patchwork (git-pw), Atom feeds
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errorf(http.StatusNotFound, "no page at %s", r.URL.Path)
+		return httpx.Errorf(http.StatusNotFound, "no page at %s", r.URL.Path)
 	}))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errorf(http.StatusMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
+		return httpx.Errorf(http.StatusMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
 	}))
 	return r
 }

@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"patchreview/web/diffview"
-
 	"patchreview/checks"
+	"patchreview/web/diffview"
+	"patchreview/web/httpx"
 )
 
 type ruleRow struct {
@@ -67,7 +67,7 @@ func (s *Server) handleRuleShow(w http.ResponseWriter, r *http.Request) error {
 		rule, note = checks.NoteByID(id), true
 	}
 	if rule == nil {
-		return errorf(http.StatusNotFound, "no rule %q (rules are named by id or R-number: see /rules)", id)
+		return httpx.Errorf(http.StatusNotFound, "no rule %q (rules are named by id or R-number: see /rules)", id)
 	}
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(rule.Doc), &buf); err != nil {

@@ -37,7 +37,9 @@ type Options struct {
 	// Private requires signing in to read anything (--private).
 	Private bool
 	// BehindProxy says a TLS-terminating proxy is in front (--behind-proxy):
-	// cookies are Secure and the client address is the last X-Forwarded-For.
+	// X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-For are believed
+	// (httpx.Forwarded) for the absolute links, whether cookies are Secure
+	// and the client address the sign-in rate limit counts.
 	BehindProxy bool
 	// Mailer sends replies from the reply page; nil offers the .eml and a
 	// mailto: link only.
@@ -102,11 +104,6 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 
 var funcs = template.FuncMap{"mailtext": mailText}
 
-// errorf makes an error with a status and a message safe to show.
-func errorf(status int, format string, args ...any) error {
-	return httpx.Errorf(status, format, args...)
-}
-
 // handle adapts a handler that returns an error; the error is answered in
 // the format of the request's face (writeError).
 func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
@@ -128,24 +125,23 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 
 // writeError is the error format of the request's face: patchwork's
 // {"detail"} under /api/1.x (git-pw prints it), {"error"} JSON on the rest
-// of the API (with what was stored, for an upload a shutdown stopped), and
-// a page otherwise.
+// of the API (with the error's httpx.FieldsOf: "stored", for an upload a
+// shutdown stopped), and a page otherwise.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/1.") {
 		pw.WriteError(w, r, status, msg, err)
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		var drained *drainError
-		if errors.As(err, &drained) {
-			writeJSON(w, status, map[string]any{"error": msg, "stored": drained.stats})
-			return
+		body := map[string]any{"error": msg}
+		for k, v := range httpx.FieldsOf(err) {
+			if k != "error" {
+				body[k] = v
+			}
 		}
-		writeJSON(w, status, map[string]string{"error": msg})
+		writeJSON(w, status, body)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	var buf bytes.Buffer
 	page := errorPage{Status: status, Title: http.StatusText(status), Message: msg}
 	if status == http.StatusUnauthorized {
 		next := r.URL.RequestURI()
@@ -157,12 +153,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		page.SigninURL = "/signin?next=" + url.QueryEscape(safeNext(next))
 	}
-	if e := s.pages["error"].ExecuteTemplate(&buf, "base", pageData{Viewer: viewer(r), Page: page}); e != nil {
-		http.Error(w, msg, status)
-		return
+	if e := s.renderStatus(w, r, status, "error", page); errors.Is(e, errNotRendered) {
+		http.Error(w, msg, status) // nothing was written yet
 	}
-	w.WriteHeader(status)
-	buf.WriteTo(w)
 }
 
 type errorPage struct {
@@ -183,6 +176,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, dat
 	return s.renderStatus(w, r, http.StatusOK, page, data)
 }
 
+// errNotRendered starts the error of a page that did not render: nothing
+// of it was written.
+var errNotRendered = errors.New("render")
+
 // renderStatus renders a page into a buffer and, only once that worked,
 // writes it with the given status.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
@@ -194,7 +191,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		}
 	}()
 	if err := s.pages[page].ExecuteTemplate(buf, "base", pageData{Viewer: viewer(r), Page: data}); err != nil {
-		return fmt.Errorf("render %s: %w", page, err)
+		return fmt.Errorf("%w %s: %w", errNotRendered, page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)

@@ -36,8 +36,11 @@ func facesServerAt(t *testing.T, log *slog.Logger, opts Options) (*Server, *stor
 	return s, st, path
 }
 
-// tokenUseCounter counts the writes of api_tokens.last_used_at (one per
-// token lookup) with a trigger, from a connection of its own.
+// tokenUseCounter counts the token lookups by the writes of
+// api_tokens.last_used_at, with a trigger, from a connection of its own.
+// A lookup writes only when the stored time is a minute old, so the
+// trigger puts it back to 0 after each write: every lookup then writes
+// (SQLite's triggers are not recursive by default).
 func tokenUseCounter(t *testing.T, path string) func() int {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
@@ -46,7 +49,8 @@ func tokenUseCounter(t *testing.T, path string) func() int {
 	}
 	t.Cleanup(func() { db.Close() })
 	for _, q := range []string{`CREATE TABLE token_uses (at INTEGER)`,
-		`CREATE TRIGGER count_token_uses AFTER UPDATE OF last_used_at ON api_tokens BEGIN INSERT INTO token_uses VALUES (NEW.last_used_at); END`} {
+		`CREATE TRIGGER count_token_uses AFTER UPDATE OF last_used_at ON api_tokens WHEN NEW.last_used_at != 0
+			BEGIN INSERT INTO token_uses VALUES (NEW.last_used_at); UPDATE api_tokens SET last_used_at = 0 WHERE id = NEW.id; END`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}

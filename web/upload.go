@@ -11,6 +11,7 @@ import (
 	"net/url"
 
 	"patchreview/storage"
+	"patchreview/web/httpx"
 )
 
 // uploadResult is what an upload did: the counts, and the messages that
@@ -35,7 +36,7 @@ func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (uploadRes
 		return uploadResult{}, err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return uploadResult{}, errorf(http.StatusBadRequest, "empty upload: send an mbox file")
+		return uploadResult{}, httpx.Errorf(http.StatusBadRequest, "empty upload: send an mbox file")
 	}
 	// A shutdown that cannot wait for the upload stops it between two
 	// messages: what was stored stays, and the client is told how far it got.
@@ -50,9 +51,9 @@ func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (uploadRes
 	}
 	if err == nil && st.Messages == 0 && len(rejected) > 0 {
 		if len(rejected) == 1 {
-			return res, errorf(http.StatusBadRequest, "the upload is %s; nothing was stored. Send an mbox file or a mail message", rejected[0].Reason)
+			return res, httpx.Errorf(http.StatusBadRequest, "the upload is %s; nothing was stored. Send an mbox file or a mail message", rejected[0].Reason)
 		}
-		return res, errorf(http.StatusBadRequest, "none of the %d messages of the upload is a mail (the first: %s); nothing was stored", len(rejected), rejected[0].Reason)
+		return res, httpx.Errorf(http.StatusBadRequest, "none of the %d messages of the upload is a mail (the first: %s); nothing was stored", len(rejected), rejected[0].Reason)
 	}
 	return res, err
 }
@@ -63,8 +64,11 @@ var errDraining = errors.New("server shutting down")
 // drainError is an upload stopped by a shutdown, with what it stored.
 type drainError struct{ stats storage.IngestStats }
 
-// HTTPStatus makes a stopped upload a 503 (httpx.StatusOf).
+// HTTPStatus makes a stopped upload a 503 (an httpx.StatusError).
 func (e *drainError) HTTPStatus() int { return http.StatusServiceUnavailable }
+
+// Fields tell the API client what was stored: {"error", "stored"}.
+func (e *drainError) Fields() map[string]any { return map[string]any{"stored": e.stats} }
 
 func (e *drainError) Error() string {
 	return fmt.Sprintf("the server is shutting down: this upload was stopped after %d messages (%d new and stored, %d duplicates, %d stored unparsed); "+
@@ -79,27 +83,25 @@ func readUpload(r *http.Request) ([]byte, error) {
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "bad multipart form: %v", err)
+		return nil, httpx.Errorf(http.StatusBadRequest, "bad multipart form: %v", err)
 	}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, errorf(http.StatusBadRequest, `multipart form has no "mbox" file field`)
+			return nil, httpx.Errorf(http.StatusBadRequest, `multipart form has no "mbox" file field`)
 		}
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				return nil, err
 			}
-			return nil, errorf(http.StatusBadRequest, "bad multipart form: %v", err)
+			return nil, httpx.Errorf(http.StatusBadRequest, "bad multipart form: %v", err)
 		}
 		if part.FormName() == "mbox" {
 			return io.ReadAll(part)
 		}
 	}
 }
-
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
 // flashCookie carries a one-time message from a form POST to the page it
 // redirects to. A cookie, not a query parameter, so that nobody can put

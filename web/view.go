@@ -11,6 +11,7 @@ import (
 	"patchreview/review"
 	"patchreview/storage"
 	"patchreview/web/diffview"
+	"patchreview/web/httpx"
 )
 
 // patchView is the patch page's data around the diff view.
@@ -74,7 +75,7 @@ func newPatchView(p *storage.Patch, r *http.Request, u *storage.User) (*patchVie
 	}
 	if err := diffview.CheckFilePart(files, file, part, 0); err != nil {
 		if errors.Is(err, diffview.ErrNoFile) {
-			return nil, errorf(http.StatusNotFound, "%v", err)
+			return nil, httpx.Errorf(http.StatusNotFound, "%v", err)
 		}
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func TestUserCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if u, err := st.APITokenUser(context.Background(), strings.TrimSpace(tok)); code != 0 || err != nil || u.Email != "john@example.org" {
+	if u, _, err := st.APITokenUser(context.Background(), strings.TrimSpace(tok)); code != 0 || err != nil || u.Email != "john@example.org" {
 		t.Errorf("user token: %d %v", code, err)
 	}
 	if u, err := st.UseInvite(context.Background(), link[1], "john's good password"); err != nil || !u.Admin {

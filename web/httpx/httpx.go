@@ -1,6 +1,8 @@
 // Package httpx is what the server and its faces (web/pw, web/pi,
 // web/feeds) share about HTTP: how a handler's error becomes an answer,
-// and the base URL of the absolute links they write.
+// and, decided once per request by Forwarded, what the forwarded headers
+// are believed to say: the base URL of the absolute links they write,
+// whether the request is https (Secure cookies) and the client's address.
 //
 // An error is answered by one mechanism, Fail: StatusOf decides the status
 // and the text the client may see, a 5xx is logged as an error (the text
@@ -22,13 +24,25 @@ import (
 	"patchreview/storage"
 )
 
+// A StatusError decides its own answer: its status, its text (Error) as
+// the message the client sees, and the fields a JSON answer carries next
+// to that message (nil for none). *Error is one; an upload stopped by a
+// shutdown (503, with what it stored) is another.
+type StatusError interface {
+	error
+	HTTPStatus() int
+	Fields() map[string]any
+}
+
 // Error is an error with a status and a message safe to show.
 type Error struct {
 	Status int
 	Msg    string
 }
 
-func (e *Error) Error() string { return e.Msg }
+func (e *Error) Error() string          { return e.Msg }
+func (e *Error) HTTPStatus() int        { return e.Status }
+func (e *Error) Fields() map[string]any { return nil }
 
 // Errorf makes an *Error.
 func Errorf(status int, format string, args ...any) error {
@@ -39,19 +53,16 @@ func Errorf(status int, format string, args ...any) error {
 const internalMsg = "something went wrong; it has been logged"
 
 // StatusOf maps an error to the status of its answer and the message the
-// client may see: an *Error's own; an error with an HTTPStatus method its
-// status and text; storage.ErrNotFound 404; a body past
-// http.MaxBytesReader's limit 413; review.ErrInvalid 400; anything else
-// 500 with a message that hides it.
+// client may see: a StatusError's own status and text (its own, not that
+// of the errors wrapping it, which may hold internal context);
+// storage.ErrNotFound 404; a body past http.MaxBytesReader's limit 413;
+// review.ErrInvalid 400; anything else 500 with a message that hides it.
 func StatusOf(err error) (status int, msg string) {
-	var he *Error
-	var se interface{ HTTPStatus() int }
+	var se StatusError
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &he):
-		return he.Status, he.Msg
 	case errors.As(err, &se):
-		return se.HTTPStatus(), err.Error()
+		return se.HTTPStatus(), se.Error()
 	case errors.Is(err, storage.ErrNotFound):
 		return http.StatusNotFound, err.Error()
 	case errors.As(err, &tooBig):
@@ -60,6 +71,16 @@ func StatusOf(err error) (status int, msg string) {
 		return http.StatusBadRequest, err.Error()
 	}
 	return http.StatusInternalServerError, internalMsg
+}
+
+// FieldsOf is what a JSON answer to err carries next to its message: the
+// Fields of the StatusError it wraps, nil for none.
+func FieldsOf(err error) map[string]any {
+	var se StatusError
+	if errors.As(err, &se) {
+		return se.Fields()
+	}
+	return nil
 }
 
 // A Format writes an error answer (status and message, from StatusOf) in

@@ -17,8 +17,9 @@ import (
 
 type stopped struct{}
 
-func (stopped) Error() string   { return "stopped after 3 messages" }
-func (stopped) HTTPStatus() int { return http.StatusServiceUnavailable }
+func (stopped) Error() string          { return "stopped after 3 messages" }
+func (stopped) HTTPStatus() int        { return http.StatusServiceUnavailable }
+func (stopped) Fields() map[string]any { return map[string]any{"stored": 3} }
 
 func TestStatusOf(t *testing.T) {
 	for _, c := range []struct {
@@ -31,11 +32,23 @@ func TestStatusOf(t *testing.T) {
 		{fmt.Errorf("patch 9: %w", storage.ErrNotFound), 404, "patch 9: " + storage.ErrNotFound.Error()},
 		{fmt.Errorf("bad: %w", review.ErrInvalid), 400, "bad: " + review.ErrInvalid.Error()},
 		{&http.MaxBytesError{Limit: 10}, 413, "body larger than the 10-byte limit"},
-		{fmt.Errorf("upload: %w", stopped{}), 503, "upload: stopped after 3 messages"},
+		// The matched error's text only: what wraps it is internal context.
+		{fmt.Errorf("upload by jane from /var/tmp/x: %w", stopped{}), 503, "stopped after 3 messages"},
 		{errors.New("disk on fire"), 500, internalMsg},
 	} {
 		if status, msg := StatusOf(c.err); status != c.status || msg != c.msg {
 			t.Errorf("StatusOf(%v) = %d %q, want %d %q", c.err, status, msg, c.status, c.msg)
+		}
+	}
+}
+
+func TestFieldsOf(t *testing.T) {
+	if f := FieldsOf(fmt.Errorf("upload: %w", stopped{})); len(f) != 1 || f["stored"] != 3 {
+		t.Errorf("fields of a wrapped StatusError: %v", f)
+	}
+	for _, err := range []error{Errorf(409, "taken"), errors.New("disk on fire"), nil} {
+		if f := FieldsOf(err); f != nil {
+			t.Errorf("fields of %v: %v, want none", err, f)
 		}
 	}
 }
@@ -92,13 +105,48 @@ func TestBaseURL(t *testing.T) {
 		{req(false, "X-Forwarded-Host", "evil.example/x"), true, "https://review.example.org"},
 	} {
 		var got string
-		BaseURLs(c.proxy)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = BaseURL(r) })).ServeHTTP(httptest.NewRecorder(), c.r)
+		Forwarded(c.proxy)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = BaseURL(r) })).ServeHTTP(httptest.NewRecorder(), c.r)
 		if got != c.want {
 			t.Errorf("proxy %v, TLS %v, %v: %q, want %q", c.proxy, c.r.TLS != nil, c.r.Header, got, c.want)
 		}
 	}
 	// Without the middleware nothing forwarded is believed.
 	if got := BaseURL(req(false, "X-Forwarded-Host", "evil.example")); got != "http://review.example.org" {
-		t.Errorf("without BaseURLs: %q", got)
+		t.Errorf("without Forwarded: %q", got)
+	}
+}
+
+// TestForwardedClientAndScheme: the client address and the scheme come
+// from the same decision as the base URL; behind a proxy the client is the
+// last X-Forwarded-For value over all its lines (a proxy that appends its
+// own line leaves the client's forged one first).
+func TestForwardedClientAndScheme(t *testing.T) {
+	for _, c := range []struct {
+		proxy  bool
+		xff    []string
+		proto  string
+		client string
+		https  bool
+	}{
+		{false, []string{"198.51.100.1"}, "https", "192.0.2.1", false},
+		{true, nil, "", "192.0.2.1", true},
+		{true, []string{"198.51.100.1", "203.0.113.7"}, "http", "203.0.113.7", false},
+		{true, []string{"198.51.100.1, 203.0.113.8"}, "https", "203.0.113.8", true},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		for _, v := range c.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		if c.proto != "" {
+			r.Header.Set("X-Forwarded-Proto", c.proto)
+		}
+		var client, base string
+		var https bool
+		Forwarded(c.proxy)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			client, https, base = ClientAddr(r), HTTPS(r), BaseURL(r)
+		})).ServeHTTP(httptest.NewRecorder(), r)
+		if client != c.client || https != c.https || https != strings.HasPrefix(base, "https://") {
+			t.Errorf("proxy %v, %v: client %q https %v base %q; want %q, %v", c.proxy, r.Header, client, https, base, c.client, c.https)
+		}
 	}
 }

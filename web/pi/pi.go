@@ -18,7 +18,6 @@ package pi
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -68,14 +67,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/"+h.Name)
 	if !ok {
-		return &httpx.Error{Status: http.StatusNotFound, Msg: "not under /" + h.Name}
+		return httpx.Errorf(http.StatusNotFound, "not under /%s", h.Name)
 	}
 	rest = strings.TrimPrefix(rest, "/")
 	if rest == "" {
 		return h.serveSearch(w, r)
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return &httpx.Error{Status: http.StatusMethodNotAllowed, Msg: r.Method + " is not allowed here; only the search (?x=m) takes POST"}
+		return httpx.Errorf(http.StatusMethodNotAllowed, "%s is not allowed here; only the search (?x=m) takes POST", r.Method)
 	}
 	if rest == "new.atom" {
 		return h.serveAtom(w, r)
@@ -84,7 +83,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	mid, err := url.PathUnescape(seg)
 	mid = strings.TrimSuffix(strings.TrimPrefix(mid, "<"), ">")
 	if err != nil || mid == "" {
-		return &httpx.Error{Status: http.StatusBadRequest, Msg: fmt.Sprintf("bad Message-ID in the path %q", seg)}
+		return httpx.Errorf(http.StatusBadRequest, "bad Message-ID in the path %q", seg)
 	}
 	m, err := h.Store.MessageByMessageID(r.Context(), mid)
 	if err != nil {
@@ -96,7 +95,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !in {
-			return &httpx.Error{Status: http.StatusNotFound, Msg: fmt.Sprintf("message <%s> did not come through %s; /all/ has every list", mid, h.Name)}
+			return httpx.Errorf(http.StatusNotFound, "message <%s> did not come through %s; /all/ has every list", mid, h.Name)
 		}
 	}
 	base := httpx.BaseURL(r) + "/" + h.Name + "/" + MidEscape(mid) + "/"
@@ -158,7 +157,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.writeMboxGz(w, r, "t.mbox.gz", thread)
 	default:
-		return &httpx.Error{Status: http.StatusNotFound, Msg: fmt.Sprintf("no %q for a message; there are raw and t.mbox.gz", tail)}
+		return httpx.Errorf(http.StatusNotFound, "no %q for a message; there are raw and t.mbox.gz", tail)
 	}
 	return nil
 }
@@ -183,7 +182,7 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if q.Get("x") != "m" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			return &httpx.Error{Status: http.StatusMethodNotAllowed, Msg: "POST is for the mbox search: add ?x=m"}
+			return httpx.Errorf(http.StatusMethodNotAllowed, "POST is for the mbox search: add ?x=m")
 		}
 		to := "/?q=" + url.QueryEscape(q.Get("q"))
 		if h.List != "" {
@@ -193,22 +192,19 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
-		return &httpx.Error{Status: http.StatusMethodNotAllowed, Msg: r.Method + " is not allowed on the search"}
+		return httpx.Errorf(http.StatusMethodNotAllowed, "%s is not allowed on the search", r.Method)
 	}
 	query := strings.TrimSpace(q.Get("q"))
 	if query == "" {
-		return &httpx.Error{Status: http.StatusBadRequest, Msg: "the search needs a query: ?q=…&x=m"}
+		return httpx.Errorf(http.StatusBadRequest, "the search needs a query: ?q=…&x=m")
 	}
 	// t=1 (b4's searchmask sends it): whole threads of the matches.
 	msgs, err := h.Store.FaceSearch(r.Context(), query, h.List, q.Get("t") == "1", MaxThread)
 	if err != nil {
-		if errors.Is(err, review.ErrInvalid) {
-			return &httpx.Error{Status: http.StatusBadRequest, Msg: err.Error()}
-		}
-		return err
+		return err // review.ErrInvalid, a bad query, is a 400 (httpx.StatusOf)
 	}
 	if len(msgs) == 0 {
-		return &httpx.Error{Status: http.StatusNotFound, Msg: "no messages match " + query}
+		return httpx.Errorf(http.StatusNotFound, "no messages match %s", query)
 	}
 	return h.writeMboxGz(w, r, "results-"+h.Name+".mbox.gz", msgs)
 }

@@ -7,6 +7,7 @@ import (
 
 	"patchreview/review"
 	"patchreview/storage"
+	"patchreview/web/httpx"
 )
 
 // seriesMbox is the series' patches (no cover letter: git am would stop
@@ -26,7 +27,7 @@ func (a *API) seriesMbox(w http.ResponseWriter, r *http.Request) error {
 		if _, err := a.Store.SeriesByID(r.Context(), id); err != nil {
 			return err
 		}
-		return errorf(http.StatusNotFound, "Not found: series %d has no patches", id)
+		return httpx.Errorf(http.StatusNotFound, "Not found: series %d has no patches", id)
 	}
 	var raws [][]byte
 	for _, m := range msgs {

@@ -124,7 +124,7 @@ func (a *API) patchList(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v := q.Get("series"); v != "" {
 		if f.SeriesID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return errorf(http.StatusBadRequest, "Invalid series %q: want an id.", v)
+			return httpx.Errorf(http.StatusBadRequest, "Invalid series %q: want an id.", v)
 		}
 	}
 	ps, err := a.Store.PWPatches(r.Context(), f)
@@ -176,7 +176,7 @@ func (a *API) account(r *http.Request) (storage.FaceAccount, error) {
 		u = a.Viewer(r)
 	}
 	if u == nil {
-		return storage.FaceAccount{}, errorf(http.StatusUnauthorized, "Authentication credentials were not provided: send \"Authorization: Token …\" (git config pw.token).")
+		return storage.FaceAccount{}, httpx.Errorf(http.StatusUnauthorized, "Authentication credentials were not provided: send \"Authorization: Token …\" (git config pw.token).")
 	}
 	return storage.FaceAccountOf(u), nil
 }
@@ -205,7 +205,7 @@ func (a *API) patchUpdate(w http.ResponseWriter, r *http.Request) error {
 		case "archived":
 			b, err := strconv.ParseBool(strings.ToLower(v))
 			if err != nil {
-				return errorf(http.StatusBadRequest, "archived: %q is not a boolean.", v)
+				return httpx.Errorf(http.StatusBadRequest, "archived: %q is not a boolean.", v)
 			}
 			u.Archived = &b
 		case "commit_ref":
@@ -214,12 +214,12 @@ func (a *API) patchUpdate(w http.ResponseWriter, r *http.Request) error {
 			var d int64
 			if v != "" {
 				if d, err = strconv.ParseInt(v, 10, 64); err != nil {
-					return errorf(http.StatusBadRequest, "delegate: %q is not a user id.", v)
+					return httpx.Errorf(http.StatusBadRequest, "delegate: %q is not a user id.", v)
 				}
 			}
 			u.Delegate = &d
 		default:
-			return errorf(http.StatusBadRequest, "%s: this field cannot be changed here (state, delegate, archived, commit_ref can).", k)
+			return httpx.Errorf(http.StatusBadRequest, "%s: this field cannot be changed here (state, delegate, archived, commit_ref can).", k)
 		}
 	}
 	if err := a.Store.UpdatePatchState(r.Context(), id, acc, u); err != nil {
@@ -237,7 +237,7 @@ func readFields(w http.ResponseWriter, r *http.Request) (map[string]string, erro
 	if ct == "application/json" {
 		var raw map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
-			return nil, errorf(http.StatusBadRequest, "JSON parse error: %v", err)
+			return nil, httpx.Errorf(http.StatusBadRequest, "JSON parse error: %v", err)
 		}
 		for k, v := range raw {
 			switch v := v.(type) {
@@ -250,13 +250,13 @@ func readFields(w http.ResponseWriter, r *http.Request) (map[string]string, erro
 			case bool:
 				out[k] = strconv.FormatBool(v)
 			default:
-				return nil, errorf(http.StatusBadRequest, "%s: want a string, number or boolean.", k)
+				return nil, httpx.Errorf(http.StatusBadRequest, "%s: want a string, number or boolean.", k)
 			}
 		}
 		return out, nil
 	}
 	if err := r.ParseForm(); err != nil {
-		return nil, errorf(http.StatusBadRequest, "bad form: %v", err)
+		return nil, httpx.Errorf(http.StatusBadRequest, "bad form: %v", err)
 	}
 	for k, vs := range r.PostForm {
 		out[k] = vs[len(vs)-1]

@@ -55,10 +55,6 @@ type List struct {
 	ListID   string // the List-Id or archive name; "" for the union of all lists
 }
 
-func errorf(status int, format string, args ...any) error {
-	return httpx.Errorf(status, format, args...)
-}
-
 // handle adapts a handler that returns an error (httpx.Handler), answering
 // errors as patchwork does (WriteError).
 func (a *API) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
@@ -141,10 +137,10 @@ func (a *API) Handler() http.Handler {
 		return nil
 	}))
 	r.NotFound(a.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errorf(http.StatusNotFound, "Not found: no API resource at %s", r.URL.Path)
+		return httpx.Errorf(http.StatusNotFound, "Not found: no API resource at %s", r.URL.Path)
 	}))
 	r.MethodNotAllowed(a.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errorf(http.StatusMethodNotAllowed, "Method %q not allowed.", r.Method)
+		return httpx.Errorf(http.StatusMethodNotAllowed, "Method %q not allowed.", r.Method)
 	}))
 	return r
 }
@@ -163,7 +159,7 @@ var apiVersion = regexp.MustCompile(`^/api/(1\.[0-2])(/|$|\?)`)
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errorf(http.StatusNotFound, "Not found: bad id %q", chi.URLParam(r, "id"))
+		return 0, httpx.Errorf(http.StatusNotFound, "Not found: bad id %q", chi.URLParam(r, "id"))
 	}
 	return id, nil
 }
@@ -283,7 +279,7 @@ func (a *API) projectShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if id > int64(len(ps)) {
-		return errorf(http.StatusNotFound, "Not found: project %d", id)
+		return httpx.Errorf(http.StatusNotFound, "Not found: project %d", id)
 	}
 	writeJSON(w, http.StatusOK, ps[id-1])
 	return nil
@@ -298,14 +294,14 @@ func readPage(r *http.Request) (page, error) {
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			return p, errorf(http.StatusNotFound, "Invalid page %q.", v)
+			return p, httpx.Errorf(http.StatusNotFound, "Invalid page %q.", v)
 		}
 		p.n = n
 	}
 	if v := q.Get("per_page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return p, errorf(http.StatusBadRequest, "Invalid per_page %q: want a positive number.", v)
+			return p, httpx.Errorf(http.StatusBadRequest, "Invalid per_page %q: want a positive number.", v)
 		}
 		p.per = min(n, 250)
 	}
