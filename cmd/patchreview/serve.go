@@ -35,7 +35,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	drain := fs.Duration("drain-timeout", 20*time.Second, "on SIGTERM, how long in-flight requests may finish before uploads are stopped with a 503 saying what was stored")
 	smtpURL := fs.String("smtp", e.getenv("PATCHREVIEW_SMTP"), "SMTP relay that sends replies, smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (env PATCHREVIEW_SMTP)")
 	sendmail := fs.String("sendmail", e.getenv("PATCHREVIEW_SENDMAIL"), "sendmail command that sends replies instead, e.g. /usr/sbin/sendmail (env PATCHREVIEW_SENDMAIL)")
-	behindProxy := fs.Bool("behind-proxy", false, "a TLS-terminating proxy is in front: Secure cookies, client address from X-Forwarded-For, absolute links from X-Forwarded-Proto and X-Forwarded-Host")
+	behindProxy := fs.Bool("behind-proxy", false, "a TLS-terminating proxy is in front: the scheme and host of absolute links from X-Forwarded-Proto and X-Forwarded-Host (cookies Secure when https), the client address from the last X-Forwarded-For")
 	var follow stringList
 	fs.Var(&follow, "follow", "a public-inbox archive (DIR with git/N.git, or one epoch repository) to import and then poll; repeat for several lists")
 	followEvery := fs.Duration("follow-every", 5*time.Minute, "how often to poll the --follow archives (git fetch first when they have a remote)")
