@@ -141,7 +141,12 @@ func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
 
 // safeNext keeps a ?next= target on this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	// Browsers drop tabs and newlines from a URL and read a backslash as
+	// a slash, so "/\t/evil.org" or "/\\evil.org" would leave the site.
+	if !strings.HasPrefix(next, "/") || strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next
