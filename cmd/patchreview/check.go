@@ -71,7 +71,7 @@ func runCheck(ctx context.Context, e env, args []string) int {
 		fs.PrintDefaults()
 	}
 	format := fs.String("format", "text", "output format: text, json or sarif")
-	kernel := fs.String("kernel-version", "", "kernel version the code is for, such as 2.6.23 or 6.12 (default: inferred from the code)")
+	kernel := fs.String("kernel-version", e.getenv("PATCHREVIEW_KERNEL_VERSION"), "kernel version the code is for, such as 2.6.23 or 6.12 (default $PATCHREVIEW_KERNEL_VERSION, else inferred from the code)")
 	tree := fs.String("tree", e.getenv("PATCHREVIEW_TREE"), "kernel source tree the patches apply to (default $PATCHREVIEW_TREE)")
 	var asFile bool
 	fs.BoolVar(&asFile, "f", false, "check every FILE as a C source file, whatever it holds (as checkpatch.pl -f)")

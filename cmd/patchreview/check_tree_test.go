@@ -153,6 +153,20 @@ func TestKernelVersionRefusedAlikeByEveryCommand(t *testing.T) {
 	if err := serve(context.Background(), slog.New(slog.DiscardHandler), serveConfig{db: filepath.Join(t.TempDir(), "s.db"), kernelVersion: bad}); err == nil || err.Error() != want {
 		t.Errorf("serve: %v", err)
 	}
+	// The command serve, as started: a usage error, exit 2, nothing served.
+	errb.Reset()
+	code = run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "s2.db"), "--kernel-version", bad},
+		strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	if code != 2 || errb.String() != "patchreview serve: "+want+"\n" {
+		t.Errorf("serve command: exit %d, stderr %q", code, errb.String())
+	}
+	// check reads PATCHREVIEW_KERNEL_VERSION, as serve and ingest do.
+	errb.Reset()
+	code = run(context.Background(), []string{"check", "-"}, strings.NewReader(""), &out, &errb,
+		func(k string) string { return map[string]string{"PATCHREVIEW_KERNEL_VERSION": bad}[k] })
+	if code != 2 || errb.String() != "patchreview check: "+want+"\n" {
+		t.Errorf("check with PATCHREVIEW_KERNEL_VERSION=%s: exit %d, stderr %q", bad, code, errb.String())
+	}
 	patch := writeFile(t, t.TempDir(), "0001.patch", treeCmdPatch)
 	if r := runCheckCmd(t, "", "--kernel-version", "v6.12", patch); r.code != 0 {
 		t.Errorf("v6.12: exit %d, stderr %q", r.code, r.stderr)

@@ -43,6 +43,12 @@ func runServe(ctx context.Context, e env, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	// A bad --kernel-version or --tree is a usage error, refused as check
+	// and ingest refuse it.
+	if _, err := checker.Options(*kv, *tree); err != nil {
+		fmt.Fprintf(e.stderr, "patchreview serve: %v\n", err)
+		return 2
+	}
 	level := slog.LevelInfo
 	if *debug {
 		level = slog.LevelDebug
