@@ -74,3 +74,48 @@ func TestStoredMessageSameWarmAndCold(t *testing.T) {
 		t.Errorf("Message-IDs as pages see them: warm %q, cold %q; want the header's, same@example.org", warm, got)
 	}
 }
+
+// Two different mails with one Message-ID and no version: a reply goes to
+// the one whose subject it answers, not always the first.
+func TestReplyToTheReusedIDCopyItsSubjectNames(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	patch := func(title, body string) string {
+		return "From: Ann <ann@example.org>\nSubject: [PATCH] " + title + "\nMessage-ID: <dup@example.org>\n" +
+			"Date: Mon, 2 Feb 2026 10:00:00 +0000\n\n" + body + "\n---\ndiff --git a/fs/x.c b/fs/x.c\n--- a/fs/x.c\n+++ b/fs/x.c\n" +
+			"@@ -1,3 +1,3 @@\n a\n-b\n+" + body + "\n d\n"
+	}
+	reply := "From: Rev <rev@example.org>\nSubject: Re: [PATCH] fs: second fix\nMessage-ID: <r1@example.org>\n" +
+		"In-Reply-To: <dup@example.org>\nDate: Tue, 3 Feb 2026 10:00:00 +0000\n\n> second\n\nReviewed-by: Rev <rev@example.org>\n"
+	for _, raw := range []string{patch("fs: first fix", "first"), patch("fs: second fix", "second"), reply} {
+		if _, err := s.IngestMessage(ctx, []byte(raw), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replies := map[string]int{}
+	rows, err := s.r.Query(`SELECT p.id, m.subject FROM patches p JOIN messages m ON m.id = p.message_id ORDER BY p.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pt struct {
+		id      int64
+		subject string
+	}
+	var ps []pt
+	for rows.Next() {
+		var p pt
+		rows.Scan(&p.id, &p.subject)
+		ps = append(ps, p)
+	}
+	rows.Close()
+	for _, p := range ps {
+		full, err := s.PatchByID(ctx, p.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		replies[p.subject] = len(full.Replies)
+	}
+	if replies["[PATCH] fs: first fix"] != 0 || replies["[PATCH] fs: second fix"] != 1 {
+		t.Errorf("replies per patch: %v; want the reply on the second fix only", replies)
+	}
+}

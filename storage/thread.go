@@ -606,20 +606,20 @@ func answeredMember(ctx context.Context, tx *sql.Tx, m *review.Message) (int64, 
 	return 0, nil
 }
 
-// copyForVersion returns, for a reply naming a version, the stored mail
-// that reuses member's Message-ID (dup_of) and whose subject has that
-// version, when member's own has another ("Re: [PATCH v4 0/29]" answering
-// a v4 cover sent with the v3's id); else member.
+// copyForVersion returns which of the stored mails that share member's
+// Message-ID (member, and the later ones stored with dup_of member) a reply
+// answers: the one whose subject's title is the reply's, and among those
+// (or when none is) the one with the version the reply names ("Re: [PATCH
+// v4 0/29]" answering a v4 cover sent with the v3's id); member when
+// nothing tells them apart.
 func copyForVersion(ctx context.Context, tx *sql.Tx, member int64, subj review.Subject) (int64, error) {
-	if !subj.Versioned {
-		return member, nil
-	}
-	rows, err := qQuery(ctx, tx, `SELECT id, subject FROM messages WHERE dup_of = ? AND series_id IS NOT NULL
+	rows, err := qQuery(ctx, tx, `SELECT id, subject FROM messages WHERE id = ?1
+		UNION ALL SELECT id, subject FROM messages WHERE dup_of = ?1 AND series_id IS NOT NULL
 		AND kind IN ('patch', 'cover', 'code', 'pull') ORDER BY id`, member)
 	if err != nil {
 		return 0, err
 	}
-	var match int64
+	best, bestScore, n := member, -1, 0
 	for rows.Next() {
 		var id int64
 		var subject string
@@ -627,22 +627,24 @@ func copyForVersion(ctx context.Context, tx *sql.Tx, member int64, subj review.S
 			rows.Close()
 			return 0, err
 		}
-		if match == 0 && review.ParseSubject(subject).Version == subj.Version {
-			match = id
+		n++
+		s := review.ParseSubject(subject)
+		score := 0
+		if subj.Title != "" && strings.EqualFold(s.Title, subj.Title) {
+			score += 2
+		}
+		if subj.Versioned && s.Version == subj.Version {
+			score++
+		}
+		if score > bestScore { // ties keep the earlier, member first
+			best, bestScore = id, score
 		}
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || match == 0 {
+	if err := rows.Err(); err != nil || n < 2 {
 		return member, err
 	}
-	var own string
-	if err := qRow(ctx, tx, `SELECT subject FROM messages WHERE id = ?`, member).Scan(&own); err != nil {
-		return 0, err
-	}
-	if review.ParseSubject(own).Version == subj.Version {
-		return member, nil
-	}
-	return match, nil
+	return best, nil
 }
 
 // claimVersionReplies gives a mail that reuses another's Message-ID
