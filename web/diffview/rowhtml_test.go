@@ -1,0 +1,58 @@
+package diffview
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+)
+
+// unifiedRowTemplate is the template UnifiedHTML replaced, word for word.
+const unifiedRowTemplate = `<tr class="dv-{{.Kind}}" data-line data-path="{{.Path}}" data-new="{{.NewNum}}"{{if eq .Kind "del"}} data-old="{{.OldNum}}"{{end}}{{if .Hidden}} hidden data-fold="{{.Fold}}"{{end}}><td class="dv-num"{{if .OldID}} id="{{.OldID}}"{{end}}>{{if .OldID}}{{if eq .Kind "del"}}<a href="{{if .OldCommentLink}}{{.OldCommentLink}}{{else}}#{{.OldID}}{{end}}" data-line-link data-side="old">{{.OldNum}}</a>{{else}}<a href="#{{.OldID}}">{{.OldNum}}</a>{{end}}{{end}}</td><td class="dv-num"{{if .NewID}} id="{{.NewID}}"{{end}}>{{if .NewID}}<a href="{{if .CommentLink}}{{.CommentLink}}{{else}}#{{.NewID}}{{end}}" data-line-link>{{.NewNum}}</a>{{end}}</td><td class="dv-code chroma">{{.Code}}</td></tr>`
+
+// UnifiedHTML writes what the template wrote, escaping included, for
+// ordinary rows and for hostile paths, numbers, ids and links.
+func TestUnifiedHTMLIsTheTemplates(t *testing.T) {
+	tmpl := template.Must(template.New("row").Parse(unifiedRowTemplate))
+	hostile := []string{"", "fs/x.c", `a"b'c<d>e&f+g`, "sp ace/ü\x00/\xff\xfe", "javascript:alert(1)", "JavaScript:x",
+		"https://example.org/a?b=c&d=e#f", "/p?comment=f1-n2&file=f1#f1-n2", "100%/%zz/%2F", "mailto:a@b", "a:b/c", "/a:b",
+		"\uFFFD\uFDD0\uFFFE", "(paren)'quote'`tick`", "[x]@!$*,;="}
+	var rows []*Row
+	for _, kind := range []string{"add", "del", "ctx", `x"y`} {
+		for i, h := range hostile {
+			o := hostile[(i+3)%len(hostile)]
+			rows = append(rows,
+				&Row{Kind: kind, IsLine: true, Path: h, NewNum: o, OldNum: h, OldID: "f1-o" + o, NewID: "f1-n" + h, Code: template.HTML("<span>" + o + "</span>")},
+				&Row{Kind: kind, IsLine: true, Path: o, NewNum: h, OldNum: o, OldID: h, NewID: o, CommentLink: h, OldCommentLink: o, Hidden: true, Fold: h},
+				&Row{Kind: kind, IsLine: true, Path: h, OldNum: o, OldID: "", NewID: h, CommentLink: o},
+				&Row{Kind: kind, IsLine: true, Path: h, NewNum: h, OldID: o, NewID: "", OldCommentLink: h},
+			)
+		}
+	}
+	for _, r := range rows {
+		var want strings.Builder
+		if err := tmpl.Execute(&want, r); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(r.UnifiedHTML()); got != want.String() {
+			t.Errorf("row %+v:\n got %q\nwant %q", r, got, want.String())
+		}
+	}
+}
+
+func BenchmarkUnifiedRow(b *testing.B) {
+	tmpl := template.Must(template.New("row").Parse(unifiedRowTemplate))
+	r := &Row{Kind: "add", IsLine: true, Path: "fs/nilfs2/segment.c", NewNum: "1234", OldID: "", NewID: "f1-n1234",
+		CommentLink: "/patches/1644?comment=f1-n1234#f1-n1234", Code: template.HTML(`<span class="n">nilfs_segctor_do_construct</span>(sci, mode);`)}
+	b.Run("template", func(b *testing.B) {
+		var sb strings.Builder
+		for b.Loop() {
+			sb.Reset()
+			tmpl.Execute(&sb, r)
+		}
+	})
+	b.Run("go", func(b *testing.B) {
+		for b.Loop() {
+			_ = r.UnifiedHTML()
+		}
+	})
+}
