@@ -167,3 +167,95 @@ func escURL(s string, norm bool) string {
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
+
+// SplitHTML is the row of a line pair in the side-by-side view, written
+// directly as UnifiedHTML is (TestSplitHTMLIsTheTemplates compares it with
+// the template it replaced).
+func (s *SplitRow) SplitHTML() template.HTML {
+	var b strings.Builder
+	n := 200
+	if s.Left != nil {
+		n += len(s.Left.Code) + len(s.Left.OldCommentLink)
+	}
+	if s.Right != nil {
+		n += len(s.Right.Code) + len(s.Right.Path) + len(s.Right.CommentLink)
+	}
+	b.Grow(n)
+	b.WriteString(`<tr class="dv-`)
+	escAttr(&b, s.Kind)
+	b.WriteString(`" data-line`)
+	switch {
+	case s.Right != nil:
+		b.WriteString(` data-path="`)
+		escAttr(&b, s.Right.Path)
+		b.WriteString(`" data-new="`)
+		escAttr(&b, s.Right.NewNum)
+		b.WriteByte('"')
+	case s.Left != nil:
+		b.WriteString(` data-path="`)
+		escAttr(&b, s.Left.Path)
+		b.WriteByte('"')
+	}
+	if s.Left != nil && s.Left.Kind == "del" {
+		b.WriteString(` data-old="`)
+		escAttr(&b, s.Left.OldNum)
+		b.WriteByte('"')
+	}
+	if s.Hidden {
+		b.WriteString(` hidden data-fold="`)
+		escAttr(&b, s.Fold)
+		b.WriteByte('"')
+	}
+	b.WriteByte('>')
+	if l := s.Left; l != nil {
+		b.WriteString(`<td class="dv-num dv-l-`)
+		escAttr(&b, l.Kind)
+		b.WriteByte('"')
+		if l.OldID != "" {
+			b.WriteString(` id="`)
+			escAttr(&b, l.OldID)
+			b.WriteByte('"')
+		}
+		b.WriteString(`>`)
+		if l.Kind == "del" {
+			b.WriteString(`<a href="`)
+			lineHref(&b, l.OldCommentLink, l.OldID)
+			b.WriteString(`" data-line-link data-side="old">`)
+		} else {
+			b.WriteString(`<a href="#`)
+			escAttr(&b, escURL(l.OldID, false))
+			b.WriteString(`">`)
+		}
+		escAttr(&b, l.OldNum)
+		b.WriteString(`</a></td><td class="dv-code chroma dv-l-`)
+		escAttr(&b, l.Kind)
+		b.WriteString(`">`)
+		b.WriteString(string(l.Code))
+		b.WriteString(`</td>`)
+	} else {
+		b.WriteString(`<td class="dv-num dv-empty"></td><td class="dv-empty"></td>`)
+	}
+	if r := s.Right; r != nil {
+		b.WriteString(`<td class="dv-num dv-r-`)
+		escAttr(&b, r.Kind)
+		b.WriteByte('"')
+		if r.NewID != "" {
+			b.WriteString(` id="`)
+			escAttr(&b, r.NewID)
+			b.WriteByte('"')
+		}
+		b.WriteString(`><a href="`)
+		lineHref(&b, r.CommentLink, r.NewID)
+		b.WriteString(`" data-line-link>`)
+		escAttr(&b, r.NewNum)
+		b.WriteString(`</a></td><td class="dv-code chroma dv-r-`)
+		escAttr(&b, r.Kind)
+		b.WriteString(`">`)
+		b.WriteString(string(r.Code))
+		b.WriteString(`</td>`)
+	} else {
+		b.WriteString(`<td class="dv-num dv-empty"></td><td class="dv-empty"></td>`)
+	}
+	b.WriteString(`</tr>`)
+	return template.HTML(b.String())
+}

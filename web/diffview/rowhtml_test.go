@@ -56,3 +56,47 @@ func BenchmarkUnifiedRow(b *testing.B) {
 		}
 	})
 }
+
+// splitRowTemplate is the template SplitHTML replaced, word for word.
+const splitRowTemplate = `<tr class="dv-{{.Kind}}" data-line{{if .Right}} data-path="{{.Right.Path}}" data-new="{{.Right.NewNum}}"{{else if .Left}} data-path="{{.Left.Path}}"{{end}}{{if .Left}}{{if eq .Left.Kind "del"}} data-old="{{.Left.OldNum}}"{{end}}{{end}}{{if .Hidden}} hidden data-fold="{{.Fold}}"{{end}}>{{with .Left}}<td class="dv-num dv-l-{{.Kind}}"{{if .OldID}} id="{{.OldID}}"{{end}}>{{if eq .Kind "del"}}<a href="{{if .OldCommentLink}}{{.OldCommentLink}}{{else}}#{{.OldID}}{{end}}" data-line-link data-side="old">{{.OldNum}}</a>{{else}}<a href="#{{.OldID}}">{{.OldNum}}</a>{{end}}</td><td class="dv-code chroma dv-l-{{.Kind}}">{{.Code}}</td>{{else}}<td class="dv-num dv-empty"></td><td class="dv-empty"></td>{{end}}{{with .Right}}<td class="dv-num dv-r-{{.Kind}}"{{if .NewID}} id="{{.NewID}}"{{end}}><a href="{{if .CommentLink}}{{.CommentLink}}{{else}}#{{.NewID}}{{end}}" data-line-link>{{.NewNum}}</a></td><td class="dv-code chroma dv-r-{{.Kind}}">{{.Code}}</td>{{else}}<td class="dv-num dv-empty"></td><td class="dv-empty"></td>{{end}}</tr>`
+
+func TestSplitHTMLIsTheTemplates(t *testing.T) {
+	tmpl := template.Must(template.New("row").Parse(splitRowTemplate))
+	hostile := []string{"", "fs/x.c", `a"b'c<d>e&f+g`, "sp ace/ü\x00/\xff\xfe", "javascript:alert(1)",
+		"https://example.org/a?b=c&d=e#f", "/p?comment=f1-o2#f1-o2", "100%/%zz/%2F", "a:b/c", "(paren)'q'`t`"}
+	side := func(kind, h, o string, links bool) *Row {
+		r := &Row{Kind: kind, IsLine: true, Path: h, NewNum: o, OldNum: h, OldID: o, NewID: h, Code: template.HTML("<b>" + o + "</b>")}
+		if links {
+			r.CommentLink, r.OldCommentLink = h, o
+		}
+		return r
+	}
+	var rows []*SplitRow
+	for i, h := range hostile {
+		o := hostile[(i+3)%len(hostile)]
+		for _, kind := range []string{"ctx", "change", `k"<`} {
+			for _, lk := range []string{"del", "ctx", ""} {
+				for _, rk := range []string{"add", "ctx", ""} {
+					sr := &SplitRow{Kind: kind, Hidden: i%2 == 0, Fold: o}
+					if lk != "" {
+						sr.Left = side(lk, h, o, i%3 == 0)
+					}
+					if rk != "" {
+						sr.Right = side(rk, o, h, i%3 == 1)
+					}
+					rows = append(rows, sr)
+				}
+			}
+		}
+	}
+	rows = append(rows, &SplitRow{Kind: "ctx", Left: &Row{Kind: "ctx"}, Right: &Row{Kind: "ctx"}})
+	for _, r := range rows {
+		var want strings.Builder
+		if err := tmpl.Execute(&want, r); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(r.SplitHTML()); got != want.String() {
+			t.Errorf("row %+v:\n got %q\nwant %q", r, got, want.String())
+		}
+	}
+}
