@@ -29,16 +29,7 @@ func TestReviewInBrowser(t *testing.T) {
 	defer srv.Close()
 	b := browsertest.New(t)
 	eval := func(js string) string { return browsertest.Get(b, chromedp.Evaluate[string](js)) }
-	waitFor := func(what, js string) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			// The page may be between two loads: an error means not yet.
-			if browsertest.Get(b, chromedp.Evaluate[bool]("(() => { try { return !!("+js+"); } catch (e) { return false; } })()")) {
-				return
-			}
-		}
-		t.Fatalf("timed out waiting for %s", what)
-	}
+	waitFor := b.WaitFor // a page between two loads is "not yet", not a failure
 
 	u, err := st.AddUser(context.Background(), "Jan Kara", "jack@example.org", false)
 	if err != nil {
@@ -132,15 +123,7 @@ func TestOldSideCommentAndSendInBrowser(t *testing.T) {
 	defer srv.Close()
 	b := browsertest.New(t)
 	eval := func(js string) string { return browsertest.Get(b, chromedp.Evaluate[string](js)) }
-	waitFor := func(what, js string) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			if browsertest.Get(b, chromedp.Evaluate[bool]("(() => { try { return !!("+js+"); } catch (e) { return false; } })()")) {
-				return
-			}
-		}
-		t.Fatalf("timed out waiting for %s", what)
-	}
+	waitFor := b.WaitFor
 	b.Do(chromedp.Navigate(srv.URL+"/signin?next=/patches/1"), chromedp.WaitReady(chromedp.CSS("form.signin")))
 	b.Do(
 		chromedp.SetValue(chromedp.CSS("form.signin input[name=email]"), "jack@example.org"),

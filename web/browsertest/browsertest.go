@@ -113,6 +113,24 @@ func (b *Browser) Do(actions ...chromedp.Action[chromedp.Void]) {
 	Get(b, chromedp.Steps(actions...))
 }
 
+// WaitFor polls the JavaScript condition js until it holds, for twenty
+// seconds, and fails the test when it never does. An evaluation that fails
+// (the page is navigating: a form was just submitted) counts as not yet,
+// where Get would fail the test.
+func (b *Browser) WaitFor(what, js string) {
+	b.t.Helper()
+	cond := "(() => { try { return !!(" + js + "); } catch (e) { return false; } })()"
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+	}
+	b.t.Fatalf("timed out waiting for %s", what)
+}
+
 // Get runs one action that returns a value, such as chromedp.Text, with a
 // 30-second limit, failing the test on error.
 func Get[T any](b *Browser, action chromedp.Action[T]) T {
