@@ -18,8 +18,9 @@ import (
 
 // FaceMessage is a stored message as the faces list it.
 type FaceMessage struct {
-	ID        int64 // row id
-	MessageID string
+	ID        int64  // row id
+	MessageID string // the key it is stored under (derived for a second mail reusing an id)
+	HeaderID  string // the Message-ID its header carries, as shown
 	Subject   string
 	From      review.Address
 	Date      time.Time
@@ -29,13 +30,18 @@ type FaceMessage struct {
 	PatchID   int64 // the patch row when the message is a patch; 0 otherwise
 }
 
-const faceMessageCols = `m.id, m.message_id, m.subject, m.from_name, m.from_email, m.sent_at, m.kind,
+// headerIDCol is the Message-ID a stored message's header carries: its
+// key, or for a second mail stored under a derived key
+// (review.DerivedMessageID) the key of the first, which is that id.
+const headerIDCol = `coalesce((SELECT f.message_id FROM messages f WHERE f.id = m.dup_of), m.message_id)`
+
+const faceMessageCols = `m.id, m.message_id, ` + headerIDCol + `, m.subject, m.from_name, m.from_email, m.sent_at, m.kind,
 	coalesce(m.series_id, 0), coalesce(m.parent_id, 0), coalesce((SELECT p.id FROM patches p WHERE p.message_id = m.id), 0)`
 
 func scanFaceMessage(sc interface{ Scan(...any) error }) (FaceMessage, error) {
 	var fm FaceMessage
 	var sent int64
-	err := sc.Scan(&fm.ID, &fm.MessageID, &fm.Subject, &fm.From.Name, &fm.From.Email, &sent, &fm.Kind,
+	err := sc.Scan(&fm.ID, &fm.MessageID, &fm.HeaderID, &fm.Subject, &fm.From.Name, &fm.From.Email, &sent, &fm.Kind,
 		&fm.SeriesID, &fm.ParentID, &fm.PatchID)
 	fm.Date = time.Unix(0, sent).UTC()
 	return fm, err
@@ -224,7 +230,8 @@ func likeEscape(q string) string {
 // PWPatch is a patch as the patchwork face shows it.
 type PWPatch struct {
 	ID        int64
-	MessageID string
+	MessageID string // the storage key (see FaceMessage)
+	HeaderID  string // the Message-ID its header carries
 	MsgRowID  int64
 	Subject   string // as sent, with its [PATCH …] prefix
 	From      review.Address
@@ -244,7 +251,7 @@ type PWPatch struct {
 // (or a later resend or repost), changes-requested after such a verdict,
 // under-review once reviewers gave verdicts or trailers or comments, and
 // new otherwise.
-const pwPatchCols = `p.id AS id, m.message_id AS msgid, m.id AS msg_row, m.subject AS subject, m.from_name AS from_name,
+const pwPatchCols = `p.id AS id, m.message_id AS msgid, ` + headerIDCol + ` AS header_id, m.id AS msg_row, m.subject AS subject, m.from_name AS from_name,
 	m.from_email AS from_email, m.sent_at AS sent_at, p.series_id AS series_id, p.number AS number, p.diff AS diff,
 	coalesce(st.state, CASE
 		WHEN EXISTS (SELECT 1 FROM series n WHERE n.prev_id = p.series_id)
@@ -269,7 +276,7 @@ func (s *Store) scanPWPatches(ctx context.Context, query string, args ...any) ([
 	for rows.Next() {
 		var p PWPatch
 		var sent, delegate int64
-		if err := rows.Scan(&p.ID, &p.MessageID, &p.MsgRowID, &p.Subject, &p.From.Name, &p.From.Email, &sent, &p.SeriesID,
+		if err := rows.Scan(&p.ID, &p.MessageID, &p.HeaderID, &p.MsgRowID, &p.Subject, &p.From.Name, &p.From.Email, &sent, &p.SeriesID,
 			&p.Number, &p.Diff, &p.State, &p.StateSet, &delegate, &p.Archived, &p.CommitRef); err != nil {
 			rows.Close()
 			return nil, err
@@ -435,20 +442,32 @@ func (s *Store) UpdatePatchState(ctx context.Context, patchID int64, by FaceAcco
 	})
 }
 
-// Person is a patch or cover author, as patchwork's people: its id is the
-// row id of the first message they sent.
+// Person is a sender of mail, as patchwork's people: its id is the row
+// id of the first patch, cover, pull or code mail they sent, or, for
+// someone who sent none (a reviewer), of the first mail they sent.
 type Person struct {
 	ID    int64
 	Name  string
 	Email string
 }
 
-// People lists the authors of patches and cover letters whose name or
-// email contains q, by id.
+// submissionKinds are the kinds of mail whose first one gives a sender
+// their people id.
+const submissionKinds = `('patch', 'cover', 'pull', 'code')`
+
+// personIDOf is the people id of the sender whose address is ?1's.
+const personIDOf = `coalesce(
+	(SELECT min(id) FROM messages WHERE lower(from_email) = lower(?1) AND kind IN ` + submissionKinds + `),
+	(SELECT min(id) FROM messages WHERE lower(from_email) = lower(?1)))`
+
+// People lists the senders whose name or email contains q (in any of
+// their mails), by id.
 func (s *Store) People(ctx context.Context, q string, limit, offset int) ([]Person, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT min(id), from_name, from_email FROM messages
-		WHERE kind IN ('patch', 'cover', 'pull', 'code') AND from_email != '' AND (from_name LIKE ?1 ESCAPE '\' OR from_email LIKE ?1 ESCAPE '\')
-		GROUP BY lower(from_email) ORDER BY min(id) LIMIT ?2 OFFSET ?3`, "%"+likeEscape(q)+"%", limit, offset)
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, m.from_name, m.from_email FROM (
+			SELECT coalesce(min(CASE WHEN kind IN `+submissionKinds+` THEN id END), min(id)) AS id FROM messages
+			WHERE from_email != '' GROUP BY lower(from_email)
+			HAVING max(from_name LIKE ?1 ESCAPE '\' OR from_email LIKE ?1 ESCAPE '\')) p
+		JOIN messages m ON m.id = p.id ORDER BY p.id LIMIT ?2 OFFSET ?3`, "%"+likeEscape(q)+"%", limit, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -464,14 +483,29 @@ func (s *Store) People(ctx context.Context, q string, limit, offset int) ([]Pers
 	return out, rows.Err()
 }
 
-// PersonByID returns the person whose first message has this row id, or
-// ErrNotFound.
+// PersonByID returns the person with this people id, or ErrNotFound. The
+// row of a sender's first mail finds them too: it was their id while they
+// had sent no patch.
 func (s *Store) PersonByID(ctx context.Context, id int64) (Person, error) {
-	p := Person{ID: id}
-	err := s.r.QueryRowContext(ctx, `SELECT from_name, from_email FROM messages WHERE id = ?1 AND from_email != ''
-		AND id = (SELECT min(id) FROM messages WHERE lower(from_email) = lower((SELECT from_email FROM messages WHERE id = ?1))
-			AND kind IN ('patch', 'cover', 'pull', 'code'))`, id).Scan(&p.Name, &p.Email)
-	return p, notFound(err, "person %d", id)
+	var email string
+	err := s.r.QueryRowContext(ctx, `SELECT from_email FROM messages WHERE id = ? AND from_email != ''`, id).Scan(&email)
+	if err != nil {
+		return Person{}, notFound(err, "person %d", id)
+	}
+	var first int64
+	if err := s.r.QueryRowContext(ctx, `SELECT min(id) FROM messages WHERE lower(from_email) = lower(?)`, email).Scan(&first); err != nil {
+		return Person{}, err
+	}
+	pid, err := s.PersonID(ctx, email)
+	if err != nil {
+		return Person{}, err
+	}
+	if id != pid && id != first {
+		return Person{}, fmt.Errorf("person %d: %w", id, ErrNotFound)
+	}
+	p := Person{ID: pid}
+	err = s.r.QueryRowContext(ctx, `SELECT from_name, from_email FROM messages WHERE id = ?`, pid).Scan(&p.Name, &p.Email)
+	return p, err
 }
 
 // SeriesSummaryByID returns one series' list row, or ErrNotFound: what
@@ -481,10 +515,14 @@ func (s *Store) SeriesSummaryByID(ctx context.Context, id int64) (SeriesSummary,
 	return ss, notFound(err, "series %d", id)
 }
 
-// PersonID returns the people id of an email address, or 0.
+// PersonID returns the people id of an email address (see Person), or 0
+// when no mail came from it.
 func (s *Store) PersonID(ctx context.Context, email string) (int64, error) {
+	if email == "" {
+		return 0, nil
+	}
 	var id sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT min(id) FROM messages WHERE lower(from_email) = lower(?) AND kind IN ('patch', 'cover', 'pull', 'code')`, email).Scan(&id)
+	err := s.r.QueryRowContext(ctx, `SELECT `+personIDOf, email).Scan(&id)
 	return id.Int64, err
 }
 

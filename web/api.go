@@ -123,6 +123,9 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.resolveList(r.Context(), &f); err != nil {
+		return err
+	}
 	if f.Query == "" {
 		return httpx.Errorf(http.StatusBadRequest, "missing q: a search such as s:writepage, dfn:fs/nilfs2/segment.c or m:<message-id>")
 	}
@@ -138,6 +141,9 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleAPISeriesList(w http.ResponseWriter, r *http.Request) error {
 	f, err := listFilter(r)
 	if err != nil {
+		return err
+	}
+	if err := s.resolveList(r.Context(), &f); err != nil {
 		return err
 	}
 	ask := f

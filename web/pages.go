@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -78,6 +79,26 @@ type listPage struct {
 	Series             []storage.SeriesSummary
 	More               bool
 	NextOffset         int
+	Offset             int
+	PrevOffset         int // the newer page's offset, when Offset > 0
+	Limit              int
+	LimitSet           bool // the page size was asked for: the links keep it
+}
+
+// resolveList turns the ?list a reader gave into the list id series are
+// filed under, by the names the faces serve (faceList): a list's short
+// name (linux-nilfs), its List-Id in any case, or "all" for every list.
+// A name no face serves is kept: it lists nothing.
+func (s *Server) resolveList(ctx context.Context, f *storage.SeriesFilter) error {
+	if f.List == "" {
+		return nil
+	}
+	l, ok, err := s.faceList(ctx, f.List)
+	if err != nil || !ok {
+		return err
+	}
+	f.List = l.List
+	return nil
 }
 
 func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error {
@@ -85,12 +106,17 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if err := s.resolveList(r.Context(), &f); err != nil {
+		return err
+	}
+	p := listPage{Query: f.Query, List: f.List, Flash: takeFlash(w, r), Offset: f.Offset, PrevOffset: max(f.Offset-f.Limit, 0)}
+	p.Limit, p.LimitSet = f.Limit, r.URL.Query().Get("limit") != ""
 	f.Limit++
 	list, err := s.store.ListSeries(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	p := listPage{Query: f.Query, List: f.List, Flash: takeFlash(w, r), Series: list}
+	p.Series = list
 	if len(list) == f.Limit {
 		p.Series, p.More, p.NextOffset = list[:f.Limit-1], true, f.Offset+f.Limit-1
 	}

@@ -26,18 +26,20 @@ type replyPage struct {
 	Mailer          string // where "Send" sends, "" without one
 	Flash           string
 	RecipientsCount int
+	Empty           bool // no comment, finding or verdict: nothing to send
 	LastSent        *storage.SentReply
 }
 
 // buildReply formats the account's review of a patch: its comments, the
-// findings nobody dismissed (errors and warnings), its verdicts.
-func (s *Server) buildReply(r *http.Request, id int64, u *storage.User) (review.ReplyMail, error) {
+// findings nobody dismissed (errors and warnings), its verdicts. said is
+// false when there are none: the reply would say nothing.
+func (s *Server) buildReply(r *http.Request, id int64, u *storage.User) (rep review.ReplyMail, said bool, err error) {
 	p, err := s.store.PatchByID(r.Context(), id)
 	if err != nil {
-		return review.ReplyMail{}, err
+		return review.ReplyMail{}, false, err
 	}
 	if p.Message.Message == nil {
-		return review.ReplyMail{}, httpx.Errorf(http.StatusConflict, "the patch mail could not be parsed: %s", p.Message.ParseError)
+		return review.ReplyMail{}, false, httpx.Errorf(http.StatusConflict, "the patch mail could not be parsed: %s", p.Message.ParseError)
 	}
 	who := u.Address()
 	in := review.ReplyInput{Original: p.Message.Message, Reviewer: who, Date: time.Now(),
@@ -57,8 +59,13 @@ func (s *Server) buildReply(r *http.Request, id int64, u *storage.User) (review.
 			in.Verdicts = append(in.Verdicts, v)
 		}
 	}
-	return review.FormatReply(in)
+	said = len(in.Comments)+len(in.Findings)+len(in.Verdicts) > 0
+	rep, err = review.FormatReply(in)
+	return rep, said, err
 }
+
+// nothingToSend is why an empty reply is not sent.
+const nothingToSend = "nothing to send: add a comment or a verdict first"
 
 // resendGuard is how long after sending a reply the same reviewer's next
 // send of it must be confirmed ("send again").
@@ -81,10 +88,11 @@ func (s *Server) handleReplyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page := replyPage{PatchID: id, Reviewer: u.Address(), Flash: takeFlash(w, r)}
-	rep, err := s.buildReply(r, id, u)
+	rep, said, err := s.buildReply(r, id, u)
 	if err != nil {
 		return err
 	}
+	page.Empty = !said
 	page.Body, page.Subject, page.EmlURL = rep.Body, rep.Subject, fmt.Sprintf("/patches/%d/reply.eml", id)
 	page.To, page.Cc, page.InReplyTo, page.References = rep.To, rep.Cc, rep.InReplyTo, rep.References
 	page.RecipientsCount = len(rep.To) + len(rep.Cc)
@@ -107,7 +115,7 @@ func (s *Server) handleReplyEml(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.buildReply(r, id, u)
+	rep, _, err := s.buildReply(r, id, u)
 	if err != nil {
 		return err
 	}
@@ -141,7 +149,8 @@ func mailtoURL(m review.ReplyMail) template.URL {
 }
 
 // handleReplySend sends the signed-in reviewer's reply through the
-// configured relay or sendmail, to the To and Cc of the thread.
+// configured relay or sendmail, to the To and Cc of the thread. A reply
+// with nothing to say (no comment, finding or verdict) is refused.
 func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -154,7 +163,7 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 	if s.opts.Mailer == nil {
 		return httpx.Errorf(http.StatusConflict, "no SMTP relay or sendmail command is configured (serve --smtp or --sendmail): download the .eml or use the mailto: link")
 	}
-	m, err := s.buildReply(r, id, u)
+	m, said, err := s.buildReply(r, id, u)
 	if err != nil {
 		return err
 	}
@@ -166,6 +175,9 @@ func (s *Server) handleReplySend(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(rcpt) == 0 {
 		return httpx.Errorf(http.StatusConflict, "the reply has no recipient: the patch mail names no sender")
+	}
+	if !said {
+		return httpx.Errorf(http.StatusConflict, "%s", nothingToSend)
 	}
 	// A double click, or a reload of the POST, must not mail the list twice.
 	last, err := s.store.LastSentReply(r.Context(), id, u.ID)

@@ -11,7 +11,7 @@ import (
 	"patchreview/storage"
 )
 
-const userUsage = `usage: patchreview user <add|invite|list> [flags] [args]
+const userUsage = `usage: patchreview user <add|invite|token|list> [flags] [args]
 
   user add [--admin] [--password-stdin] NAME EMAIL
       make an account; prints a one-time link where the reviewer sets
@@ -19,7 +19,8 @@ const userUsage = `usage: patchreview user <add|invite|list> [flags] [args]
   user invite EMAIL
       print a new one-time set-password link for an account
   user token EMAIL [NAME]
-      print a new personal API token for an account (for scripts, b4…)
+      print a new personal API token for an account, for git-pw (git config
+      pw.token) and the JSON API (Authorization: Bearer)
   user list
       list the accounts
 

@@ -44,7 +44,7 @@ func (a *API) cover(r *http.Request, proj project, c storage.FaceMessage) (map[s
 	}
 	u := fmt.Sprintf("%s/covers/%d/", api(r), c.ID)
 	return map[string]any{"id": c.ID, "url": u, "web_url": fmt.Sprintf("%s/series/%d", httpx.BaseURL(r), c.SeriesID),
-		"project": proj, "msgid": "<" + c.MessageID + ">", "list_archive_url": archiveURL(r, proj.LinkName, c.MessageID),
+		"project": proj, "msgid": "<" + c.HeaderID + ">", "list_archive_url": archiveURL(r, proj.LinkName, c.MessageID),
 		"date": date(c.Date), "name": c.Subject, "submitter": sub, "mbox": u + "mbox/",
 		"series":   []map[string]any{{"id": c.SeriesID, "url": fmt.Sprintf("%s/series/%d/", api(r), c.SeriesID)}},
 		"comments": u + "comments/"}, nil

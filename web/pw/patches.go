@@ -63,7 +63,7 @@ func (a *API) patch(r *http.Request, proj project, p storage.PWPatch, detail boo
 	}
 	base := httpx.BaseURL(r)
 	out := patchJSON{ID: p.ID, URL: fmt.Sprintf("%s/patches/%d/", api(r), p.ID), WebURL: fmt.Sprintf("%s/patches/%d", base, p.ID),
-		Project: proj, MsgID: "<" + p.MessageID + ">", ListArchiveURL: archiveURL(r, proj.LinkName, p.MessageID),
+		Project: proj, MsgID: "<" + p.HeaderID + ">", ListArchiveURL: archiveURL(r, proj.LinkName, p.MessageID),
 		Date: date(p.Date), Name: p.Subject, State: p.State, Archived: p.Archived, Submitter: sub,
 		Mbox: fmt.Sprintf("%s/patches/%d/mbox/", api(r), p.ID), Check: "pending",
 		Comments: fmt.Sprintf("%s/patches/%d/comments/", api(r), p.ID), Checks: fmt.Sprintf("%s/patches/%d/checks/", api(r), p.ID),

@@ -61,7 +61,7 @@ func (a *API) series(r *http.Request, proj project, ss storage.SeriesSummary) (s
 		return out, err
 	}
 	for _, m := range ms {
-		s := submission{MsgID: "<" + m.MessageID + ">", ListArchiveURL: archiveURL(r, proj.LinkName, m.MessageID), Date: date(m.Date), Name: m.Subject}
+		s := submission{MsgID: "<" + m.HeaderID + ">", ListArchiveURL: archiveURL(r, proj.LinkName, m.MessageID), Date: date(m.Date), Name: m.Subject}
 		if m.PatchID != 0 {
 			s.ID, s.URL, s.WebURL = m.PatchID, fmt.Sprintf("%s/patches/%d/", api(r), m.PatchID), fmt.Sprintf("%s/patches/%d", base, m.PatchID)
 			s.Mbox = s.URL + "mbox/"
