@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -88,9 +90,30 @@ func FieldsOf(err error) map[string]any {
 // about some errors.
 type Format func(w http.ResponseWriter, r *http.Request, status int, msg string, err error)
 
-// Text answers in plain text, as public-inbox and the feeds do.
+// Text answers in plain text, as public-inbox and the feeds do. The body
+// is declared UTF-8: a byte of msg that is not (a path's %ff echoed back)
+// is written as \xff.
 func Text(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
-	http.Error(w, msg, status)
+	http.Error(w, escapeInvalidUTF8(msg), status)
+}
+
+// escapeInvalidUTF8 writes each byte of s that is not part of valid UTF-8
+// as \xNN.
+func escapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		c, n := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // Fail answers err in format. A 5xx is logged at error level (a 503, a

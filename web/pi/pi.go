@@ -74,6 +74,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		return h.serveSearch(w, r)
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
 		return httpx.Errorf(http.StatusMethodNotAllowed, "%s is not allowed here; only the search (?x=m) takes POST", r.Method)
 	}
 	if rest == "new.atom" {
