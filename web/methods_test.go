@@ -139,3 +139,24 @@ func TestAPIErrorsNameThePath(t *testing.T) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "?") == s }
+
+// TestPublicInboxRedirectsAsDocumented: README "Absolute links": the
+// midmask redirect is absolute (b4 reads its Location), a message's and
+// the search's redirects are relative.
+func TestPublicInboxRedirectsAsDocumented(t *testing.T) {
+	ts := seededServer(t)
+	for _, tt := range []struct {
+		path     string
+		absolute bool
+	}{
+		{"/all/20260105090000.1-ravi@example.org", true},
+		{"/all/20260105090000.1-ravi@example.org/", false},
+		{"/all/?q=shadowfs", false},
+	} {
+		resp, body := send(t, ts, "GET", tt.path)
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusFound || strings.HasPrefix(loc, ts.URL+"/") != tt.absolute || !tt.absolute && !strings.HasPrefix(loc, "/") {
+			t.Errorf("GET %s: %d Location %q (absolute: %v, want %v): %s", tt.path, resp.StatusCode, loc, strings.HasPrefix(loc, "http"), tt.absolute, body)
+		}
+	}
+}
