@@ -160,3 +160,34 @@ func TestPublicInboxRedirectsAsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadOnPrivateServer: on a private server an anonymous HEAD of a
+// page is redirected to the sign-in page as a GET is, not refused.
+func TestHeadOnPrivateServer(t *testing.T) {
+	s, _ := newTestServer(t, Options{Private: true})
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	for _, path := range []string{"/", "/series/1", "/api/v1/series"} {
+		get, _ := send(t, ts, "GET", path)
+		head, _ := send(t, ts, "HEAD", path)
+		if head.StatusCode != get.StatusCode || head.Header.Get("Location") != get.Header.Get("Location") {
+			t.Errorf("HEAD %s: %d %q; GET: %d %q", path, head.StatusCode, head.Header.Get("Location"), get.StatusCode, get.Header.Get("Location"))
+		}
+	}
+}
+
+// TestListFaceWrongMethod: the public-inbox face's own 405s name what
+// the path takes in Allow.
+func TestListFaceWrongMethod(t *testing.T) {
+	ts := seededServer(t)
+	for _, tt := range []struct{ method, path, allow string }{
+		{"POST", "/all/20260105090000.1-ravi@example.org/raw", "GET, HEAD"},
+		{"POST", "/all/?q=shadowfs", "GET, HEAD"},
+		{"PUT", "/all/?q=shadowfs&x=m", "GET, HEAD, POST"},
+	} {
+		resp, body := send(t, ts, tt.method, tt.path)
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tt.allow {
+			t.Errorf("%s %s: %d Allow %q, want 405 Allow %q: %s", tt.method, tt.path, resp.StatusCode, resp.Header.Get("Allow"), tt.allow, body)
+		}
+	}
+}
