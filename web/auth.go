@@ -107,7 +107,7 @@ func (s *Server) private(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if strings.HasPrefix(r.URL.Path, "/api/") || r.Method != http.MethodGet {
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.Method != http.MethodGet && r.Method != http.MethodHead {
 			s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, "this server is private: sign in (pages) or send a personal API token (API)"))
 			return
 		}

@@ -80,31 +80,40 @@ func (s *Server) faceList(ctx context.Context, seg string) (faceList, bool, erro
 // server runs is served at once.
 func (s *Server) mountFaces(r chi.Router) {
 	fh := feeds.Handlers{Store: s.store, Log: s.log}
-	face := func(format httpx.Format, serve func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error) http.HandlerFunc {
-		return s.handleAs(format, func(w http.ResponseWriter, r *http.Request) error {
+	root := r
+	face := func(serve func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error) http.HandlerFunc {
+		return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 			seg := chi.URLParam(r, "list")
 			l, ok, err := s.faceList(r.Context(), seg)
 			if err != nil {
 				return err
 			}
 			if !ok {
+				// Not a list: a page's path with a method the page does
+				// not take, or no page.
+				if allow := allowedMethods(root, r); len(allow) > 0 {
+					return methodNotAllowed(w, r, allow)
+				}
+				if checkListName(seg) != nil {
+					return httpx.Errorf(http.StatusNotFound, "no page at %s", r.URL.Path)
+				}
 				return httpx.Errorf(http.StatusNotFound, "no page or list at /%s", seg)
 			}
 			return serve(w, r, seg, l)
 		})
 	}
-	// The feeds answer errors in plain text, an unknown list too.
-	r.Get("/{list}/series.atom", face(httpx.Text, func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error {
+	// The feeds answer errors in plain text (writeError), an unknown list too.
+	r.Get("/{list}/series.atom", face(func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error {
 		return fh.NewSeries(w, r, seg, l.List)
 	}))
 	// An unknown first segment is any mistyped page: a page answers it.
-	pih := face(s.writeError, func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error {
+	pih := face(func(w http.ResponseWriter, r *http.Request, seg string, l faceList) error {
 		(&pi.Handler{Store: s.store, Name: seg, List: l.List, Log: s.log}).ServeHTTP(w, r)
 		return nil
 	})
 	r.Handle("/{list}", pih)
 	r.Handle("/{list}/*", pih)
-	r.Get("/series/{id}/feed.atom", s.handleAs(httpx.Text, fh.SeriesActivity))
+	r.Get("/series/{id}/feed.atom", s.handle(fh.SeriesActivity))
 	api := &pw.API{Store: s.store, Log: s.log, Viewer: tokenViewer, Projects: func(ctx context.Context) ([]pw.List, error) {
 		ls, err := s.faceLists(ctx)
 		out := make([]pw.List, 0, len(ls))

@@ -13,8 +13,14 @@ import (
 // stores the raw message durably, and answers 202 (or 200 for a message
 // already stored). Parsing and checking run from the queue, not here.
 func (s *Server) handleInbound(w http.ResponseWriter, r *http.Request) error {
+	stop := s.stopReadOnDrain(w)
 	d, err := s.inbound.Read(w, r)
+	stop()
 	switch {
+	case errors.Is(err, inbound.ErrNotMail) && s.draining.Err() != nil:
+		// The read was cut by a shutdown (stopReadOnDrain).
+		w.Header().Set("Retry-After", "30")
+		return httpx.Errorf(http.StatusServiceUnavailable, "the server is shutting down: the message was stopped while it was still being received; nothing was stored. Send it again when the server is back.")
 	case errors.Is(err, inbound.ErrDisabled):
 		return httpx.Errorf(http.StatusForbidden, "%v", err)
 	case errors.Is(err, inbound.ErrUnauthorized):

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -13,6 +14,7 @@ import (
 // routes lists every route in one place.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
+	r.Use(headAsGet)
 	r.Use(middleware.RequestID, middleware.Recoverer, s.requestLogger, securityHeaders, httpx.Forwarded(s.opts.BehindProxy), s.identify, s.private)
 	r.Handle("/static/diffview/*", staticFiles(diffview.Static()))
 	r.Handle("/static/*", staticHandler())
@@ -73,8 +75,55 @@ func (s *Server) routes() http.Handler {
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return httpx.Errorf(http.StatusNotFound, "no page at %s", r.URL.Path)
 	}))
-	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return httpx.Errorf(http.StatusMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
+	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, req *http.Request) error {
+		return methodNotAllowed(w, req, allowedMethods(r, req))
 	}))
 	return r
+}
+
+// headAsGet routes a HEAD request as a GET: every GET route answers HEAD
+// (net/http's server drops the body). No route registers HEAD itself; the
+// handlers still see the HEAD method (the public-inbox face's redirect).
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			if rctx := chi.RouteContext(r.Context()); rctx != nil {
+				rctx.RouteMethod = http.MethodGet
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isListRoute tells the faces' routes under a list's name (its feed and,
+// for every method, its public-inbox pages), which also catch a page's
+// path under a method the page does not take.
+func isListRoute(pattern string) bool {
+	return strings.HasPrefix(pattern, "/{list}")
+}
+
+// allowedMethods lists the methods a route other than the faces' routes
+// under a list's name takes at the request's path (HEAD wherever GET is), in the
+// order of an Allow header; none when no route has the path.
+func allowedMethods(root chi.Routes, r *http.Request) []string {
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if p := root.Find(chi.NewRouteContext(), m, path); p != "" && !isListRoute(p) {
+			out = append(out, m)
+			if m == http.MethodGet {
+				out = append(out, http.MethodHead)
+			}
+		}
+	}
+	return out
+}
+
+// methodNotAllowed answers 405 with an Allow header.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) error {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	return httpx.Errorf(http.StatusMethodNotAllowed, "%s is not allowed on %s (only %s)", r.Method, r.URL.Path, strings.Join(allow, ", "))
 }

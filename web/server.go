@@ -110,29 +110,30 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 	return httpx.Handler(s.log, s.writeError, h)
 }
 
-// handleAs is handle with the errors answered in format, for the routes
-// of a face whose format is not the one its path suggests (the feeds:
-// plain text).
-func (s *Server) handleAs(format httpx.Format, h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-	return httpx.Handler(s.log, format, h)
-}
-
 // renderError answers an error (httpx.Fail: status, logging) outside a
 // handler, in the middleware.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	httpx.Fail(w, r, s.log, s.writeError, err)
 }
 
-// writeError is the error format of the request's face: patchwork's
-// {"detail"} under /api/1.x (git-pw prints it), {"error"} JSON on the rest
-// of the API (with the error's httpx.FieldsOf: "stored", for an upload a
-// shutdown stopped), and a page otherwise.
+// writeError is the error format of the request's face: plain text for
+// every Atom feed (a path ending in .atom), patchwork's {"detail"} under
+// /api/1.x (git-pw prints it), {"error"} JSON on the rest of the API (with
+// the error's httpx.FieldsOf: "stored", for an upload a shutdown stopped;
+// a 401 there challenges for a Bearer token), and a page otherwise.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
+	if strings.HasSuffix(r.URL.Path, ".atom") {
+		httpx.Text(w, r, status, msg, err)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/1.") {
 		pw.WriteError(w, r, status, msg, err)
 		return
 	}
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+		}
 		body := map[string]any{"error": msg}
 		for k, v := range httpx.FieldsOf(err) {
 			if k != "error" {

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"time"
 
 	"patchreview/storage"
 	"patchreview/web/httpx"
@@ -31,8 +32,14 @@ func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (uploadRes
 		return uploadResult{}, err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
+	stop := s.stopReadOnDrain(w)
 	data, err := readUpload(r)
+	stop()
 	if err != nil {
+		if s.draining.Err() != nil {
+			w.Header().Set("Retry-After", "30")
+			return uploadResult{}, &drainError{}
+		}
 		return uploadResult{}, err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -58,6 +65,15 @@ func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (uploadRes
 	return res, err
 }
 
+// stopReadOnDrain makes a shutdown that cannot wait stop the reading of
+// the request's body at once, however slowly the client sends it (a read
+// deadline in the past: the read fails and the handler answers 503). The
+// returned func disarms it once the body is read.
+func (s *Server) stopReadOnDrain(w http.ResponseWriter) (stop func() bool) {
+	rc := http.NewResponseController(w)
+	return context.AfterFunc(s.draining, func() { rc.SetReadDeadline(time.Now()) })
+}
+
 // errDraining cancels uploads when the server shuts down.
 var errDraining = errors.New("server shutting down")
 
@@ -71,6 +87,10 @@ func (e *drainError) HTTPStatus() int { return http.StatusServiceUnavailable }
 func (e *drainError) Fields() map[string]any { return map[string]any{"stored": e.stats} }
 
 func (e *drainError) Error() string {
+	if e.stats.Messages == 0 {
+		return "the server is shutting down: this upload was stopped before any message of it was stored; nothing was stored. " +
+			"Send it again when the server is back."
+	}
 	return fmt.Sprintf("the server is shutting down: this upload was stopped after %d messages (%d new and stored, %d duplicates, %d stored unparsed); "+
 		"nothing after them was stored. Send the same mbox again when the server is back: stored messages are skipped as duplicates.",
 		e.stats.Messages, e.stats.New, e.stats.Duplicates, e.stats.Failed)

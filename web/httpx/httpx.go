@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -49,6 +51,13 @@ func Errorf(status int, format string, args ...any) error {
 	return &Error{Status: status, Msg: fmt.Sprintf(format, args...)}
 }
 
+// busyMsg is what a 503 for a busy database says.
+const busyMsg = "the database is busy (another process is writing to it); try again"
+
+// retryAfter is the Retry-After of a 503 that did not set its own, in
+// seconds.
+const retryAfter = "5"
+
 // internalMsg is what a 5xx answer says instead of the error's text.
 const internalMsg = "something went wrong; it has been logged"
 
@@ -56,7 +65,9 @@ const internalMsg = "something went wrong; it has been logged"
 // client may see: a StatusError's own status and text (its own, not that
 // of the errors wrapping it, which may hold internal context);
 // storage.ErrNotFound 404; a body past http.MaxBytesReader's limit 413;
-// review.ErrInvalid 400; anything else 500 with a message that hides it.
+// review.ErrInvalid 400; the database held by another connection or
+// process past the busy timeout (storage.IsBusy) 503; anything else 500
+// with a message that hides it.
 func StatusOf(err error) (status int, msg string) {
 	var se StatusError
 	var tooBig *http.MaxBytesError
@@ -69,6 +80,8 @@ func StatusOf(err error) (status int, msg string) {
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than the %d-byte limit", tooBig.Limit)
 	case errors.Is(err, review.ErrInvalid):
 		return http.StatusBadRequest, err.Error()
+	case storage.IsBusy(err):
+		return http.StatusServiceUnavailable, busyMsg
 	}
 	return http.StatusInternalServerError, internalMsg
 }
@@ -88,14 +101,36 @@ func FieldsOf(err error) map[string]any {
 // about some errors.
 type Format func(w http.ResponseWriter, r *http.Request, status int, msg string, err error)
 
-// Text answers in plain text, as public-inbox and the feeds do.
+// Text answers in plain text, as public-inbox and the feeds do. The body
+// is declared UTF-8: a byte of msg that is not (a path's %ff echoed back)
+// is written as \xff.
 func Text(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
-	http.Error(w, msg, status)
+	http.Error(w, escapeInvalidUTF8(msg), status)
+}
+
+// escapeInvalidUTF8 writes each byte of s that is not part of valid UTF-8
+// as \xNN.
+func escapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		c, n := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // Fail answers err in format. A 5xx is logged at error level (a 503, a
-// shutdown, at warning level), a 4xx at debug level, each with the
-// request's method, URI and id.
+// shutdown or a busy database, at warning level), a 4xx at debug level,
+// each with the request's method, URI and id. Every 503 carries a
+// Retry-After (retryAfter unless the handler set one).
 func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, format Format, err error) {
 	status, msg := StatusOf(err)
 	if log != nil {
@@ -108,6 +143,9 @@ func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, format Forma
 		default:
 			log.Debug("request refused", attrs...)
 		}
+	}
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", retryAfter)
 	}
 	format(w, r, status, msg, err)
 }

@@ -74,6 +74,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		return h.serveSearch(w, r)
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
 		return httpx.Errorf(http.StatusMethodNotAllowed, "%s is not allowed here; only the search (?x=m) takes POST", r.Method)
 	}
 	if rest == "new.atom" {
@@ -182,6 +183,7 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if q.Get("x") != "m" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
 			return httpx.Errorf(http.StatusMethodNotAllowed, "POST is for the mbox search: add ?x=m")
 		}
 		to := "/?q=" + url.QueryEscape(q.Get("q"))
@@ -192,6 +194,7 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, HEAD, POST")
 		return httpx.Errorf(http.StatusMethodNotAllowed, "%s is not allowed on the search", r.Method)
 	}
 	query := strings.TrimSpace(q.Get("q"))
