@@ -43,20 +43,27 @@ func tokenViewer(r *http.Request) *storage.User {
 	return viewer(r)
 }
 
-// identify finds who is asking: a session cookie, or for any API under
-// /api/ a personal token in "Authorization: Bearer prt_…" (or "Token
-// prt_…"), so that every API face shares one notion of "this token is
-// that account". The token is resolved here only, once per request (the
+// identify finds who is asking: a session cookie, or a personal token in
+// "Authorization: Bearer prt_…" (or "Token prt_…") for any API under /api/
+// and for reading anything else, so that every face shares one notion of
+// "this token is that account". The token is resolved here only, once per request (the
 // patchwork face takes it from tokenViewer). A bad token on the API is a
 // 401 in the API's format (so that a typo is not silently anonymous); a
 // stale cookie is dropped. The scheme is case-insensitive (RFC 9110).
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var u *storage.User
-		if auth := r.Header.Get("Authorization"); auth != "" && strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/v1/inbound" {
-			// "Token" is how patchwork clients (git-pw) send theirs.
-			scheme, tok, _ := strings.Cut(auth, " ")
-			if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "Token") {
+		auth := r.Header.Get("Authorization")
+		// "Token" is how patchwork clients (git-pw) send theirs.
+		scheme, tok, _ := strings.Cut(auth, " ")
+		isToken := strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "Token")
+		api := strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/v1/inbound"
+		// Elsewhere a token is taken for reading (feeds, mbox and raw
+		// downloads, the public-inbox face of a --private server); other
+		// schemes there are not ours and are left alone.
+		read := (r.Method == http.MethodGet || r.Method == http.MethodHead) && isToken
+		if auth != "" && (api || read) {
+			if !isToken {
 				s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
 				return
 			}

@@ -208,3 +208,33 @@ func TestPasswordChange(t *testing.T) {
 		t.Errorf("the new password does not work: %v", err)
 	}
 }
+
+// A private server's feeds, downloads and public-inbox face can be read
+// with a personal API token, as its API can; a bad one is a 401.
+func TestPrivateServerReadWithToken(t *testing.T) {
+	s, st := newTestServer(t, Options{Private: true})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	u, err := st.AddUser(context.Background(), "Jan Kara", "jack@example.org", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := st.CreateAPIToken(context.Background(), u.ID, "feeds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/patches/4/mbox", "/series/2/feed.atom", "/messages/1/raw", "/all/new.atom"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if w := do(t, s, req); w.Code != 200 {
+			t.Errorf("private %s with a token: %d %s", path, w.Code, w.Body.String())
+		}
+		req = httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer prt_not-a-token")
+		if w := do(t, s, req); w.Code != http.StatusUnauthorized {
+			t.Errorf("private %s with a bad token: %d", path, w.Code)
+		}
+		if w := get(t, s, path); w.Code != http.StatusSeeOther {
+			t.Errorf("private %s without a token: %d, want the sign-in redirect", path, w.Code)
+		}
+	}
+}
