@@ -2,16 +2,10 @@ package web
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"patchreview/storage"
 )
 
 // TestBusyDatabaseIs503: a write while another process holds the database
@@ -21,17 +15,7 @@ import (
 // timeout, 5 s, once.)
 func TestBusyDatabaseIs503(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "web.db")
-	st, err := storage.Open(ctx, path, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	s, err := NewServer(st, slog.New(slog.DiscardHandler), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, st, path := facesServerAt(t, nil, Options{})
 	upload := func() *http.Request {
 		req := httptest.NewRequest("POST", "/api/v1/mbox", bytes.NewReader(readFixture(t, fixture)))
 		req.Header.Set("Content-Type", "application/mbox")
@@ -42,26 +26,12 @@ func TestBusyDatabaseIs503(t *testing.T) {
 	}
 	req := upload()
 
-	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatal(err)
-	}
+	release := holdWriteLock(t, path, "BEGIN EXCLUSIVE")
 	w := do(t, s, req)
 	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" || w.Header().Get("Content-Type") != "application/json" || !strings.Contains(w.Body.String(), `"error": "the database is busy`) {
 		t.Errorf("upload while the database is locked: %d Retry-After %q %q: %s", w.Code, w.Header().Get("Retry-After"), w.Header().Get("Content-Type"), w.Body)
 	}
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if w := do(t, s, upload()); w.Code != http.StatusOK {
 		t.Errorf("upload after the lock: %d %s", w.Code, w.Body)
 	}

@@ -9,12 +9,47 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"patchreview/storage"
 )
 
 // facesServerAt is facesServer on a database file the test may open too.
+// holdWriteLock takes the database's write lock from another connection
+// (begin: "BEGIN IMMEDIATE" or "BEGIN EXCLUSIVE"), as another process such
+// as an ingest would, until release (or the test's end).
+func holdWriteLock(t *testing.T, path, begin string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		conn.Close()
+		db.Close()
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+				t.Errorf("releasing the write lock: %v", err)
+			}
+			conn.Close()
+			db.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
 func facesServerAt(t *testing.T, log *slog.Logger, opts Options) (*Server, *storage.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "web.db")

@@ -3,13 +3,9 @@ package web
 import (
 	"context"
 	"database/sql"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
-
-	"patchreview/storage"
 )
 
 // TestTokenGETWhileWriterHeld: noting a token's use is best-effort. With
@@ -18,16 +14,7 @@ import (
 // answer 200 instead of waiting out the lock and failing with 500.
 func TestTokenGETWhileWriterHeld(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "web.db")
-	st, err := storage.Open(ctx, path, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	s, err := NewServer(st, slog.New(slog.DiscardHandler), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, st, path := facesServerAt(t, nil, Options{})
 	u, err := st.AddUser(ctx, "Jane", "jane@example.org", false)
 	if err != nil {
 		t.Fatal(err)
@@ -37,20 +24,7 @@ func TestTokenGETWhileWriterHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.ExecContext(ctx, "ROLLBACK")
+	holdWriteLock(t, path, "BEGIN IMMEDIATE")
 
 	for _, c := range []struct{ path, auth string }{
 		{"/api/v1/series", "Bearer " + tok},
