@@ -45,11 +45,14 @@ func tokenViewer(r *http.Request) *storage.User {
 
 // identify finds who is asking: a session cookie, or a personal token in
 // "Authorization: Bearer prt_…" (or "Token prt_…") for any API under /api/
-// and for reading anything else, so that every face shares one notion of
-// "this token is that account". The token is resolved here only, once per request (the
-// patchwork face takes it from tokenViewer). A bad token on the API is a
-// 401 in the API's format (so that a typo is not silently anonymous); a
-// stale cookie is dropped. The scheme is case-insensitive (RFC 9110).
+// and for reading anything else (GET and HEAD: feeds, downloads, pages),
+// so that every face shares one notion of "this token is that account".
+// The token is resolved here only, once per request (the patchwork face
+// takes it from tokenViewer). A bad token on the API, or a bad "prt_" one
+// elsewhere, is a 401 in the face's format (so that a typo is not silently
+// anonymous); outside the API, another scheme or a bearer token that is not
+// ours (a login proxy's own, passed on) is left alone. A stale cookie is
+// dropped. The scheme is case-insensitive (RFC 9110).
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var u *storage.User
@@ -60,8 +63,9 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		api := strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/v1/inbound"
 		// Elsewhere a token is taken for reading (feeds, mbox and raw
 		// downloads, the public-inbox face of a --private server); other
-		// schemes there are not ours and are left alone.
-		read := (r.Method == http.MethodGet || r.Method == http.MethodHead) && isToken
+		// schemes and other tokens there are not ours and are left alone.
+		read := (r.Method == http.MethodGet || r.Method == http.MethodHead) && isToken &&
+			strings.HasPrefix(strings.TrimSpace(tok), storage.APITokenPrefix)
 		if auth != "" && (api || read) {
 			if !isToken {
 				s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, `Authorization must be "Bearer <personal API token>" (or "Token <token>")`))
@@ -115,7 +119,7 @@ func (s *Server) private(next http.Handler) http.Handler {
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") || r.Method != http.MethodGet && r.Method != http.MethodHead {
-			s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, "this server is private: sign in (pages) or send a personal API token (API)"))
+			s.renderError(w, r, httpx.Errorf(http.StatusUnauthorized, "this server is private: sign in (pages), or send a personal API token (the API, feeds and downloads)"))
 			return
 		}
 		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

@@ -238,3 +238,22 @@ func TestPrivateServerReadWithToken(t *testing.T) {
 		}
 	}
 }
+
+// A bearer token that is not ours (a login proxy passing its own JWT on)
+// leaves the pages alone: only a "prt_" token is taken outside the API.
+func TestForeignBearerTokenOnPages(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	for _, path := range []string{"/", "/series/2", "/static/style.css", "/patches/4/mbox"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig")
+		if w := do(t, s, req); w.Code != 200 {
+			t.Errorf("%s with a foreign bearer token: %d", path, w.Code)
+		}
+	}
+	req := httptest.NewRequest("GET", "/api/v1/series", nil)
+	req.Header.Set("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig")
+	if w := do(t, s, req); w.Code != http.StatusUnauthorized {
+		t.Errorf("the API with a foreign bearer token: %d, want 401", w.Code)
+	}
+}

@@ -146,7 +146,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, 
 	page := errorPage{Status: status, Title: http.StatusText(status), Message: msg}
 	if status == http.StatusUnauthorized {
 		next := r.URL.RequestURI()
-		if r.Method != http.MethodGet {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			next = r.Referer()
 			if u, err := url.Parse(next); err == nil && (u.Host == "" || u.Host == r.Host) {
 				next = u.RequestURI()

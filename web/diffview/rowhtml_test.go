@@ -13,7 +13,7 @@ const unifiedRowTemplate = `<tr class="dv-{{.Kind}}" data-line data-path="{{.Pat
 // ordinary rows and for hostile paths, numbers, ids and links.
 func TestUnifiedHTMLIsTheTemplates(t *testing.T) {
 	tmpl := template.Must(template.New("row").Parse(unifiedRowTemplate))
-	hostile := []string{"", "fs/x.c", `a"b'c<d>e&f+g`, "sp ace/ü\x00/\xff\xfe", "javascript:alert(1)", "JavaScript:x",
+	hostile := []string{"", "fs/x.c", `a"b'c<d>e&f+g`, "sp ace/ü\x00/\xff\xfe", "javascript:alert(1)", "JavaScript:x", "httpſ://x", "HTTPS://x",
 		"https://example.org/a?b=c&d=e#f", "/p?comment=f1-n2&file=f1#f1-n2", "100%/%zz/%2F", "mailto:a@b", "a:b/c", "/a:b",
 		"\uFFFD\uFDD0\uFFFE", "(paren)'quote'`tick`", "[x]@!$*,;="}
 	var rows []*Row

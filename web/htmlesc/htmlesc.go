@@ -46,9 +46,7 @@ func Text(b *strings.Builder, s string) {
 // attribute: a scheme other than http, https or mailto is refused.
 func FilterURL(s string) string {
 	if i := strings.IndexByte(s, ':'); i >= 0 && !strings.ContainsRune(s[:i], '/') {
-		switch strings.ToLower(s[:i]) {
-		case "http", "https", "mailto":
-		default:
+		if p := s[:i]; !strings.EqualFold(p, "http") && !strings.EqualFold(p, "https") && !strings.EqualFold(p, "mailto") {
 			return "#ZgotmplZ"
 		}
 	}
