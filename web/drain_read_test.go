@@ -76,3 +76,21 @@ func TestDrainStopsSlowBodyRead(t *testing.T) {
 		}
 	}
 }
+
+// During a shutdown, a body that was read whole keeps its own answer: an
+// upload over the limit is a 413 and a webhook body that is not mail a
+// 400, not a 503 asking to send them again.
+func TestDrainKeepsTheAnswersOfWholeBodies(t *testing.T) {
+	s, st := newTestServer(t, Options{MaxUpload: 1024, InsecureHook: true})
+	s.Drain() // the recorder cannot cut reads: the bodies are read whole
+	req := httptest.NewRequest("POST", "/api/v1/mbox", strings.NewReader(strings.Repeat("x", 4096)))
+	req.Header.Set("Content-Type", "application/mbox")
+	if w := do(t, s, authorize(t, st, req)); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("an upload over the limit while draining: %d %s", w.Code, w.Body)
+	}
+	req = httptest.NewRequest("POST", "/api/v1/inbound", strings.NewReader("hello"))
+	req.Header.Set("Content-Type", "text/plain")
+	if w := do(t, s, req); w.Code != http.StatusBadRequest {
+		t.Errorf("a webhook body that is not mail while draining: %d %s", w.Code, w.Body)
+	}
+}

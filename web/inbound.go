@@ -17,9 +17,9 @@ func (s *Server) handleInbound(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.inbound.Read(w, r)
 	stop()
 	switch {
-	case errors.Is(err, inbound.ErrNotMail) && s.draining.Err() != nil:
+	case readCut(err) && s.draining.Err() != nil:
 		// The read was cut by a shutdown (stopReadOnDrain).
-		w.Header().Set("Retry-After", "30")
+		w.Header().Set("Retry-After", drainRetryAfter)
 		return httpx.Errorf(http.StatusServiceUnavailable, "the server is shutting down: the message was stopped while it was still being received; nothing was stored. Send it again when the server is back.")
 	case errors.Is(err, inbound.ErrDisabled):
 		return httpx.Errorf(http.StatusForbidden, "%v", err)

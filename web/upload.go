@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 
 	"patchreview/storage"
@@ -36,8 +37,8 @@ func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (uploadRes
 	data, err := readUpload(r)
 	stop()
 	if err != nil {
-		if s.draining.Err() != nil {
-			w.Header().Set("Retry-After", "30")
+		if readCut(err) && s.draining.Err() != nil {
+			w.Header().Set("Retry-After", drainRetryAfter)
 			return uploadResult{}, &drainError{}
 		}
 		return uploadResult{}, err
@@ -53,7 +54,7 @@ func (s *Server) ingestUpload(w http.ResponseWriter, r *http.Request) (uploadRes
 	st, rejected, err := s.store.IngestUpload(ctx, bytes.NewReader(data), "upload", nil)
 	res := uploadResult{st, rejected}
 	if err != nil && errors.Is(context.Cause(ctx), errDraining) {
-		w.Header().Set("Retry-After", "30")
+		w.Header().Set("Retry-After", drainRetryAfter)
 		return res, &drainError{st}
 	}
 	if err == nil && st.Messages == 0 && len(rejected) > 0 {
@@ -73,6 +74,15 @@ func (s *Server) stopReadOnDrain(w http.ResponseWriter) (stop func() bool) {
 	rc := http.NewResponseController(w)
 	return context.AfterFunc(s.draining, func() { rc.SetReadDeadline(time.Now()) })
 }
+
+// readCut says whether a body read failed because stopReadOnDrain cut it
+// (and not because the body was too large or not mail, which a shutdown
+// does not change).
+func readCut(err error) bool { return errors.Is(err, os.ErrDeadlineExceeded) }
+
+// drainRetryAfter is the Retry-After of an answer cut by a shutdown: the
+// time a restart takes.
+const drainRetryAfter = "30"
 
 // errDraining cancels uploads when the server shuts down.
 var errDraining = errors.New("server shutting down")
@@ -112,7 +122,7 @@ func readUpload(r *http.Request) ([]byte, error) {
 		}
 		if err != nil {
 			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+			if errors.As(err, &tooBig) || readCut(err) {
 				return nil, err
 			}
 			return nil, httpx.Errorf(http.StatusBadRequest, "bad multipart form: %v", err)

@@ -116,7 +116,7 @@ func (rc *Receiver) Read(w http.ResponseWriter, r *http.Request) (*Delivery, err
 		if errors.As(err, &tooLarge) {
 			return nil, fmt.Errorf("%w: limit is %d bytes", ErrTooLarge, rc.cfg.MaxBytes)
 		}
-		return nil, fmt.Errorf("%w: reading body: %v", ErrNotMail, err)
+		return nil, fmt.Errorf("%w: reading body: %w", ErrNotMail, err)
 	}
 	d, form, err := decode(r.Header.Get("Content-Type"), body)
 	if err != nil {
