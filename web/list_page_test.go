@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -56,5 +57,16 @@ func TestSeriesListPages(t *testing.T) {
 		if len(list.Series) != 2 {
 			t.Errorf("/api/v1/series?list=%s: %d series, want 2", name, len(list.Series))
 		}
+	}
+}
+
+// An offset far past the end links "newer" to the first page, which has
+// series, not to another empty page.
+func TestSeriesListPastTheEndLinksTheFirstPage(t *testing.T) {
+	s, st := newTestServer(t, Options{})
+	st.IngestBytes(context.Background(), readFixture(t, fixture), "test", nil)
+	page := get(t, s, "/?offset=1000").Body.String()
+	if !strings.Contains(page, "No more series") || !strings.Contains(page, `offset=0" id="newer"`) {
+		t.Errorf("past the end: want 'No more series' and a newer link to offset 0:\n%s", page)
 	}
 }

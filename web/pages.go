@@ -119,6 +119,12 @@ func (s *Server) handleSeriesList(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	p.Series = list
+	if len(list) == 0 {
+		// Past the end (an offset typed by hand, or the list shrank):
+		// "newer" goes back to the first page, not one page back, which
+		// may be past the end too.
+		p.PrevOffset = 0
+	}
 	if len(list) == f.Limit {
 		p.Series, p.More, p.NextOffset = list[:f.Limit-1], true, f.Offset+f.Limit-1
 	}
