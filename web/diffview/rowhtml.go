@@ -39,17 +39,7 @@ func (r *Row) UnifiedHTML() template.HTML {
 		b.WriteString(` id="`)
 		htmlesc.Text(&b, r.OldID)
 		b.WriteString(`">`)
-		if r.Kind == "del" {
-			b.WriteString(`<a href="`)
-			lineHref(&b, r.OldCommentLink, r.OldID)
-			b.WriteString(`" data-line-link data-side="old">`)
-		} else {
-			b.WriteString(`<a href="#`)
-			htmlesc.Text(&b, htmlesc.URL(r.OldID, false))
-			b.WriteString(`">`)
-		}
-		htmlesc.Text(&b, r.OldNum)
-		b.WriteString(`</a>`)
+		oldNumLink(&b, r)
 	} else {
 		b.WriteByte('>')
 	}
@@ -57,11 +47,8 @@ func (r *Row) UnifiedHTML() template.HTML {
 	if r.NewID != "" {
 		b.WriteString(` id="`)
 		htmlesc.Text(&b, r.NewID)
-		b.WriteString(`"><a href="`)
-		lineHref(&b, r.CommentLink, r.NewID)
-		b.WriteString(`" data-line-link>`)
-		htmlesc.Text(&b, r.NewNum)
-		b.WriteString(`</a>`)
+		b.WriteString(`">`)
+		newNumLink(&b, r)
 	} else {
 		b.WriteByte('>')
 	}
@@ -69,6 +56,32 @@ func (r *Row) UnifiedHTML() template.HTML {
 	b.WriteString(string(r.Code))
 	b.WriteString(`</td></tr>`)
 	return template.HTML(b.String())
+}
+
+// oldNumLink writes a line's old-side number as a link: on a removed
+// line to its comment form (or anchor), else to its anchor.
+func oldNumLink(b *strings.Builder, r *Row) {
+	if r.Kind == "del" {
+		b.WriteString(`<a href="`)
+		lineHref(b, r.OldCommentLink, r.OldID)
+		b.WriteString(`" data-line-link data-side="old">`)
+	} else {
+		b.WriteString(`<a href="#`)
+		htmlesc.Text(b, htmlesc.URL(r.OldID, false))
+		b.WriteString(`">`)
+	}
+	htmlesc.Text(b, r.OldNum)
+	b.WriteString(`</a>`)
+}
+
+// newNumLink writes a line's new-side number as a link to its comment
+// form (or anchor).
+func newNumLink(b *strings.Builder, r *Row) {
+	b.WriteString(`<a href="`)
+	lineHref(b, r.CommentLink, r.NewID)
+	b.WriteString(`" data-line-link>`)
+	htmlesc.Text(b, r.NewNum)
+	b.WriteString(`</a>`)
 }
 
 // lineHref writes a line number's link: the comment link, else the
@@ -131,17 +144,8 @@ func (s *SplitRow) SplitHTML() template.HTML {
 			b.WriteByte('"')
 		}
 		b.WriteString(`>`)
-		if l.Kind == "del" {
-			b.WriteString(`<a href="`)
-			lineHref(&b, l.OldCommentLink, l.OldID)
-			b.WriteString(`" data-line-link data-side="old">`)
-		} else {
-			b.WriteString(`<a href="#`)
-			htmlesc.Text(&b, htmlesc.URL(l.OldID, false))
-			b.WriteString(`">`)
-		}
-		htmlesc.Text(&b, l.OldNum)
-		b.WriteString(`</a></td><td class="dv-code chroma dv-l-`)
+		oldNumLink(&b, l)
+		b.WriteString(`</td><td class="dv-code chroma dv-l-`)
 		htmlesc.Text(&b, l.Kind)
 		b.WriteString(`">`)
 		b.WriteString(string(l.Code))
@@ -158,11 +162,9 @@ func (s *SplitRow) SplitHTML() template.HTML {
 			htmlesc.Text(&b, r.NewID)
 			b.WriteByte('"')
 		}
-		b.WriteString(`><a href="`)
-		lineHref(&b, r.CommentLink, r.NewID)
-		b.WriteString(`" data-line-link>`)
-		htmlesc.Text(&b, r.NewNum)
-		b.WriteString(`</a></td><td class="dv-code chroma dv-r-`)
+		b.WriteByte('>')
+		newNumLink(&b, r)
+		b.WriteString(`</td><td class="dv-code chroma dv-r-`)
 		htmlesc.Text(&b, r.Kind)
 		b.WriteString(`">`)
 		b.WriteString(string(r.Code))
