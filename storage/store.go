@@ -23,8 +23,7 @@ var migrations embed.FS
 type Store struct {
 	w, r   *sql.DB
 	opts   Options
-	stmts  map[string]*sql.Stmt // the writer's hot statements (stmts.go)
-	parsed *parseCache          // recent parses: series members the writer stored, messages pages read (parsecache.go)
+	parsed *parseCache // recent parses: series members the writer stored, messages pages read (parsecache.go)
 	// patchIDs memoizes review.PatchID of a patch row: a stored patch's
 	// diff never changes, and the series page pairs versions on every view.
 	patchIDs sync.Map // int64 → string
@@ -92,10 +91,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.prepareStatements(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
 	return s, nil
 }
 
@@ -106,7 +101,6 @@ func (s *Store) Close() error {
 		s.acceptOnce.Do(func() { close(s.acceptDone) }) // no loop was started
 		<-s.acceptDone
 	})
-	s.closeStatements()
 	err := s.r.Close()
 	if werr := s.w.Close(); err == nil {
 		err = werr
