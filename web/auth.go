@@ -137,6 +137,17 @@ func signedIn(r *http.Request, what string) (*storage.User, error) {
 	return nil, httpx.Errorf(http.StatusUnauthorized, "sign in to %s: your account signs what you write (/signin)", what)
 }
 
+// startSession signs the account in on this browser: a new server-side
+// session and its cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64) error {
+	token, err := s.store.CreateSession(r.Context(), userID)
+	if err != nil {
+		return err
+	}
+	s.setSession(w, r, token)
+	return nil
+}
+
 // setSession sets the session cookie. Session cookies are Secure exactly
 // when the request's scheme is https as httpx.Forwarded decided it (TLS,
 // or --behind-proxy and the proxy's X-Forwarded-Proto), the scheme of the
@@ -185,11 +196,9 @@ func (s *Server) handleSigninPost(w http.ResponseWriter, r *http.Request) error 
 	case err != nil:
 		return err
 	}
-	token, err := s.store.CreateSession(r.Context(), u.ID)
-	if err != nil {
+	if err := s.startSession(w, r, u.ID); err != nil {
 		return err
 	}
-	s.setSession(w, r, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
@@ -243,11 +252,9 @@ func (s *Server) handleInvitePost(w http.ResponseWriter, r *http.Request) error 
 	case err != nil:
 		return err
 	}
-	token, err := s.store.CreateSession(r.Context(), u.ID)
-	if err != nil {
+	if err := s.startSession(w, r, u.ID); err != nil {
 		return err
 	}
-	s.setSession(w, r, token)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
@@ -393,11 +400,9 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	} else if err != nil {
 		return err
 	}
-	token, err := s.store.CreateSession(r.Context(), u.ID)
-	if err != nil {
+	if err := s.startSession(w, r, u.ID); err != nil {
 		return err
 	}
-	s.setSession(w, r, token)
 	setFlash(w, "Password changed; your other sessions are signed out.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
