@@ -325,3 +325,18 @@ func TestPatchworkConcurrentUpdates(t *testing.T) {
 		}
 	}
 }
+
+// A list request naming a project this server does not have is an empty
+// page, for every list of the face.
+func TestPatchworkUnknownProjectIsEmpty(t *testing.T) {
+	s, _ := facesServer(t)
+	for _, path := range []string{"/api/1.2/series/", "/api/1.2/patches/", "/api/1.2/covers/"} {
+		w := get(t, s, path+"?project=no-such-list")
+		if w.Code != 200 || strings.TrimSpace(w.Body.String()) != "[]" {
+			t.Errorf("%s?project=no-such-list: %d %q, want 200 []", path, w.Code, w.Body.String())
+		}
+		if w := get(t, s, path+"?project=shadow"); w.Code != 200 || strings.TrimSpace(w.Body.String()) == "[]" {
+			t.Errorf("%s?project=shadow: %d, empty; want the list's entries", path, w.Code)
+		}
+	}
+}

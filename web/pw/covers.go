@@ -9,17 +9,9 @@ import (
 )
 
 func (a *API) coverList(w http.ResponseWriter, r *http.Request) error {
-	p, err := readPage(r)
-	if err != nil {
+	p, proj, ok, err := a.listOf(w, r)
+	if err != nil || !ok {
 		return err
-	}
-	proj, ok, err := a.project(r)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		writePage(w, r, p, []submission{})
-		return nil
 	}
 	cs, err := a.Store.CoverLetters(r.Context(), proj.list, r.URL.Query().Get("q"), p.per+1, p.offset())
 	if err != nil {

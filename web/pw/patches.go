@@ -103,17 +103,9 @@ func (a *API) patch(r *http.Request, proj project, p storage.PWPatch, detail boo
 // patchList lists patches newest first (?order=date for oldest first),
 // filtered by ?state= (repeatable), ?q=, ?series=, ?archived=.
 func (a *API) patchList(w http.ResponseWriter, r *http.Request) error {
-	p, err := readPage(r)
-	if err != nil {
+	p, proj, ok, err := a.listOf(w, r)
+	if err != nil || !ok {
 		return err
-	}
-	proj, ok, err := a.project(r)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		writePage(w, r, p, []patchJSON{})
-		return nil
 	}
 	q := r.URL.Query()
 	f := storage.PWPatchFilter{List: proj.list, Query: q.Get("q"), Limit: p.per + 1, Offset: p.offset(), Oldest: q.Get("order") == "date" || q.Get("order") == "id"}

@@ -288,6 +288,19 @@ func (a *API) projectShow(w http.ResponseWriter, r *http.Request) error {
 // page reads ?page= (1-based) and ?per_page= (default 30, at most 250).
 type page struct{ n, per int }
 
+// listOf starts a list request: its page and its project. ok is false when
+// ?project= names no list this server has; the empty page is then answered.
+func (a *API) listOf(w http.ResponseWriter, r *http.Request) (p page, proj project, ok bool, err error) {
+	if p, err = readPage(r); err != nil {
+		return p, proj, false, err
+	}
+	if proj, ok, err = a.project(r); err != nil || ok {
+		return p, proj, ok, err
+	}
+	writePage(w, r, p, []any{})
+	return p, proj, false, nil
+}
+
 func readPage(r *http.Request) (page, error) {
 	p := page{1, 30}
 	q := r.URL.Query()

@@ -78,17 +78,9 @@ func (a *API) series(r *http.Request, proj project, ss storage.SeriesSummary) (s
 // seriesList lists series newest first (?order=date for oldest first),
 // filtered by ?q= (name) and ?submitter= (people id or email).
 func (a *API) seriesList(w http.ResponseWriter, r *http.Request) error {
-	p, err := readPage(r)
-	if err != nil {
+	p, proj, ok, err := a.listOf(w, r)
+	if err != nil || !ok {
 		return err
-	}
-	proj, ok, err := a.project(r)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		writePage(w, r, p, []seriesJSON{})
-		return nil
 	}
 	q := r.URL.Query()
 	var emails []string
