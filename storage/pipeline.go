@@ -17,16 +17,24 @@ import (
 // queue of accepted mail) emits raw messages; Workers goroutines parse and
 // check them in parallel, each check within the time budget; one writer
 // stores them in the order produced, in batches, one transaction per
-// batch. Memory is bounded by the channels and the batch, whatever the
-// input's size. This is the one place that writes processed mail: the
+// batch. Memory is bounded by the look-ahead and the batch, in messages
+// and in bytes, whatever the input's size. This is the one place that writes processed mail: the
 // single-writer assumption (SQLite's, and the one to lift for PostgreSQL
 // with several queue nodes) lives in writeOrdered.
 
 const (
 	batchMessages = 256      // messages per writer transaction at most
 	batchBytes    = 32 << 20 // raw bytes per writer transaction at most
-	defaultBudget = 10 * time.Second
-	idleFlush     = 20 * time.Millisecond // how long the writer waits for more before committing
+	// The look-ahead: how many messages, and how many raw bytes, the
+	// workers may prepare ahead of the writer. A whole batch, so that the
+	// workers prepare the next batch while the writer stores one: with a
+	// look-ahead of a few messages they waited for the writer's
+	// transaction and the writer for them in turn, and the ingest used
+	// 1.4 of 2 cores (look-ahead 16: 1,144 msgs/s; 256: 1,661).
+	lookAheadMessages = batchMessages
+	lookAheadBytes    = 16 << 20
+	defaultBudget     = 10 * time.Second
+	idleFlush         = 20 * time.Millisecond // how long the writer waits for more before committing
 )
 
 // job is one message through the pipeline.
@@ -92,13 +100,17 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 	defer cancel()
 	n := s.workers()
 	work := make(chan *job, n*2)
-	order := make(chan *job, n*4+8)
+	order := make(chan *job, lookAheadMessages)
+	ahead := &byteBudget{limit: lookAheadBytes, freed: make(chan struct{}, 1)}
 	var prodErr error
 	go func() {
 		defer close(order)
 		defer close(work)
 		prodErr = produce(func(j *job) error {
 			j.ready = make(chan struct{})
+			if err := ahead.acquire(ctx, len(j.raw)); err != nil {
+				return err
+			}
 			select {
 			case order <- j:
 			case <-ctx.Done():
@@ -125,7 +137,7 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 			}
 		}()
 	}
-	if err := s.writeOrdered(ctx, order, done); err != nil {
+	if err := s.writeOrdered(ctx, order, ahead, done); err != nil {
 		// ctx is cancelled below: the workers and the producer end by
 		// themselves, except a producer blocked reading its input (a
 		// pipe that stays open), which is left behind rather than
@@ -139,7 +151,7 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 // writeOrdered stores jobs in the order they were emitted, a batch per
 // transaction. A batch is committed when full, and when no further job
 // came for idleFlush, so that a trickle of mail is not held back.
-func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, done func(*job)) error {
+func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, ahead *byteBudget, done func(*job)) error {
 	var batch []*job
 	size := 0
 	flush := func() error {
@@ -192,6 +204,7 @@ func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, done func(*
 			}
 			return flush()
 		}
+		ahead.release(len(j.raw)) // the batch's bound holds it from here
 		select {
 		case <-j.ready:
 		case <-ctx.Done():
@@ -207,6 +220,42 @@ func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, done func(*
 				return err
 			}
 		}
+	}
+}
+
+// byteBudget bounds the raw bytes of the look-ahead (one producer waits
+// on it). A message larger than the whole budget goes through alone.
+type byteBudget struct {
+	mu    sync.Mutex
+	used  int
+	limit int
+	freed chan struct{} // a release since the producer last looked
+}
+
+func (b *byteBudget) acquire(ctx context.Context, n int) error {
+	for {
+		b.mu.Lock()
+		if b.used == 0 || b.used+n <= b.limit {
+			b.used += n
+			b.mu.Unlock()
+			return nil
+		}
+		b.mu.Unlock()
+		select {
+		case <-b.freed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (b *byteBudget) release(n int) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	select {
+	case b.freed <- struct{}{}:
+	default:
 	}
 }
 
