@@ -85,19 +85,54 @@ func (x txIndex) RecentSeries(author string, since time.Time) ([]review.SeriesIn
 }
 
 func (x txIndex) PreviousVersion(author string, titles []string, version int) (int64, error) {
-	var id int64
 	for _, t := range titles {
-		err := qRow(x.ctx, x.tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version < ? AND s.resend_of IS NULL
-			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))
-			ORDER BY s.version DESC, s.id DESC LIMIT 1`, author, version, t, t).Scan(&id)
-		if err == nil {
-			return id, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, err
+		id, err := titledSeries(x.ctx, x.tx, previousVersionSQL, author, t, version)
+		if id != 0 || err != nil {
+			return id, err
 		}
 	}
 	return 0, nil
+}
+
+// titledSQL is the SQL of an author's series (?1) whose title, or one of
+// whose patches' titles, is ?2 (case-folded), that are no resend, and
+// that pass where (its arguments numbered from ?3), the first in order.
+// It goes through the indexes on lower(title) (migration 0014): what it
+// reads is the series and patches of that title, never the author's
+// whole history. A scan of the author's series (by the author index)
+// made every new series cost more than the last: thousands of series
+// each for linux-mm's busiest senders.
+func titledSQL(where, order string) string {
+	const cols = `s.id, s.version, s.total, s.created_at, s.title, s.tags, s.resend_of`
+	return `SELECT s.id FROM (
+		SELECT ` + cols + ` FROM series s WHERE s.author_email = ?1 AND lower(s.title) = lower(?2)
+		UNION SELECT ` + cols + ` FROM patches p JOIN series s ON s.id = p.series_id WHERE lower(p.title) = lower(?2) AND s.author_email = ?1
+	) s WHERE s.resend_of IS NULL AND ` + where + ` ORDER BY ` + order + ` LIMIT 1`
+}
+
+var (
+	// the newest earlier version: version (?3) below
+	previousVersionSQL = titledSQL(`s.version < ?3`, `s.version DESC, s.id DESC`)
+	// linkResend's original: the same version (?3), not the series itself
+	// (?4), not a resend
+	resendOrigSQL = titledSQL(`s.version = ?3 AND s.id != ?4 AND (' ' || s.tags || ' ') NOT LIKE '% resend %'`, `s.id`)
+	// linkResend's original of a repost: the series title itself (no
+	// patch's), the same version (?3) and count (?5), sent before ?6.
+	// The unary + keeps SQLite off the index on the date: by it, it read
+	// all the author's series sent before ?6.
+	repostOrigSQL = `SELECT s.id FROM series s WHERE s.author_email = ?1 AND lower(s.title) = lower(?2) AND s.resend_of IS NULL
+		AND s.version = ?3 AND s.id != ?4 AND (' ' || s.tags || ' ') NOT LIKE '% resend %' AND s.total = ?5 AND +s.created_at < ?6
+		ORDER BY s.id LIMIT 1`
+)
+
+// titledSeries runs one of the titledSQL queries: the series' id, or 0.
+func titledSeries(ctx context.Context, tx *sql.Tx, q, author, title string, args ...any) (int64, error) {
+	var id int64
+	err := qRow(ctx, tx, q, append([]any{author, title}, args...)...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }
 
 // storeSeriesMember places a patch, cover letter or code mail in a series
@@ -468,40 +503,33 @@ func linkResend(ctx context.Context, tx *sql.Tx, seriesID int64, m *review.Messa
 	if resendOf.Valid || !resend && (prev.Valid || version != 1) {
 		return nil
 	}
-	titles := []string{title, m.Subject.Title}
-	// a repost: same count and series title, sent more than a day after
-	// the original (a patch title in common is not enough: naked cover
-	// letters "things v2", "things v3" carry the version in the title)
-	cond, args := ``, []any{}
-	if !resend {
-		if m.Kind == review.KindCover {
-			titles = []string{m.Subject.Title}
-		} else {
-			titles = []string{title}
-		}
-		cond, args = ` AND s.total = ? AND s.created_at < ? AND lower(s.title) = lower(?)`, []any{total, created - int64(unthreadedGap), titles[0]}
-	}
 	var orig int64
-	for _, t := range titles {
-		err := qRow(ctx, tx, `SELECT s.id FROM series s WHERE s.author_email = ? AND s.version = ? AND s.id != ? AND s.resend_of IS NULL
-			AND (' ' || s.tags || ' ') NOT LIKE '% resend %'
-			AND (lower(s.title) = lower(?) OR EXISTS (SELECT 1 FROM patches p WHERE p.series_id = s.id AND lower(p.title) = lower(?)))`+cond+`
-			ORDER BY s.id LIMIT 1`, append([]any{author, version, seriesID, t, t}, args...)...).Scan(&orig)
-		if err == nil {
-			break
+	var err error
+	if resend {
+		for _, t := range []string{title, m.Subject.Title} {
+			if orig, err = titledSeries(ctx, tx, resendOrigSQL, author, t, version, seriesID); orig != 0 || err != nil {
+				break
+			}
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
+	} else {
+		// a repost: same count and series title, sent more than a day
+		// after the original (a patch title in common is not enough:
+		// naked cover letters "things v2", "things v3" carry the
+		// version in the title)
+		t := title
+		if m.Kind == review.KindCover {
+			t = m.Subject.Title
 		}
+		orig, err = titledSeries(ctx, tx, repostOrigSQL, author, t, version, seriesID, total, created-int64(unthreadedGap))
 	}
-	if orig == 0 {
-		return nil
+	if orig == 0 || err != nil {
+		return err
 	}
 	if _, err := qExec(ctx, tx, `UPDATE series SET resend_of = ?, prev_id = NULL WHERE id = ?`, orig, seriesID); err != nil {
 		return err
 	}
 	// a later version already linked to the resend revises the original
-	_, err := qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE prev_id = ?`, orig, seriesID)
+	_, err = qExec(ctx, tx, `UPDATE series SET prev_id = ? WHERE prev_id = ?`, orig, seriesID)
 	return err
 }
 
