@@ -24,6 +24,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -308,7 +309,12 @@ var idRe = regexp.MustCompile(`<([^<>@\s]+)@`)
 
 // repeatMbox writes the mbox n times; copy i>0 has every <x@ rewritten to
 // <x.rI@, so that Message-IDs, In-Reply-To and References stay consistent
-// within the copy and new across copies.
+// within the copy and new across copies, and its headers' dates moved
+// i×copyYears years later. Without that, every copy's mail fell on the
+// same days as all the earlier copies' and found them as candidates: the
+// threading looks for the author's series of the last day for a patch
+// without references, so each copy did more work than the last, which a
+// real archive of that size does not.
 func repeatMbox(mbox string, n int, w io.Writer) error {
 	for i := 0; i < n; i++ {
 		f, err := os.Open(mbox)
@@ -317,8 +323,17 @@ func repeatMbox(mbox string, n int, w io.Writer) error {
 		}
 		br := bufio.NewReaderSize(f, 1<<20)
 		repl := []byte("<${1}.r" + strconv.Itoa(i) + "@")
+		header := false // in a message's header
 		for {
 			line, err := br.ReadBytes('\n')
+			switch {
+			case bytes.HasPrefix(line, []byte("From ")) && !header:
+				header = true
+			case header && len(bytes.TrimRight(line, "\r\n")) == 0:
+				header = false
+			case i > 0 && header && bytes.HasPrefix(line, []byte("Date:")):
+				line = shiftDate(line, i*copyYears)
+			}
 			if i > 0 && bytes.IndexByte(line, '<') >= 0 {
 				line = idRe.ReplaceAll(line, repl)
 			}
@@ -334,6 +349,21 @@ func repeatMbox(mbox string, n int, w io.Writer) error {
 		f.Close()
 	}
 	return nil
+}
+
+// copyYears is how far apart the copies of repeatMbox are: more than the
+// archive spans (nilfs: 2019 to 2026).
+const copyYears = 10
+
+// shiftDate moves a Date: header line years later; a date that does not
+// parse is left as it is.
+func shiftDate(line []byte, years int) []byte {
+	v := strings.TrimSpace(string(line[len("Date:"):]))
+	d, err := mail.ParseDate(v)
+	if err != nil {
+		return line
+	}
+	return []byte("Date: " + d.AddDate(years, 0, 0).Format(time.RFC1123Z) + "\n")
 }
 
 func benchFlat(ctx context.Context, mbox, dir string, repeat int) error {

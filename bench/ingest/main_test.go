@@ -144,3 +144,44 @@ func TestTrend(t *testing.T) {
 		}
 	}
 }
+
+// The copies of a repeated mbox have new ids, consistent within a copy, and
+// their headers' dates (only the headers') copyYears later per copy.
+func TestRepeatMboxMovesIDsAndDates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "in.mbox")
+	src := "From mboxrd@z Thu Jan  1 00:00:00 1970\n" +
+		"Message-ID: <a@x>\nDate: Mon, 20 May 2019 14:55:11 +0200\nSubject: one\n\n" +
+		"Date: Mon, 20 May 2019 14:55:11 +0200\n" +
+		"From mboxrd@z Thu Jan  1 00:00:00 1970\n" +
+		"Message-ID: <b@x>\nIn-Reply-To: <a@x>\nDate: not a date\n\nbody\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := repeatMbox(path, 3, &out); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []*review.Message
+	if err := review.SplitMbox(&out, func(raw []byte) error {
+		m, err := review.ParseMessage(raw)
+		msgs = append(msgs, m)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 6 {
+		t.Fatalf("%d messages, want 6", len(msgs))
+	}
+	for i := range 3 {
+		a, b := msgs[2*i], msgs[2*i+1]
+		if want := time.Date(2019+copyYears*i, 5, 20, 14, 55, 11, 0, time.FixedZone("", 7200)); !a.Date.Equal(want) {
+			t.Errorf("copy %d: date %v, want %v", i, a.Date, want)
+		}
+		if b.InReplyTo != a.MessageID || i > 0 && a.MessageID == msgs[0].MessageID {
+			t.Errorf("copy %d: ids %q, %q answering %q", i, a.MessageID, b.MessageID, b.InReplyTo)
+		}
+		if !strings.HasPrefix(a.Body, "Date: Mon, 20 May 2019") {
+			t.Errorf("copy %d: a body line was moved: %q", i, a.Body)
+		}
+	}
+}
