@@ -32,3 +32,13 @@ func TestReaderConnectionsStayOpen(t *testing.T) {
 		t.Errorf("a reader's cache_size: %d (%v), want -16384 (16 MB)", cache, err)
 	}
 }
+
+// The writer journals statements in memory, not in a temporary file (a
+// system call per page, most of what an ingest wrote).
+func TestWriterJournalsInMemory(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	var store int
+	if err := s.w.QueryRow(`PRAGMA temp_store`).Scan(&store); err != nil || store != 2 {
+		t.Errorf("the writer's temp_store: %d (%v), want 2 (memory)", store, err)
+	}
+}

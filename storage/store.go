@@ -69,7 +69,13 @@ const readers = 4
 
 // Open opens (creating and migrating) the database file at path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
-	w, err := sql.Open("sqlite", dsn(path, "immediate", "FULL"))
+	// The writer keeps its statement journals in memory: SQLite journals
+	// the pages a statement changes inside a transaction (to undo that
+	// statement alone), and in a file that was 90 of the 124 KB an
+	// ingest wrote per message, through a system call per page (flat
+	// ingest of 40,000 messages: 1,610 → 1,664 msgs/s). A journal holds
+	// one statement's changes: its size is the statement's.
+	w, err := sql.Open("sqlite", dsn(path, "immediate", "FULL", "temp_store(MEMORY)"))
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
