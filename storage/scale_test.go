@@ -481,7 +481,7 @@ func TestMigrateOldDatabase(t *testing.T) {
 	}
 	for _, q := range []string{
 		`DROP TABLE search`, `DROP TABLE search_backlog`, `DROP TABLE message_lists`, `DROP TABLE series_lists`, `DROP TABLE inbox_epochs`,
-		`DROP INDEX messages_in_reply_to`, `DROP INDEX messages_mid_kind`, `DROP INDEX messages_series`, `DROP INDEX messages_errors`,
+		`DROP INDEX messages_in_reply_to`, `DROP INDEX messages_series`, `DROP INDEX messages_errors`,
 		`DROP INDEX series_author_title`, `DROP INDEX patches_title`, // 0014's, which also dropped 0006's series_author_version
 		`ALTER TABLE patches DROP COLUMN check_note`,
 		`DELETE FROM migrations WHERE name LIKE '%0006%' OR name LIKE '%0007%' OR name LIKE '%0014%'`,
