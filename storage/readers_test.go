@@ -34,11 +34,15 @@ func TestReaderConnectionsStayOpen(t *testing.T) {
 }
 
 // The writer journals statements in memory, not in a temporary file (a
-// system call per page, most of what an ingest wrote).
-func TestWriterJournalsInMemory(t *testing.T) {
+// system call per page, most of what an ingest wrote), and keeps an 8 MB
+// page cache.
+func TestWriterPragmas(t *testing.T) {
 	s, _ := openTest(t, Options{})
-	var store int
+	var store, cache int
 	if err := s.w.QueryRow(`PRAGMA temp_store`).Scan(&store); err != nil || store != 2 {
 		t.Errorf("the writer's temp_store: %d (%v), want 2 (memory)", store, err)
+	}
+	if err := s.w.QueryRow(`PRAGMA cache_size`).Scan(&cache); err != nil || cache != -8192 {
+		t.Errorf("the writer's cache_size: %d (%v), want -8192 (8 MB)", cache, err)
 	}
 }
