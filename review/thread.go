@@ -36,8 +36,9 @@ type ThreadIndex interface {
 	// SeriesByRef returns the series that contain, or were referenced by,
 	// the message with that id.
 	SeriesByRef(ref string) ([]SeriesInfo, error)
-	// RecentSeries returns the author's series created since a time, newest first.
-	RecentSeries(author string, since time.Time) ([]SeriesInfo, error)
+	// RecentSeries returns the author's series created from one time to
+	// another (both included), newest first.
+	RecentSeries(author string, from, to time.Time) ([]SeriesInfo, error)
 	// PreviousVersion returns the newest series by author with a version
 	// lower than version whose cover or patch titles include one of titles.
 	PreviousVersion(author string, titles []string, version int) (int64, error)
@@ -83,15 +84,14 @@ func PlaceInSeries(m *Message, idx ThreadIndex) (Placement, error) {
 		}
 	}
 	if !threaded && m.Subject.Total > 0 {
-		cands, err := idx.RecentSeries(m.From.Email, m.Date.Add(-unthreadedWindow))
+		// within the window both ways: mail is not ingested in date order
+		cands, err := idx.RecentSeries(m.From.Email, m.Date.Add(-unthreadedWindow), m.Date.Add(unthreadedWindow))
 		if err != nil {
 			return pl, err
 		}
 		for _, c := range cands {
-			// close in time both ways (mail is not ingested in date
-			// order), same tags, same author (RecentSeries)
-			if d := c.Created.Sub(m.Date); d > unthreadedWindow || d < -unthreadedWindow || c.Tags != TagKey(m.Subject) ||
-				c.List != "" && m.ListID != "" && c.List != m.ListID {
+			// close in time, same author (RecentSeries), same tags
+			if c.Tags != TagKey(m.Subject) || c.List != "" && m.ListID != "" && c.List != m.ListID {
 				continue
 			}
 			if fits(m, c, false) {

@@ -31,10 +31,10 @@ func (x *memIndex) SeriesByRef(ref string) ([]SeriesInfo, error) {
 	return out, nil
 }
 
-func (x *memIndex) RecentSeries(author string, since time.Time) ([]SeriesInfo, error) {
+func (x *memIndex) RecentSeries(author string, from, to time.Time) ([]SeriesInfo, error) {
 	var out []SeriesInfo
 	for i := len(x.series) - 1; i >= 0; i-- {
-		if s := x.series[i]; s.Author == author && !s.Created.Before(since) {
+		if s := x.series[i]; s.Author == author && !s.Created.Before(from) && !s.Created.After(to) {
 			out = append(out, *s)
 		}
 	}

@@ -79,9 +79,13 @@ func (x txIndex) SeriesByRef(ref string) ([]review.SeriesInfo, error) {
 		JOIN series_refs r ON r.series_id = s.id WHERE r.ref = ? ORDER BY s.id`, ref))
 }
 
-func (x txIndex) RecentSeries(author string, since time.Time) ([]review.SeriesInfo, error) {
+// RecentSeries reads the author's series of that time only (the index on
+// author and date): with no upper bound it read all the author's later
+// series too, for each unthreaded patch of an archive imported into a
+// database that already held the years after it.
+func (x txIndex) RecentSeries(author string, from, to time.Time) ([]review.SeriesInfo, error) {
 	return x.seriesInfo(qQuery(x.ctx, x.tx, `SELECT `+seriesCols+` FROM series s
-		WHERE s.author_email = ? AND s.created_at >= ? ORDER BY s.id DESC`, author, since.UnixNano()))
+		WHERE s.author_email = ? AND s.created_at BETWEEN ? AND ? ORDER BY s.id DESC`, author, from.UnixNano(), to.UnixNano()))
 }
 
 func (x txIndex) PreviousVersion(author string, titles []string, version int) (int64, error) {
@@ -96,26 +100,27 @@ func (x txIndex) PreviousVersion(author string, titles []string, version int) (i
 
 // titledSQL is the SQL of an author's series (?1) whose title, or one of
 // whose patches' titles, is ?2 (case-folded), that are no resend, and
-// that pass where (its arguments numbered from ?3), the first in order.
-// It goes through the indexes on lower(title) (migration 0014): what it
-// reads is the series and patches of that title, never the author's
-// whole history. A scan of the author's series (by the author index)
-// made every new series cost more than the last: thousands of series
-// each for linux-mm's busiest senders.
+// that pass where (on t, the series; its arguments numbered from ?3), the
+// first in order. It reads the author's series and patch titles of that
+// title (the index on series(author_email, lower(title)) and the table
+// patch_titles, migration 0014), never the author's whole history nor
+// every patch of that title whoever sent it. A scan of the author's series
+// made every new series cost more than the last: thousands of series each
+// for linux-mm's busiest senders.
 func titledSQL(where, order string) string {
 	const cols = `s.id, s.version, s.total, s.created_at, s.title, s.tags, s.resend_of`
-	return `SELECT s.id FROM (
+	return `SELECT t.id FROM (
 		SELECT ` + cols + ` FROM series s WHERE s.author_email = ?1 AND lower(s.title) = lower(?2)
-		UNION SELECT ` + cols + ` FROM patches p JOIN series s ON s.id = p.series_id WHERE lower(p.title) = lower(?2) AND s.author_email = ?1
-	) s WHERE s.resend_of IS NULL AND ` + where + ` ORDER BY ` + order + ` LIMIT 1`
+		UNION SELECT ` + cols + ` FROM patch_titles pt JOIN series s ON s.id = pt.series_id WHERE pt.author_email = ?1 AND pt.title = lower(?2)
+	) t WHERE t.resend_of IS NULL AND ` + where + ` ORDER BY ` + order + ` LIMIT 1`
 }
 
 var (
 	// the newest earlier version: version (?3) below
-	previousVersionSQL = titledSQL(`s.version < ?3`, `s.version DESC, s.id DESC`)
+	previousVersionSQL = titledSQL(`t.version < ?3`, `t.version DESC, t.id DESC`)
 	// linkResend's original: the same version (?3), not the series itself
 	// (?4), not a resend
-	resendOrigSQL = titledSQL(`s.version = ?3 AND s.id != ?4 AND (' ' || s.tags || ' ') NOT LIKE '% resend %'`, `s.id`)
+	resendOrigSQL = titledSQL(`t.version = ?3 AND t.id != ?4 AND (' ' || t.tags || ' ') NOT LIKE '% resend %'`, `t.id`)
 	// linkResend's original of a repost: the series title itself (no
 	// patch's), the same version (?3) and count (?5), sent before ?6.
 	// The unary + keeps SQLite off the index on the date: by it, it read
@@ -553,6 +558,12 @@ func insertPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64, m *revi
 	var patchID int64
 	err := qRow(ctx, tx, `INSERT INTO patches (series_id, message_id, number, title, kind, diff)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, seriesID, msgID, m.Subject.Number, seriesTitle(m), kind, diff).Scan(&patchID)
+	if err != nil {
+		return err
+	}
+	// the patch's title under its series' author, for titledSQL
+	_, err = qExec(ctx, tx, `INSERT OR IGNORE INTO patch_titles (author_email, title, series_id)
+		SELECT author_email, lower(?), id FROM series WHERE id = ?`, seriesTitle(m), seriesID)
 	if err != nil {
 		return err
 	}
