@@ -69,12 +69,18 @@ const readers = 4
 
 // Open opens (creating and migrating) the database file at path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if err := migrate(ctx, path); err != nil {
+		return nil, err
+	}
 	// The writer keeps its statement journals in memory: SQLite journals
 	// the pages a statement changes inside a transaction (to undo that
 	// statement alone), and in a file that was 90 of the 124 KB an
 	// ingest wrote per message, through a system call per page (flat
 	// ingest of 40,000 messages: 1,610 → 1,664 msgs/s). A journal holds
-	// one statement's changes: its size is the statement's.
+	// what one statement changed of what was there before: a message's
+	// rows and index entries. (A migration's statement may change a whole
+	// table: migrations run on a connection of their own, which journals
+	// in a file.)
 	// Its page cache is 8 MB (SQLite's default is 2 MB): the index pages
 	// that each new message's row lands in at random are read again less
 	// often (flat 40k: read per message 45–87 → 27–49 KB, 1,726 → 1,922
@@ -99,10 +105,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	r.SetMaxIdleConns(readers)
 	s := &Store{w: w, r: r, opts: opts, now: time.Now, parsed: newParseCache(16 << 20),
 		accepts: make(chan *acceptReq), closing: make(chan struct{}), acceptDone: make(chan struct{})}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
 	return s, nil
 }
 
@@ -121,9 +123,15 @@ func (s *Store) Close() error {
 }
 
 // migrate applies the embedded migrations not yet recorded, in name order,
-// each in its own transaction.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
+// each in its own transaction, on a connection of its own.
+func migrate(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", dsn(path, "immediate", "FULL"))
+	if err != nil {
+		return fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("storage: migrate: %w", err)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
@@ -132,26 +140,34 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		err := s.withTx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
-				return err
-			}
-			body, err := migrations.ReadFile(name)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name)
-			return err
-		})
-		if err != nil {
+		if err := migrateOne(ctx, db, name); err != nil {
 			return fmt.Errorf("storage: migrate %s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+func migrateOne(ctx context.Context, db *sql.DB, name string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // withTx runs fn in a write transaction, committing when fn returns nil.
