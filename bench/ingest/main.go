@@ -311,11 +311,15 @@ var idRe = regexp.MustCompile(`<([^<>@\s]+)@`)
 // <x.rI@, so that Message-IDs, In-Reply-To and References stay consistent
 // within the copy and new across copies, and its headers' dates moved
 // i×copyYears years later. Without that, every copy's mail fell on the
-// same days as all the earlier copies' and found them as candidates: the
-// threading looks for the author's series of the last day for a patch
-// without references, so each copy did more work than the last, which a
-// real archive of that size does not.
+// same days as all the earlier copies': the threading looks for the
+// author's series of the day around a patch without references, and found
+// those of every earlier copy too, more with each copy, which a real
+// archive of that size does not have.
 func repeatMbox(mbox string, n int, w io.Writer) error {
+	if (n-1)*copyYears > 150 {
+		// time.Time's UnixNano, what the store keeps, ends in 2262
+		return fmt.Errorf("-repeat %d: the last copy's dates would be %d years later; at most %d copies", n, (n-1)*copyYears, 150/copyYears+1)
+	}
 	for i := 0; i < n; i++ {
 		f, err := os.Open(mbox)
 		if err != nil {
