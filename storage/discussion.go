@@ -25,7 +25,7 @@ func anchorReply(ctx context.Context, tx *sql.Tx, replyID int64, m *review.Messa
 	if err != nil {
 		return err
 	}
-	parent, err := parseParent(ctx, parentRaw)
+	parent, err := parseStored(ctx, parentRaw)
 	if err != nil {
 		return nil // a parent that no longer parses: keep the reply as it is
 	}

@@ -85,9 +85,10 @@ func (c *parseCache) parseKeep(raw []byte) (*review.Message, error) {
 
 type parseCacheKey struct{}
 
-// parseParent parses a stored message through the store's parse cache when
-// ctx carries it (discussion.go's anchorReply parses each reply's parent).
-func parseParent(ctx context.Context, raw []byte) (*review.Message, error) {
+// parseStored parses a stored message: through the store's parse cache when
+// ctx carries it (anchorReply parses each reply's parent), and guarded
+// against a parser panic (parseSafely), as every parse in the writer is.
+func parseStored(ctx context.Context, raw []byte) (*review.Message, error) {
 	c, _ := ctx.Value(parseCacheKey{}).(*parseCache)
 	return c.parse(raw)
 }

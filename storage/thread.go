@@ -335,7 +335,7 @@ func coverTrailersToPatch(ctx context.Context, tx *sql.Tx, seriesID, msgID int64
 		return err
 	}
 	for _, raw := range raws {
-		if r, err := review.ParseMessage(raw); err == nil {
+		if r, err := parseStored(ctx, raw); err == nil {
 			if err := collectTrailers(ctx, tx, review.ParseReply(r.Body).Trailers, r, seriesID, sql.NullInt64{Int64: patchID, Valid: true}, false); err != nil {
 				return err
 			}
@@ -732,7 +732,7 @@ func claimVersionReplies(ctx context.Context, tx *sql.Tx, copyID int64, m *revie
 		if _, err := qExec(ctx, tx, `UPDATE messages SET parent_id = ?1, series_id = (SELECT series_id FROM messages WHERE id = ?1) WHERE id = ?2`, copyID, r.id); err != nil {
 			return err
 		}
-		if rm, err := review.ParseMessage(r.raw); err == nil {
+		if rm, err := parseStored(ctx, r.raw); err == nil {
 			if err := anchorReply(ctx, tx, r.id, rm); err != nil {
 				return err
 			}
@@ -801,7 +801,7 @@ func adoptOrphans(ctx context.Context, tx *sql.Tx, member int64, messageID strin
 		}
 	}
 	for _, a := range all {
-		m, err := review.ParseMessage(a.raw)
+		m, err := parseStored(ctx, a.raw)
 		if err != nil {
 			continue
 		}
