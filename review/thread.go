@@ -50,8 +50,8 @@ type Placement struct {
 	PrevVersion int64 // for a new series: the earlier version it revises, or 0
 }
 
-// unthreadedWindow is how far back a patch without usable references looks
-// for the rest of its series by the same author.
+// unthreadedWindow is how far apart in time, either way, a patch without
+// usable references and the rest of its series by the same author may be.
 const unthreadedWindow = 24 * time.Hour
 
 // PlaceInSeries decides which series a patch or cover letter belongs to, as
@@ -84,14 +84,18 @@ func PlaceInSeries(m *Message, idx ThreadIndex) (Placement, error) {
 		}
 	}
 	if !threaded && m.Subject.Total > 0 {
-		// within the window both ways: mail is not ingested in date order
+		// mail is not ingested in date order: the window is both ways
 		cands, err := idx.RecentSeries(m.From.Email, m.Date.Add(-unthreadedWindow), m.Date.Add(unthreadedWindow))
 		if err != nil {
 			return pl, err
 		}
 		for _, c := range cands {
-			// close in time, same author (RecentSeries), same tags
-			if c.Tags != TagKey(m.Subject) || c.List != "" && m.ListID != "" && c.List != m.ListID {
+			// close in time both ways (RecentSeries reads the window by
+			// its index; this is the rule, also for a date out of the
+			// index's range, such as a mail without one), same author
+			// (RecentSeries), same tags
+			if d := c.Created.Sub(m.Date); d > unthreadedWindow || d < -unthreadedWindow || c.Tags != TagKey(m.Subject) ||
+				c.List != "" && m.ListID != "" && c.List != m.ListID {
 				continue
 			}
 			if fits(m, c, false) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // mail builds a raw message; refs are In-Reply-To's id first (may be
@@ -380,5 +381,35 @@ func TestPartialRerollMbox(t *testing.T) {
 	// a full v2 is never completed from elsewhere
 	if ids, _ := s.SeriesMboxMessages(ctx, seriesOf(t, s, "p1@x"), false); len(ids) != 2 {
 		t.Errorf("v2 mbox has %d mails", len(ids))
+	}
+}
+
+// A patch without references joins its author's series sent within a day
+// of it either way, the bounds included; mail without a usable date joins
+// none (its time is unknown, not the year 1).
+func TestUnthreadedPatchWindow(t *testing.T) {
+	const layout = "Mon, 02 Jan 2006 15:04:05 -0700"
+	first := time.Date(2019, 5, 20, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name         string
+		date1, date2 string
+		sameSeries   bool
+	}{
+		{"a day later", first.Format(layout), first.Add(24 * time.Hour).Format(layout), true},
+		{"a day and a second later", first.Format(layout), first.Add(24*time.Hour + time.Second).Format(layout), false},
+		{"a day earlier", first.Format(layout), first.Add(-24 * time.Hour).Format(layout), true},
+		{"a day and a second earlier", first.Format(layout), first.Add(-24*time.Hour - time.Second).Format(layout), false},
+		{"no dates", "not a date", "not a date either", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := openTest(t, Options{})
+			ingestRaw(t, s, threadMail("p1@x", "Ann <ann@example.org>", "[PATCH 1/2] first thing", c.date1, "", nil, patchBody))
+			ingestRaw(t, s, threadMail("p2@x", "Ann <ann@example.org>", "[PATCH 2/2] unrelated later thing", c.date2, "", nil, patchBody))
+			var n int
+			s.r.QueryRow(`SELECT count(*) FROM series`).Scan(&n)
+			if got := n == 1; got != c.sameSeries {
+				t.Errorf("%d series; want the two patches in one: %v", n, c.sameSeries)
+			}
+		})
 	}
 }
