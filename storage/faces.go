@@ -8,7 +8,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -456,24 +455,24 @@ type Person struct {
 // their people id.
 const submissionKinds = `('patch', 'cover', 'pull', 'code')`
 
-// peopleSQL is patchwork's people, one row per sender (their address,
-// lower-cased: email): id, their people id (see Person), and first, the
-// row of the first mail they sent, which was their id while they had sent
-// no patch. filter is a WHERE on email or a HAVING on the group, with its
-// own arguments. This is the one place that says who a person is.
-func peopleSQL(filter string) string {
-	return `SELECT coalesce(min(CASE WHEN kind IN ` + submissionKinds + ` THEN id END), min(id)) AS id, min(id) AS first,
-		lower(from_email) AS email FROM messages WHERE from_email != '' ` + filter
+// personIDOf is the SQL expression of the people id (see Person) of the
+// sender whose lower-cased address is the SQL expression addr: the row of
+// their first submission, else of their first mail. Two lookups by the
+// index on lower(from_email) that stop at the first row they need. This is
+// the one place that says who a person is.
+func personIDOf(addr string) string {
+	return `coalesce(
+	(SELECT min(id) FROM messages WHERE lower(from_email) = ` + addr + ` AND kind IN ` + submissionKinds + `),
+	(SELECT min(id) FROM messages WHERE lower(from_email) = ` + addr + `))`
 }
-
-// personByAddress is the people row of the address ?1.
-var personByAddress = peopleSQL(`AND lower(from_email) = lower(?1) GROUP BY lower(from_email)`)
 
 // People lists the senders whose name or email contains q (in any of
 // their mails), by id.
 func (s *Store) People(ctx context.Context, q string, limit, offset int) ([]Person, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, m.from_name, m.from_email FROM (`+
-		peopleSQL(`GROUP BY lower(from_email) HAVING max(from_name LIKE ?1 ESCAPE '\' OR from_email LIKE ?1 ESCAPE '\')`)+`) p
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, m.from_name, m.from_email FROM (
+			SELECT `+personIDOf("g.email")+` AS id FROM (
+				SELECT lower(from_email) AS email FROM messages WHERE from_email != '' GROUP BY lower(from_email)
+				HAVING max(from_name LIKE ?1 ESCAPE '\' OR from_email LIKE ?1 ESCAPE '\')) g) p
 		JOIN messages m ON m.id = p.id ORDER BY p.id LIMIT ?2 OFFSET ?3`, "%"+likeEscape(q)+"%", limit, offset)
 	if err != nil {
 		return nil, err
@@ -491,13 +490,15 @@ func (s *Store) People(ctx context.Context, q string, limit, offset int) ([]Pers
 }
 
 // PersonByID returns the person with this people id, or ErrNotFound. The
-// row of a sender's first mail finds them too.
+// row of a sender's first mail finds them too: it was their id while they
+// had sent no patch.
 func (s *Store) PersonByID(ctx context.Context, id int64) (Person, error) {
 	var email string
 	var pid, first int64
 	err := s.r.QueryRowContext(ctx, `SELECT from_email FROM messages WHERE id = ? AND from_email != ''`, id).Scan(&email)
 	if err == nil {
-		err = s.r.QueryRowContext(ctx, `SELECT id, first FROM (`+personByAddress+`)`, email).Scan(&pid, &first)
+		err = s.r.QueryRowContext(ctx, `SELECT `+personIDOf("lower(?1)")+`, (SELECT min(id) FROM messages WHERE lower(from_email) = lower(?1))`,
+			email).Scan(&pid, &first)
 	}
 	if err == nil && id != pid && id != first {
 		err = sql.ErrNoRows
@@ -523,12 +524,9 @@ func (s *Store) PersonID(ctx context.Context, email string) (int64, error) {
 	if email == "" {
 		return 0, nil
 	}
-	var id int64
-	err := s.r.QueryRowContext(ctx, `SELECT id FROM (`+personByAddress+`)`, email).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return id, err
+	var id sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT `+personIDOf("lower(?1)"), email).Scan(&id)
+	return id.Int64, err
 }
 
 // FaceSeriesMessage is a cover letter or patch of a series with its

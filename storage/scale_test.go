@@ -476,7 +476,7 @@ func TestRawIsLastColumn(t *testing.T) {
 	}
 }
 
-// A database made before 0006, 0007 and 0014 (with mail in it) migrates: its
+// A database made before 0006, 0007, 0014 and 0015 (with mail in it) migrates: its
 // raw mail is kept, and its messages become searchable through the
 // backlog.
 func TestMigrateOldDatabase(t *testing.T) {
@@ -487,7 +487,7 @@ func TestMigrateOldDatabase(t *testing.T) {
 	}
 	ingestFile(t, old, "shadowfs-v1-v2.mbox")
 	old.Close()
-	// Undo 0006, 0007 and 0014 as far as an old database goes: the new tables,
+	// Undo 0006, 0007, 0014 and 0015 as far as an old database goes: the new tables,
 	// indexes and column gone, the migrations unrecorded.
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
@@ -496,9 +496,9 @@ func TestMigrateOldDatabase(t *testing.T) {
 	for _, q := range []string{
 		`DROP TABLE search`, `DROP TABLE search_backlog`, `DROP TABLE message_lists`, `DROP TABLE series_lists`, `DROP TABLE inbox_epochs`,
 		`DROP INDEX messages_in_reply_to`, `DROP INDEX messages_series`, `DROP INDEX messages_errors`,
-		`DROP INDEX series_author_title`, `DROP TABLE patch_titles`, // 0014's, which also dropped 0006's series_author_version
+		`DROP INDEX series_author_title`, `DROP TABLE patch_titles`, // 0014's and 0015's, which also dropped 0006's series_author_version and messages_mid_kind
 		`ALTER TABLE patches DROP COLUMN check_note`,
-		`DELETE FROM migrations WHERE name LIKE '%0006%' OR name LIKE '%0007%' OR name LIKE '%0014%'`,
+		`DELETE FROM migrations WHERE name LIKE '%0006%' OR name LIKE '%0007%' OR name LIKE '%0014%' OR name LIKE '%0015%'`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -515,13 +515,9 @@ func TestMigrateOldDatabase(t *testing.T) {
 	if n != 6 || empty != 0 {
 		t.Errorf("after migrating: %d messages, %d without raw", n, empty)
 	}
-	// 0014 filled patch_titles from the stored patches
-	var titles, want int
-	s.r.QueryRow(`SELECT count(*) FROM patch_titles`).Scan(&titles)
-	s.r.QueryRow(`SELECT count(DISTINCT p.series_id || lower(p.title)) FROM patches p`).Scan(&want)
-	if titles == 0 || titles != want {
-		t.Errorf("after migrating: %d patch titles, want %d", titles, want)
-	}
+	// 0015 filled patch_titles from the stored patches: the same rows as
+	// the patches give, both ways
+	samePatchTitles(t, s)
 	if _, err := s.ProcessPending(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -841,5 +837,66 @@ func TestRecentSeriesReadsItsDaysOnly(t *testing.T) {
 	}
 	if many > few+2 {
 		t.Errorf("RecentSeries fetched %d pages with 1,000 later series by the author, %d with 3,000: it reads them", few, many)
+	}
+}
+
+// samePatchTitles checks that patch_titles holds what the stored patches
+// give, no more and no less.
+func samePatchTitles(t *testing.T, s *Store) {
+	t.Helper()
+	const fromPatches = `SELECT s.author_email, lower(p.title), p.series_id FROM patches p JOIN series s ON s.id = p.series_id`
+	var titles, missing, extra int
+	s.r.QueryRow(`SELECT count(*) FROM patch_titles`).Scan(&titles)
+	s.r.QueryRow(`SELECT count(*) FROM (` + fromPatches + ` EXCEPT SELECT author_email, title, series_id FROM patch_titles)`).Scan(&missing)
+	s.r.QueryRow(`SELECT count(*) FROM (SELECT author_email, title, series_id FROM patch_titles EXCEPT ` + fromPatches + `)`).Scan(&extra)
+	if titles == 0 || missing != 0 || extra != 0 {
+		t.Errorf("patch_titles: %d rows, %d of the patches' missing, %d not the patches'", titles, missing, extra)
+	}
+}
+
+// A sender's people id is found by reading to their first submission, not
+// all their mail: the pages fetched are the same with 1,000 and 3,000 mails
+// from a sender whose first was a patch (the git-pw face looks up every
+// address of every list it serves).
+func TestPersonIDDoesNotReadAllTheSendersMail(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx := context.Background()
+	n := 0
+	add := func(count int) {
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			for range count {
+				n++
+				kind := "reply"
+				if n == 1 {
+					kind = "patch"
+				}
+				if _, err := tx.Exec(`INSERT INTO messages (message_id, raw, received_at, kind, from_email) VALUES (?, x'', 0, ?, 'Ann@Example.org')`,
+					fmt.Sprintf("m%d@x", n), kind); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	lookup := func() (pages int, id int64) {
+		pages = fetchedPages(t, s, func(tx *sql.Tx) {
+			if err := tx.QueryRow(`SELECT `+personIDOf("lower(?1)"), "ann@example.org").Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return pages, id
+	}
+	add(1000)
+	few, id := lookup()
+	if id != 1 {
+		t.Fatalf("people id %d, want the first mail's row, 1", id)
+	}
+	add(2000)
+	many, id := lookup()
+	if id != 1 || many > few+2 {
+		t.Errorf("people id %d; pages fetched %d with 1,000 mails from the sender, %d with 3,000", id, few, many)
 	}
 }

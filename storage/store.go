@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,6 +70,11 @@ const readers = 4
 
 // Open opens (creating and migrating) the database file at path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if path == "" || strings.Contains(path, ":memory:") {
+		// the migrations, the writer and each reader open the file: an
+		// in-memory database would be a different, empty one for each
+		return nil, fmt.Errorf("storage: open %q: the database must be a file", path)
+	}
 	if err := migrate(ctx, path); err != nil {
 		return nil, err
 	}
@@ -147,6 +153,8 @@ func migrate(ctx context.Context, path string) error {
 	return nil
 }
 
+// migrateOne applies the migration in the file name unless it is recorded,
+// and records it, in one transaction: on an error nothing of it is applied.
 func migrateOne(ctx context.Context, db *sql.DB, name string) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {

@@ -55,28 +55,53 @@ func TestMigrateTwice(t *testing.T) {
 	}
 }
 
-// A database in which an index a migration drops is missing already (made
-// by hand, or by a build that never had it) still opens: 0014 drops its two
-// old indexes only if they are there.
-func TestMigrateWithoutTheIndexesItDrops(t *testing.T) {
-	s, path := openTest(t, Options{})
-	s.Close()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
+// Databases made while 0014 was written three ways (it never shipped, but
+// commits had each) and one missing an index a migration drops all open,
+// converge on the same schema, and store patches.
+func TestMigrateFromEveryFormOf0014(t *testing.T) {
+	for name, undo := range map[string][]string{
+		// 0014 as first committed: an index on all patches' titles
+		"patches_title": {`DROP TABLE patch_titles`, `CREATE INDEX messages_mid_kind ON messages(message_id, kind, series_id)`,
+			`CREATE INDEX patches_title ON patches(lower(title))`, `DELETE FROM migrations WHERE name LIKE '%0015%'`},
+		// 0014 with patch_titles already, and no 0015
+		"patch_titles": {`DELETE FROM migrations WHERE name LIKE '%0015%'`},
+		// neither, and the indexes they drop gone already
+		"none": {`DROP TABLE patch_titles`, `DROP INDEX series_author_title`,
+			`DELETE FROM migrations WHERE name LIKE '%0014%' OR name LIKE '%0015%'`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, path := openTest(t, Options{})
+			ingestFile(t, s, "shadowfs-v1-v2.mbox")
+			s.Close()
+			db, err := sql.Open("sqlite", "file:"+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range undo {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			db.Close()
+			s, err = Open(context.Background(), path, Options{})
+			if err != nil {
+				t.Fatalf("reopen: %v", err)
+			}
+			defer s.Close()
+			var indexes int
+			s.r.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name IN ('patches_title', 'messages_mid_kind', 'series_author_version')`).Scan(&indexes)
+			if indexes != 0 {
+				t.Errorf("%d of the dropped indexes are still there", indexes)
+			}
+			samePatchTitles(t, s)
+			// a patch stored after the migration has its title too
+			raw := threadMail("later@x", "Ann <ann@example.org>", "[PATCH] a later fix", "Mon, 20 May 2019 14:55:11 +0200", "", nil, patchBody)
+			if st, err := s.IngestMessage(context.Background(), raw, "test"); err != nil || st.Patches != 1 {
+				t.Fatalf("a later patch: %+v, %v", st, err)
+			}
+			samePatchTitles(t, s)
+		})
 	}
-	for _, q := range []string{`DROP TABLE patch_titles`, `DROP INDEX series_author_title`,
-		`DELETE FROM migrations WHERE name LIKE '%0014%'`} { // series_author_version, messages_mid_kind: gone
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	db.Close()
-	s, err = Open(context.Background(), path, Options{})
-	if err != nil {
-		t.Fatalf("reopen: %v", err)
-	}
-	s.Close()
 }
 
 // TestV2SeriesWithCoverAndReply is the walking skeleton's acceptance case.
@@ -227,5 +252,18 @@ func TestPullRequestListed(t *testing.T) {
 	se, _ := s.SeriesByID(context.Background(), list[0].ID)
 	if se.Cover == nil || se.Cover.Message.PullURL == "" {
 		t.Errorf("the pull request mail is not shown on its series page")
+	}
+}
+
+// An in-memory database is refused with a reason: the migrations, the
+// writer and the readers would each have their own, empty one.
+func TestOpenRefusesAnInMemoryDatabase(t *testing.T) {
+	for _, path := range []string{":memory:", ""} {
+		if s, err := Open(context.Background(), path, Options{}); err == nil || !strings.Contains(err.Error(), "must be a file") {
+			if s != nil {
+				s.Close()
+			}
+			t.Errorf("Open(%q): %v, want refused: the database must be a file", path, err)
+		}
 	}
 }
