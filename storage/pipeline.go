@@ -17,27 +17,33 @@ import (
 // queue of accepted mail) emits raw messages; Workers goroutines parse and
 // check them in parallel, each check within the time budget; one writer
 // stores them in the order produced, in batches, one transaction per
-// batch. Memory is bounded by the look-ahead and the batch, in messages
-// and in bytes, whatever the input's size. This is the one place that writes processed mail: the
+// batch. Memory is bounded whatever the input's size: in messages by the
+// look-ahead and the batch, in bytes by the mail in flight (flightBytes).
+// This is the one place that writes processed mail: the
 // single-writer assumption (SQLite's, and the one to lift for PostgreSQL
 // with several queue nodes) lives in writeOrdered.
 
 const (
 	batchMessages = 256      // messages per writer transaction at most
-	batchBytes    = 32 << 20 // raw bytes per writer transaction at most
-	// The look-ahead: how many messages, and how many raw bytes, the
-	// workers may prepare ahead of the writer. A whole batch, so that the
-	// workers prepare the next batch while the writer stores one: with a
-	// look-ahead of a few messages they waited for the writer's
-	// transaction and the writer for them in turn, and the ingest used
-	// 1.4 of 2 cores (look-ahead 4 per worker and 8, 16 on 2 cores: 1,144
-	// msgs/s; 256: 1,661). The byte bound counts the raw mail; what a
-	// prepared message holds besides (its parse, findings, search text) is
-	// a few times that.
+	batchBytes    = 16 << 20 // raw bytes per writer transaction at most (but for the mail that passes it)
+	// The look-ahead: how many messages the workers may prepare ahead of
+	// the writer. A whole batch, so that the workers prepare the next batch
+	// while the writer stores one: with a look-ahead of a few messages they
+	// waited for the writer's transaction and the writer for them in turn,
+	// and the ingest used 1.4 of 2 cores (look-ahead 4 per worker and 8, 16
+	// on 2 cores: 1,144 msgs/s; 256: 1,661).
 	lookAheadMessages = batchMessages
-	lookAheadBytes    = 16 << 20
-	defaultBudget     = 10 * time.Second
-	idleFlush         = 20 * time.Millisecond // how long the writer waits for more before committing
+	// flightBytes bounds the raw mail from the producer to the commit: the
+	// look-ahead and the batch being written together. A mail larger than
+	// that goes through alone, once everything before it is committed, so
+	// that two huge mails are never prepared and written at once (an mbox
+	// of three 34-63 MB mails peaked at 638 MB when the batch and the
+	// look-ahead were bounded apart; one of them alone, at 455 MB).
+	// What a prepared message holds besides its mail (its parse, findings,
+	// search text) is a few times that.
+	flightBytes   = 32 << 20
+	defaultBudget = 10 * time.Second
+	idleFlush     = 20 * time.Millisecond // how long the writer waits for more before committing
 )
 
 // job is one message through the pipeline.
@@ -104,14 +110,14 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 	n := s.workers()
 	work := make(chan *job, n*2)
 	order := make(chan *job, lookAheadMessages)
-	ahead := &byteBudget{limit: lookAheadBytes, freed: make(chan struct{}, 1)}
+	flight := &byteBudget{limit: flightBytes, freed: make(chan struct{}, 1)}
 	var prodErr error
 	go func() {
 		defer close(order)
 		defer close(work)
 		prodErr = produce(func(j *job) error {
 			j.ready = make(chan struct{})
-			if err := ahead.acquire(ctx, len(j.raw)); err != nil {
+			if err := flight.acquire(ctx, len(j.raw)); err != nil {
 				return err
 			}
 			select {
@@ -140,7 +146,7 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 			}
 		}()
 	}
-	if err := s.writeOrdered(ctx, order, ahead, done); err != nil {
+	if err := s.writeOrdered(ctx, order, flight, done); err != nil {
 		// ctx is cancelled below: the workers and the producer end by
 		// themselves, except a producer blocked reading its input (a
 		// pipe that stays open), which is left behind rather than
@@ -154,7 +160,7 @@ func (s *Store) runPipeline(ctx context.Context, produce func(emit func(*job) er
 // writeOrdered stores jobs in the order they were emitted, a batch per
 // transaction. A batch is committed when full, and when no further job
 // came for idleFlush, so that a trickle of mail is not held back.
-func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, ahead *byteBudget, done func(*job)) error {
+func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, flight *byteBudget, done func(*job)) error {
 	var batch []*job
 	size := 0
 	flush := func() error {
@@ -164,10 +170,11 @@ func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, ahead *byte
 		if err := s.writeBatch(ctx, batch); err != nil {
 			return err
 		}
-		if done != nil {
-			for _, j := range batch {
+		for _, j := range batch {
+			if done != nil {
 				done(j)
 			}
+			flight.release(len(j.raw))
 		}
 		clear(batch) // the jobs (mail, parse, findings) are not kept until overwritten
 		batch, size = batch[:0], 0
@@ -208,7 +215,6 @@ func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, ahead *byte
 			}
 			return flush()
 		}
-		ahead.release(len(j.raw)) // the batch's bound holds it from here
 		select {
 		case <-j.ready:
 		case <-ctx.Done():
@@ -227,8 +233,8 @@ func (s *Store) writeOrdered(ctx context.Context, order <-chan *job, ahead *byte
 	}
 }
 
-// byteBudget bounds the raw bytes of the look-ahead (one producer waits
-// on it). A message larger than the whole budget goes through alone.
+// byteBudget bounds the raw bytes in flight (one producer waits on it). A
+// message larger than the whole budget goes through alone.
 type byteBudget struct {
 	mu    sync.Mutex
 	used  int

@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// The look-ahead's byte bound: the producer waits past the limit until the
-// writer takes a message, and a message larger than the whole budget goes
-// through alone rather than never.
+// The byte bound of the mail in flight: the producer waits past the limit
+// until the writer commits a message, and a message larger than the whole
+// budget goes through alone rather than never.
 func TestByteBudget(t *testing.T) {
 	ctx := context.Background()
 	b := &byteBudget{limit: 100, freed: make(chan struct{}, 1)}
