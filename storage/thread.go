@@ -103,7 +103,7 @@ func (x txIndex) PreviousVersion(author string, titles []string, version int) (i
 // that pass where (on t, the series; its arguments numbered from ?3), the
 // first in order. It reads the author's series and patch titles of that
 // title (the index on series(author_email, lower(title)) and the table
-// patch_titles, migration 0014), never the author's whole history nor
+// patch_titles, migrations 0014 and 0015), never the author's whole history nor
 // every patch of that title whoever sent it. A scan of the author's series
 // made every new series cost more than the last: thousands of series each
 // for linux-mm's busiest senders.
