@@ -7,8 +7,9 @@
 //	inbox   Store.IngestPublicInbox of a public-inbox epoch (git), with checks
 //	drain   every message accepted first (as the webhook does), then the
 //	        queue drained
-//	flat    the mbox repeated -repeat times under new Message-IDs, ingested
-//	        into one database: msgs/s of the first and the last tenth, RSS
+//	flat    the mbox repeated -repeat times under new Message-IDs, each copy
+//	        10 years after the one before it (its dates), ingested
+//	        into one database: msgs/s, I/O and RSS per tenth, and the trend
 //	patho   one pathological mail (-kind nest, hunk or big) ingested within
 //	        the check budget: time and peak RSS
 //	gen     write the repeated mbox to stdout
