@@ -11,9 +11,9 @@
 #   DRAIN_LIMIT=2000 ...            # accept+drain only the first N messages
 # Modes: raw (the physical limit), mbox, inbox (the public-inbox epoch),
 # drain (webhook accept, then the queue), flat (the archive REPEAT times
-# under new Message-IDs, 10 years apart: msgs/s, I/O and RSS per tenth, and the
-# trend), patho (pathological
-# mails within the check budget: time and peak RSS).
+# under new Message-IDs, 10 years apart: msgs/s, I/O and RSS per tenth, and
+# the trend), patho (pathological mails within the check budget: time and
+# peak RSS).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lists=${LISTS:-$root/../shared/corpora/lists}
